@@ -1,0 +1,36 @@
+# The two commands: `make demo` (set up and serve the demo organisation) and `make test`.
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+# The first Python 3.12+ found: on the PATH, then in pyenv's versions.
+PYTHON := $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bin/python3 \
+	$$HOME/.pyenv/versions/3.12*/bin/python3 python3; do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' \
+	2>/dev/null; then command -v $$p; break; fi; done)
+
+.PHONY: demo test lint serve clean
+
+$(STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Afterclass needs Python 3.12 or newer."; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/afterclass migrate --noinput
+	$(BIN)/afterclass demo --serve --port $(PORT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy afterclass
+	$(BIN)/afterclass makemigrations --check --dry-run
+
+test: lint
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,27 @@
+"""Fixtures shared by every app's tests."""
+
+from pathlib import Path
+
+import pytest
+
+from afterclass.people.models import Person
+from afterclass.people.tests.factories import AdminFactory, PersonFactory
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def person(db) -> Person:
+    return PersonFactory()
+
+
+@pytest.fixture
+def admin(db) -> Person:
+    return AdminFactory()

@@ -1,0 +1,260 @@
+"""Spaces: the private groups people learn in, their membership and their ground rules."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+if TYPE_CHECKING:
+    from afterclass.people.models import Person
+
+
+class Mode(models.TextChoices):
+    INFORMAL = "informal", "Informal: share ideas and ask questions"
+    STRUCTURED = "structured", "Structured: discussions and activities that build on training"
+
+
+class Audience(models.TextChoices):
+    ORGANISATION = "organisation", "The whole organisation"
+    DEPARTMENTS = "departments", "Departments"
+    COHORT = "cohort", "A course cohort"
+    COMMUNITY = "community", "An interest community"
+
+
+class Template(models.TextChoices):
+    DISCUSSION = "discussion", "Discussion group"
+    COURSE = "course", "Course follow-up group"
+    TIPS = "tips", "Quick tips stream"
+    VISUAL = "visual", "Visual board"
+
+
+# What each template presets: the post kinds it allows and how its feed is laid out.
+TEMPLATE_PRESETS: dict[str, dict[str, object]] = {
+    Template.DISCUSSION: {
+        "post_kinds": ["discussion", "question", "resource", "announcement", "poll"],
+        "layout": "threads",
+    },
+    Template.COURSE: {
+        "post_kinds": ["discussion", "question", "resource", "announcement", "image"],
+        "layout": "threads",
+    },
+    Template.TIPS: {"post_kinds": ["update", "announcement", "poll"], "layout": "stream"},
+    Template.VISUAL: {"post_kinds": ["image", "announcement"], "layout": "grid"},
+}
+
+
+class Visibility(models.TextChoices):
+    LISTED = "listed", "Listed: everyone can find it, members see its content"
+    SECRET = "secret", "Secret: only members know it exists"
+
+
+class JoinPolicy(models.TextChoices):
+    OPEN = "open", "Open: anyone who can see it may join"
+    REQUEST = "request", "Request: people ask to join and moderators approve"
+    INVITATION = "invitation", "Invitation only"
+
+
+class Status(models.TextChoices):
+    PLANNING = "planning", "Planning"
+    LAUNCHED = "launched", "Launched"
+    ARCHIVED = "archived", "Archived"
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Owner"
+    MODERATOR = "moderator", "Moderator"
+    MEMBER = "member", "Member"
+
+
+class MembershipState(models.TextChoices):
+    PENDING = "pending", "Pending"
+    ACTIVE = "active", "Active"
+    DECLINED = "declined", "Declined"
+    BANNED = "banned", "Banned"
+    LEFT = "left", "Left"
+
+
+class SpaceQuerySet(models.QuerySet["Space"]):
+    def visible_to(self, person: Person) -> SpaceQuerySet:
+        """Spaces `person` may know exist: see `afterclass.spaces.access` for the rule."""
+        from afterclass.spaces.access import visible_spaces_filter
+
+        return self.filter(visible_spaces_filter(person))
+
+    def with_membership_of(self, person: Person) -> SpaceQuerySet:
+        """Annotate the person's own role and state (None when they have no membership)."""
+        mine = Membership.objects.filter(space=OuterRef("pk"), person=person)
+        return self.annotate(
+            my_role=models.Subquery(mine.values("role")[:1]),
+            my_state=models.Subquery(mine.values("state")[:1]),
+            my_rules_version=models.Subquery(mine.values("rules_version_accepted")[:1]),
+            is_member=Exists(mine.filter(state=MembershipState.ACTIVE)),
+        )
+
+
+class Space(models.Model):
+    name = models.CharField(max_length=80)
+    slug = models.SlugField(max_length=60, unique=True)
+    description = models.CharField(max_length=280, blank=True)
+    purpose = models.TextField(max_length=2000)
+    mode = models.CharField(max_length=16, choices=Mode.choices, default=Mode.INFORMAL)
+    audience = models.CharField(
+        max_length=16, choices=Audience.choices, default=Audience.ORGANISATION
+    )
+    audience_departments = models.ManyToManyField(
+        "people.Department", blank=True, related_name="audience_of"
+    )
+    template = models.CharField(
+        max_length=16, choices=Template.choices, default=Template.DISCUSSION
+    )
+    visibility = models.CharField(
+        max_length=8, choices=Visibility.choices, default=Visibility.LISTED
+    )
+    join_policy = models.CharField(
+        max_length=12, choices=JoinPolicy.choices, default=JoinPolicy.OPEN
+    )
+    membership_questions = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNING)
+    rules_version = models.PositiveIntegerField(default=0)
+    cover = models.ImageField(upload_to="covers/", blank=True)
+    # Success targets, measured against by insights; None means "no target set".
+    target_weekly_active_pct = models.PositiveSmallIntegerField(null=True, blank=True)
+    target_answer_rate_pct = models.PositiveSmallIntegerField(null=True, blank=True)
+    target_answer_hours = models.PositiveSmallIntegerField(null=True, blank=True)
+    target_completion_pct = models.PositiveSmallIntegerField(null=True, blank=True)
+    member_count = models.PositiveIntegerField(default=0)
+    pending_count = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    launched_at = models.DateTimeField(null=True, blank=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SpaceQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar = ["name", "id"]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(target_weekly_active_pct__lte=100)
+                & Q(target_answer_rate_pct__lte=100)
+                & Q(target_completion_pct__lte=100),
+                name="space_targets_are_percentages",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def allowed_post_kinds(self) -> list[str]:
+        kinds = TEMPLATE_PRESETS[self.template]["post_kinds"]
+        return list(kinds) if isinstance(kinds, list) else []
+
+    @property
+    def layout(self) -> str:
+        return str(TEMPLATE_PRESETS[self.template]["layout"])
+
+
+class GroundRules(models.Model):
+    """One version of a space's ground rules. Versions are never edited, only added."""
+
+    space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="rules_versions")
+    version = models.PositiveIntegerField()
+    body = models.TextField(max_length=10000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "ground rules"
+        ordering: ClassVar = ["space", "-version"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["space", "version"], name="rules_unique_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.space} rules v{self.version}"
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def active(self) -> MembershipQuerySet:
+        return self.filter(state=MembershipState.ACTIVE)
+
+
+class Membership(models.Model):
+    space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="memberships")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    state = models.CharField(
+        max_length=10, choices=MembershipState.choices, default=MembershipState.ACTIVE
+    )
+    answers = models.JSONField(default=list, blank=True)
+    rules_version_accepted = models.PositiveIntegerField(null=True, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    joined_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar = ["space", "created_at", "id"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["space", "person"], name="membership_unique"),
+        ]
+        indexes: ClassVar = [
+            models.Index(fields=["person", "state"]),
+            models.Index(fields=["space", "state", "id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} in {self.space_id} ({self.role}, {self.state})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state == MembershipState.ACTIVE
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.is_active and self.role in {Role.OWNER, Role.MODERATOR}
+
+
+class RulesAcceptance(models.Model):
+    """Who accepted which version of a space's rules, and when (history, never edited)."""
+
+    space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    version = models.PositiveIntegerField()
+    accepted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["space", "person", "version"], name="rules_acceptance_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} accepted v{self.version} of {self.space_id}"

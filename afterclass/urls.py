@@ -1,0 +1,23 @@
+"""The site's URLs: pages, the API under /api/v1/, sign-in under /accounts/."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from afterclass.api.api import api
+from afterclass.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("media/<path:name>", core_views.media, name="media"),
+    path("accounts/", include("allauth.urls")),
+    path("api/v1/", api.urls),
+    path("backoffice/", admin.site.urls),
+    path("", include("afterclass.people.urls")),
+    path("spaces/", include("afterclass.spaces.urls")),
+]
+
+handler400 = "afterclass.core.views.bad_request"
+handler403 = "afterclass.core.views.forbidden"
+handler404 = "afterclass.core.views.not_found"
+handler500 = "afterclass.core.views.server_error"
