@@ -1,0 +1,70 @@
+"""The read side of people: the directory search, departments as a tree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
+
+from afterclass.core.errors import InvalidInput
+from afterclass.core.pagination import Page, paginate
+from afterclass.people.access import people_visible_to
+from afterclass.people.models import Department, ManagementLevel, Person
+
+MAX_QUERY_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class DirectoryFilters:
+    q: str = ""
+    department: int | None = None
+    level: int | None = None
+    include_deactivated: bool = False
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def search_people(
+    viewer: Person | AnonymousUser | None,
+    filters: DirectoryFilters,
+    *,
+    cursor: str | None = None,
+    limit: int = 25,
+) -> Page[Person]:
+    """People matching a name/job title/interest search, a department (with its teams) and a
+    level, in name order, one keyset page at a time."""
+    if len(filters.q) > MAX_QUERY_LENGTH:
+        raise InvalidInput(f"The search can be at most {MAX_QUERY_LENGTH} characters.", field="q")
+    people = people_visible_to(viewer).for_list()
+    if not filters.include_deactivated:
+        people = people.filter(is_active=True)
+    for word in filters.q.split():
+        people = people.filter(
+            Q(display_name__icontains=word)
+            | Q(job_title__icontains=word)
+            | Q(email__istartswith=word)
+            | Q(department__name__icontains=word)
+            | Q(interests__icontains=word)
+        )
+    if filters.department is not None:
+        people = people.filter(
+            Q(department_id=filters.department) | Q(department__parent_id=filters.department)
+        )
+    if filters.level is not None:
+        people = people.filter(level_id=filters.level)
+    return paginate(people, order=["display_name", "id"], cursor=cursor, limit=limit)
+
+
+def department_tree() -> list[Department]:
+    """Top-level departments, each with `.team_list` of its teams, in two queries."""
+    departments = list(Department.objects.order_by("name"))
+    teams: dict[int | None, list[Department]] = {}
+    for department in departments:
+        teams.setdefault(department.parent_id, []).append(department)
+    for department in departments:
+        department.team_list = teams.get(department.pk, [])  # type: ignore[attr-defined]
+    return teams.get(None, [])
+
+
+def all_levels() -> list[ManagementLevel]:
+    return list(ManagementLevel.objects.order_by("rank"))
