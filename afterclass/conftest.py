@@ -10,6 +10,8 @@ from afterclass.people.tests.factories import AdminFactory, PersonFactory
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path: Path) -> None:
+    # PBKDF2 is slow on purpose; tests hash many passwords and do not test hashing strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
         **settings.STORAGES,

@@ -7,6 +7,7 @@ production mode: HTTPS-only cookies, HSTS and the other `check --deploy` require
 
 import os
 import secrets
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +35,18 @@ def embedded_secret_key() -> str:
     """The embedded default keeps one generated key in the data folder, created on first use."""
     key_file = DATA_DIR / "secret_key"
     if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+        # Written owner-only to a temporary file, then linked into place: the key is never
+        # readable by others, and two processes starting at once end up with the same key.
+        draft = DATA_DIR / f".secret_key.{os.getpid()}"
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_urlsafe(50))
+        try:
+            os.link(draft, key_file)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     return key_file.read_text().strip()
 
 
@@ -164,17 +175,19 @@ INVITATION_DAYS = 14
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- E-mail ---------------------------------------------------------------------------------
-# With EMAIL_HOST set, mail goes out over SMTP; otherwise it is written to files in var/mail.
-if os.environ.get("EMAIL_HOST"):
+# With EMAIL_HOST set, mail goes out over SMTP (port 587, STARTTLS). In production without it,
+# mail goes to a relay on localhost:25. Only the embedded default writes files to var/mail.
+EMAIL_RELAY = os.environ.get("EMAIL_HOST", "")
+if EMAIL_RELAY or PRODUCTION:
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
-                "host": os.environ["EMAIL_HOST"],
-                "port": int(os.environ.get("EMAIL_PORT", "587")),
+                "host": EMAIL_RELAY or "localhost",
+                "port": int(os.environ.get("EMAIL_PORT") or (587 if EMAIL_RELAY else 25)),
                 "username": os.environ.get("EMAIL_HOST_USER", ""),
                 "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
-                "use_tls": env_bool("EMAIL_USE_TLS", default=True),
+                "use_tls": env_bool("EMAIL_USE_TLS", default=bool(EMAIL_RELAY)),
             },
         }
     }
@@ -190,7 +203,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Files ----------------------------------------------------------------------------------
 STATIC_URL = "/static/"
+# The site-wide assets (afterclass/static) belong to no app, so the finders need telling.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns at start-up when it is missing
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("AFTERCLASS_MEDIA_DIR", DATA_DIR / "media"))
 STORAGES = {
@@ -202,6 +218,11 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+# WhiteNoise (and FileResponse) give Django's ASGI handler a synchronous file iterator, which it
+# reads in a thread, with a warning. Harmless for our small files; keep the log readable.
+warnings.filterwarnings(
+    "ignore", message="StreamingHttpResponse must consume synchronous iterators"
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -1,7 +1,7 @@
 """The JSON API root under /api/v1/: authentication, error mapping, and the routers."""
 
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from afterclass.api.auth import API_AUTH
@@ -20,6 +20,9 @@ api = NinjaAPI(
     auth=API_AUTH,
     urls_namespace="api",
     docs_url="/docs",
+    # Swagger UI is served from ninja's static files (never a CDN); no online validator badge,
+    # which would send our schema's address to validator.swagger.io.
+    docs=Swagger(settings={"validatorUrl": None}),
     openapi_url="/openapi.json",
 )
 
@@ -32,24 +35,32 @@ def domain_error(request: HttpRequest, error: AfterclassError) -> HttpResponse:
     return api.create_response(request, body, status=error.status)
 
 
+NOT_SIGNED_IN = "Sign in, or send a personal access token as 'Authorization: Bearer <token>'."
+
+
 @api.exception_handler(AuthenticationError)
 def not_signed_in(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
-    return api.create_response(
-        request,
-        {"detail": "Sign in, or send a personal access token as 'Authorization: Bearer <token>'."},
-        status=401,
-    )
+    message = error.message if error.message != AuthenticationError().message else NOT_SIGNED_IN
+    return api.create_response(request, {"detail": message}, status=401)
+
+
+# Where ninja says a value came from: not part of the field name a person should read.
+WRAPPERS = {"body", "payload", "query", "params", "path", "header", "cookie", "form"}
 
 
 @api.exception_handler(ValidationError)
 def invalid_input(request: HttpRequest, error: ValidationError) -> HttpResponse:
     problems = []
+    details = []
     for item in error.errors:
-        location = [str(part) for part in item.get("loc", []) if part not in {"body", "payload"}]
-        where = ".".join(location) or "request"
-        problems.append(f"{where}: {item.get('msg', 'is not valid')}")
+        location = [str(part) for part in item.get("loc", []) if part not in WRAPPERS]
+        where = ".".join(location) or ("body" if "body" in item.get("loc", []) else "request")
+        message = str(item.get("msg", "is not valid")).removeprefix("Value error, ")
+        problems.append(f"{where}: {message}")
+        # Only plain values: pydantic's "ctx" and "input" may hold exceptions or echo secrets.
+        details.append({"field": where, "message": message, "type": str(item.get("type", ""))})
     return api.create_response(
-        request, {"detail": "; ".join(problems), "errors": error.errors}, status=422
+        request, {"detail": "; ".join(problems), "errors": details}, status=422
     )
 
 
@@ -60,7 +71,10 @@ def not_found(request: HttpRequest, error: Http404) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
-    return api.create_response(request, {"detail": str(error)}, status=error.status_code)
+    message = str(error)
+    if message.startswith("Cannot parse request body"):
+        message = "The request body is not valid JSON."
+    return api.create_response(request, {"detail": message}, status=error.status_code)
 
 
 def _register_routers() -> None:

@@ -1,5 +1,6 @@
 """Site-wide views: the home redirect, the health check, private media and error pages."""
 
+import logging
 import mimetypes
 from pathlib import PurePosixPath
 
@@ -11,6 +12,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
 
 # Folders of uploads that any signed-in person may see (the organisation is private anyway).
 PUBLIC_TO_STAFF = {"avatars", "organisation", "covers"}

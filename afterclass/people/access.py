@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from typing_extensions import TypeIs
 
 from afterclass.core.errors import NotAllowed, NotFound
-from afterclass.people.models import Person, PersonQuerySet
+from afterclass.people.models import AccessToken, Department, Invitation, Person, PersonQuerySet
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -45,3 +45,31 @@ def access_person(viewer: Person | AnonymousUser | None, person_id: int) -> Pers
 def check_org_admin(person: Person | AnonymousUser | None) -> None:
     if not is_org_admin(person):
         raise NotAllowed("Only organisation admins can do this.")
+
+
+def access_department(actor: Person | AnonymousUser | None, department_id: int) -> Department:
+    """A department or team, for an organisation admin to change (403 for anyone else)."""
+    check_org_admin(actor)
+    department = Department.objects.select_related("parent").filter(pk=department_id).first()
+    if department is None:
+        raise NotFound("There is no such department.")
+    return department
+
+
+def access_invitation(actor: Person | AnonymousUser | None, invitation_id: int) -> Invitation:
+    """An invitation, for an organisation admin to manage (403 for anyone else)."""
+    check_org_admin(actor)
+    invitation = Invitation.objects.filter(pk=invitation_id).first()
+    if invitation is None:
+        raise NotFound("There is no such invitation.")
+    return invitation
+
+
+def access_own_token(person: Person | AnonymousUser | None, token_id: int) -> AccessToken:
+    """One of the person's own access tokens; anyone else's is "not found"."""
+    if not is_signed_in(person):
+        raise NotFound("There is no such token.")
+    token = AccessToken.objects.filter(pk=token_id, person=person).first()
+    if token is None:
+        raise NotFound("There is no such token.")
+    return token

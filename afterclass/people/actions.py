@@ -245,9 +245,13 @@ def do_create_person(
     actor: Person | None,
     display_name: str,
     password: str | None = None,
+    password_hash: str | None = None,
     **fields: Any,
 ) -> Person:
-    """Create a person directly (admins, the demo and command-line tools)."""
+    """Create a person directly (admins, the demo and command-line tools).
+
+    `password_hash` (from make_password) lets a caller hash one password once for many people.
+    """
     if actor is not None:
         check_org_admin(actor)
     address = normalise_email(email)
@@ -256,6 +260,9 @@ def do_create_person(
         raise Conflict(f"{address} already has an account.", field="email")
     with transaction.atomic():
         person = Person.objects.create_user(address, password, display_name=name, **fields)
+        if password_hash is not None:
+            person.password = password_hash
+            person.save(update_fields=["password"])
         record_audit("person.create", person, actor=actor)
     return person
 
@@ -481,6 +488,38 @@ def do_accept_invitation(person: Person) -> Invitation | None:
             person.save(update_fields=fields)
         record_audit("invitation.accept", invitation, actor=person)
     return invitation
+
+
+def do_register_invited_person(
+    invitation: Invitation, *, display_name: str, password: str
+) -> Person:
+    """Create the account an invitation was sent for and use the invitation up, in one step.
+
+    The invitation must still be usable and its address must not have an account yet; the new
+    person takes the invitation's department and level.
+    """
+    name = _text(display_name, "display_name", max_length=120, required=True)
+    if not password:
+        raise InvalidInput("Choose a password.", field="password")
+    with transaction.atomic():
+        current = Invitation.objects.select_for_update().filter(pk=invitation.pk).first()
+        if current is None or not current.is_usable:
+            raise Conflict("This invitation can no longer be used.")
+        if Person.objects.filter(email=current.email).exists():
+            raise Conflict(f"{current.email} already has an account. Sign in instead.")
+        person = Person.objects.create_user(
+            current.email,
+            password,
+            display_name=name,
+            department_id=current.department_id,
+            level_id=current.level_id,
+        )
+        current.accepted_at = timezone.now()
+        current.accepted_by = person
+        current.save(update_fields=["accepted_at", "accepted_by"])
+        record_audit("person.create", person, actor=person, invitation=current.pk)
+        record_audit("invitation.accept", current, actor=person)
+    return person
 
 
 def do_revoke_invitation(invitation: Invitation, *, actor: Person) -> Invitation:

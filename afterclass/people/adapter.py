@@ -1,34 +1,41 @@
-"""How django-allauth signs people up and in here: only invited addresses or allowed domains."""
+"""How django-allauth signs people up and in here.
 
-from typing import Any
+Who may register (an invited address or an allowed domain) is checked by the sign-up form,
+`forms.SignupExtraForm`, and not in `clean_email`: allauth also cleans the address on the
+password-reset form, where that rule must not apply.
+"""
+
+from typing import Any, ClassVar
 
 from allauth.account.adapter import DefaultAccountAdapter
-from django import forms
 from django.http import HttpRequest
 
-from afterclass.people.actions import (
-    do_accept_invitation,
-    email_domain_allowed,
-    usable_invitation_for,
-)
+from afterclass.people.actions import do_accept_invitation, usable_invitation_for
 from afterclass.people.models import Person
 
 INVITATION_SESSION_KEY = "afterclass_invitation_email"
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    error_messages: ClassVar[dict[str, Any]] = {
+        **DefaultAccountAdapter.error_messages,
+        "too_many_login_attempts": (
+            "Too many failed sign-ins for this address. Wait five minutes and try again, "
+            "or reset your password."
+        ),
+        "email_password_mismatch": "The e-mail address or the password is not right.",
+    }
+
+    def format_email_subject(self, subject: str) -> str:
+        # allauth prefixes "[site name]"; our subjects already say what they are about.
+        return str(subject)
+
     def is_open_for_signup(self, request: HttpRequest) -> bool:
-        # The form is shown to everyone; the address itself is checked in clean_email.
+        # The form is shown to everyone; the sign-up form checks the address itself.
         return True
 
     def clean_email(self, email: str) -> str:
-        email = super().clean_email(email).lower()
-        if usable_invitation_for(email) is None and not email_domain_allowed(email):
-            raise forms.ValidationError(
-                "Only invited people can join. Use the address your invitation was sent to, "
-                "or ask an organisation admin to invite you."
-            )
-        return email
+        return str(super().clean_email(email)).lower()
 
     def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Person:
         person: Person = super().save_user(request, user, form, commit=False)

@@ -6,11 +6,12 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
+from django.utils import timezone
 
 from afterclass.core.errors import InvalidInput
 from afterclass.core.pagination import Page, paginate
-from afterclass.people.access import people_visible_to
-from afterclass.people.models import Department, ManagementLevel, Person
+from afterclass.people.access import is_org_admin, is_signed_in, people_visible_to
+from afterclass.people.models import AccessToken, Department, Invitation, ManagementLevel, Person
 
 MAX_QUERY_LENGTH = 200
 
@@ -68,3 +69,25 @@ def department_tree() -> list[Department]:
 
 def all_levels() -> list[ManagementLevel]:
     return list(ManagementLevel.objects.order_by("rank"))
+
+
+def pending_invitations(
+    viewer: Person | AnonymousUser | None, *, cursor: str | None = None, limit: int = 25
+) -> Page[Invitation]:
+    """Invitations that can still be used, newest first; only organisation admins see any."""
+    invitations = Invitation.objects.none()
+    if is_org_admin(viewer):
+        invitations = Invitation.objects.select_related(
+            "invited_by", "department", "department__parent", "level"
+        ).filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+    return paginate(invitations, order=["-created_at", "-id"], cursor=cursor, limit=limit)
+
+
+def access_tokens_of(
+    person: Person | AnonymousUser | None, *, cursor: str | None = None, limit: int = 25
+) -> Page[AccessToken]:
+    """A person's own access tokens, revoked ones included, newest first."""
+    tokens = AccessToken.objects.none()
+    if is_signed_in(person):
+        tokens = AccessToken.objects.filter(person=person)
+    return paginate(tokens, order=["-created_at", "-id"], cursor=cursor, limit=limit)

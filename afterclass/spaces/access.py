@@ -153,10 +153,19 @@ def check_can_manage(person: Person | AnonymousUser | None, space: Space) -> Non
 
 
 def check_can_join(person: Person | AnonymousUser | None, space: Space) -> None:
-    """Refuse joining with the reason a person should read."""
+    """Refuse joining with the reason a person should read.
+
+    A space the person may not know exists (secret, or still in planning) is "not found", as
+    it is everywhere else: joining it takes an invitation.
+    """
+    if not is_signed_in(person):
+        raise NotFound(SPACE_NOT_FOUND)
     place = my_place(person, space)
     if place.is_active_member:
         raise NotAllowed("You are already a member of this space.")
+    hidden = space.visibility == Visibility.SECRET or space.status == Status.PLANNING
+    if hidden and not place.is_org_admin:
+        raise NotFound(SPACE_NOT_FOUND)
     if place.state == MembershipState.BANNED:
         raise NotAllowed("You have been removed from this space and cannot join it again.")
     if place.state == MembershipState.PENDING:

@@ -220,6 +220,7 @@ def do_update_space(
     check_can_manage(actor, space)
     clean = clean_space_fields(fields)
     changed = {name: value for name, value in clean.items() if getattr(space, name) != value}
+    before = {name: getattr(space, name) for name in changed}
     try:
         with transaction.atomic():
             for name, value in changed.items():
@@ -232,6 +233,10 @@ def do_update_space(
                 "space.update", space, actor=actor, space_id=space.pk, fields=sorted(changed)
             )
     except IntegrityError as error:
+        # Nothing was written; put the object back as it was so the caller does not show
+        # (or link to) values that were refused.
+        for name, value in before.items():
+            setattr(space, name, value)
         raise Conflict(
             f"The address “{clean.get('slug')}” is already taken.", field="slug"
         ) from error
@@ -266,6 +271,11 @@ def do_publish_rules(space: Space, body: str, *, actor: Person) -> GroundRules:
         )
         Space.objects.filter(pk=space.pk).update(rules_version=version)
         space.rules_version = version
+        # Whoever writes the new rules has read them: their own acceptance is recorded.
+        if Membership.objects.filter(
+            space=space, person=actor, state=MembershipState.ACTIVE
+        ).update(rules_version_accepted=version):
+            RulesAcceptance.objects.create(space=space, person=actor, version=version)
         record_audit("space.rules", space, actor=actor, space_id=space.pk, version=version)
     return rules
 
@@ -335,6 +345,9 @@ def do_join_space(
         )
         if membership.state in {MembershipState.ACTIVE, MembershipState.PENDING}:
             raise Conflict("You already belong to this space or have asked to join.")
+        if membership.state == MembershipState.BANNED:
+            # Also checked above; repeated under the row lock in case `space` was loaded earlier.
+            raise NotAllowed("You have been removed from this space and cannot join it again.")
         membership.role = Role.MEMBER
         membership.answers = clean_answers
         membership.created_at = now
@@ -393,12 +406,8 @@ def do_leave_space(space: Space, *, actor: Person) -> Membership:
 
 
 def do_accept_rules(space: Space, *, actor: Person, version: int | None = None) -> Membership:
-    """Accept the current ground rules. `version`, when given, must be the current one."""
-    current = space.rules_version
-    if version is not None and version != current:
-        raise Conflict(
-            f"The ground rules have changed (now version {current}); please read them again."
-        )
+    """Accept the current ground rules (active members). `version`, when given, must be the
+    current one, so nobody accepts rules they have not seen."""
     with transaction.atomic():
         membership = (
             Membership.objects.select_for_update()
@@ -407,6 +416,12 @@ def do_accept_rules(space: Space, *, actor: Person, version: int | None = None) 
         )
         if membership is None:
             raise NotAllowed("Only members accept a space's ground rules. Join it first.")
+        current = Space.objects.values_list("rules_version", flat=True).get(pk=space.pk)
+        space.rules_version = current
+        if version is not None and version != current:
+            raise Conflict(
+                f"The ground rules have changed (now version {current}); please read them again."
+            )
         if membership.rules_version_accepted == current:
             return membership
         membership.rules_version_accepted = current

@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from django.db.models import F
+
 from afterclass.people.models import Person
 from afterclass.people.tests.factories import PersonFactory
 from afterclass.spaces.actions import do_create_space, do_set_space_status
@@ -45,6 +47,9 @@ def add_member(
         rules_version_accepted=space.rules_version if accepted_rules else None,
     )
     if state == MembershipState.ACTIVE:
-        Space.objects.filter(pk=space.pk).update(member_count=space.member_count + 1)
+        Space.objects.filter(pk=space.pk).update(member_count=F("member_count") + 1)
         space.member_count += 1
+    if state == MembershipState.PENDING:
+        Space.objects.filter(pk=space.pk).update(pending_count=F("pending_count") + 1)
+        space.pending_count += 1
     return membership

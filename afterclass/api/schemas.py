@@ -1,0 +1,70 @@
+"""Schemas every part of the API shares: errors, ids, storable text and list parameters."""
+
+from typing import Annotated
+
+from ninja import Field, Schema
+from pydantic import BeforeValidator, ConfigDict
+
+from afterclass.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
+
+# Primary keys are 64-bit: a larger number can never name a row, and the databases refuse it.
+MAX_ID = 2**63 - 1
+MAX_SEARCH_LENGTH = 200
+MAX_IDS = 500
+
+
+def _storable(value: object) -> object:
+    # PostgreSQL cannot store NUL characters and no database stores lone surrogates: refuse
+    # them here with a 422 instead of failing deep in the database driver. (Runs before the
+    # string's own checks, so max_length and friends keep their usual messages.)
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError("must not contain NUL characters")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise ValueError("must be valid Unicode text") from error
+    return value
+
+
+# Put it after a string's Field(...) constraints: `Annotated[str, Field(max_length=80), storable]`.
+storable = BeforeValidator(_storable)
+SearchText = Annotated[str, Field(max_length=MAX_SEARCH_LENGTH), storable]
+CursorText = Annotated[str, Field(max_length=1000), storable]
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+class InputSchema(Schema):
+    """A request body: unknown fields are refused, so a typo is an error and not ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorOut(Schema):
+    detail: str = Field(description="What went wrong, written for a person to read.")
+    field: str | None = Field(None, description="The input field at fault, when there is one.")
+
+
+class FieldErrorOut(Schema):
+    field: str = Field(description='The field, dotted for nested ones ("answers.0").')
+    message: str
+    type: str = Field(description="pydantic's error type, e.g. string_too_long.")
+
+
+class ValidationErrorOut(Schema):
+    detail: str = Field(description='Every problem as "field: why", separated by "; ".')
+    errors: list[FieldErrorOut]
+
+
+def errors(*codes: int) -> dict[int, type[Schema]]:
+    """The documented error responses of an operation."""
+    return {code: ValidationErrorOut if code == 422 else ErrorOut for code in codes}
+
+
+class PageParams(Schema):
+    cursor: CursorText | None = Field(None, description="The `next` value of the previous page.")
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Items per page.")
+
+
+class IdsIn(InputSchema):
+    ids: list[Id] = Field(min_length=1, max_length=MAX_IDS)

@@ -1,0 +1,1 @@
+"""The `afterclass` commands that are not tied to one app: demo and serve."""

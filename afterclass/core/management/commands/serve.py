@@ -1,0 +1,149 @@
+"""`afterclass serve`: production mode, the ASGI application under uvicorn.
+
+It refuses to start without a real SECRET_KEY in the environment, runs the deployment checks,
+collects the static files WhiteNoise serves, and then hands over to uvicorn.
+"""
+
+import argparse
+import contextlib
+import os
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+ASGI_APP = "afterclass.asgi:application"
+MIN_SECRET_KEY_LENGTH = 50
+MIN_SECRET_KEY_CHARACTERS = 5  # as Django's own check: "aaaa…" is not a key
+
+
+def secret_key_problem(value: str | None) -> str | None:
+    """Why `value` is not a key production may run with, or None when it is fine."""
+    if not value:
+        return (
+            "SECRET_KEY is not set. Production mode needs its own secret key in the "
+            "environment, e.g. SECRET_KEY=$(python3 -c 'import secrets; "
+            "print(secrets.token_urlsafe(50))')."
+        )
+    if len(value) < MIN_SECRET_KEY_LENGTH:
+        return (
+            f"SECRET_KEY is too short ({len(value)} characters): use at least "
+            f"{MIN_SECRET_KEY_LENGTH} random characters."
+        )
+    if len(set(value)) < MIN_SECRET_KEY_CHARACTERS or value.startswith("django-insecure"):
+        return "SECRET_KEY looks insecure: use a long random value, not a placeholder."
+    return None
+
+
+def port_number(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"“{value}” is not a port number from 1 to 65535.")
+    return port
+
+
+def positive_number(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"“{value}” is not a number of 1 or more.")
+    return number
+
+
+def default_port() -> int:
+    """The PORT environment variable (as `PORT=… make demo` sets it), else 8000."""
+    raw = os.environ.get("PORT", "").strip()
+    if not raw:
+        return 8000
+    try:
+        return port_number(raw)
+    except argparse.ArgumentTypeError as error:
+        raise CommandError(f"PORT: {error}") from error
+
+
+def default_workers() -> int:
+    """The WEB_CONCURRENCY environment variable (the usual name on hosting platforms), else 1."""
+    raw = os.environ.get("WEB_CONCURRENCY", "").strip()
+    if not raw:
+        return 1
+    try:
+        return positive_number(raw)
+    except argparse.ArgumentTypeError as error:
+        raise CommandError(f"WEB_CONCURRENCY: {error}") from error
+
+
+def add_address_arguments(parser: CommandParser) -> None:
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="Address to listen on (default 127.0.0.1; 0.0.0.0 for every interface).",
+    )
+    parser.add_argument(
+        "--port",
+        type=port_number,
+        default=None,
+        help="Port to listen on (default: the PORT environment variable, else 8000).",
+    )
+
+
+def run_server(*, host: str, port: int, workers: int = 1) -> None:
+    """Serve the ASGI application until Ctrl-C or SIGTERM, then return quietly."""
+    import uvicorn
+
+    # uvicorn shuts down gracefully on the first Ctrl-C and then re-raises the signal; the
+    # server has already stopped by then, so there is nothing left to report.
+    with contextlib.suppress(KeyboardInterrupt):
+        uvicorn.run(
+            ASGI_APP,
+            host=host,
+            port=port,
+            workers=workers,
+            # Django's ASGI handler does not speak the lifespan protocol.
+            lifespan="off",
+            server_header=False,
+        )
+
+
+class Command(BaseCommand):
+    help = (
+        "Serve Afterclass in production mode with uvicorn. Needs SECRET_KEY (50+ random "
+        "characters) and ALLOWED_HOSTS in the environment."
+    )
+    # The checks run in handle(), with the deployment checks included.
+    requires_system_checks: list[str] = []  # noqa: RUF012 - Django's own attribute
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        add_address_arguments(parser)
+        parser.add_argument(
+            "--workers",
+            type=positive_number,
+            default=None,
+            help="Number of worker processes (default: WEB_CONCURRENCY, else 1).",
+        )
+        parser.add_argument(
+            "--no-collectstatic",
+            action="store_true",
+            help="Skip collecting static files (when a deployment step already did).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        problem = secret_key_problem(os.environ.get("SECRET_KEY"))
+        if problem:
+            raise CommandError(f"Afterclass will not start in production mode: {problem}")
+        host: str = options["host"]
+        port: int = options["port"] or default_port()
+        workers: int = options["workers"] or default_workers()
+        self.check(include_deployment_checks=True)
+        self.check_migrations()
+        if not options["no_collectstatic"]:
+            call_command("collectstatic", interactive=False, verbosity=0)
+        self.stdout.write(
+            f"Serving Afterclass on http://{host}:{port}/ with {workers} "
+            f"worker{'s' if workers > 1 else ''}. Press Ctrl-C to stop."
+        )
+        run_server(host=host, port=port, workers=workers)

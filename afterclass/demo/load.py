@@ -1,0 +1,298 @@
+"""Loading Northwind through the domain actions, so the demo obeys every rule the product does.
+
+Each thing is looked up by its natural key (e-mail, department name, space slug) and only
+created when missing, so loading twice adds nothing. Everything happens in one transaction.
+"""
+
+import random
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from afterclass.core.errors import Conflict
+from afterclass.demo.people import (
+    ADMIN_EMAIL,
+    DEFAULT_SEED,
+    DEMO_PASSWORD,
+    DEPARTMENTS,
+    DOMAIN,
+    ORGANISATION_NAME,
+    STAFF,
+    DemoPerson,
+    generate_people,
+)
+from afterclass.demo.spaces import APPROVE, DECLINE, SPACE_PLANS, SpacePlan
+from afterclass.people.actions import (
+    do_create_department,
+    do_create_person,
+    do_set_levels,
+    do_update_organisation,
+    do_update_profile,
+)
+from afterclass.people.models import (
+    DEFAULT_LEVELS,
+    Department,
+    ManagementLevel,
+    Organisation,
+    Person,
+)
+from afterclass.spaces.actions import (
+    do_accept_rules,
+    do_create_space,
+    do_decide_requests,
+    do_invite_department_to_space,
+    do_invite_to_space,
+    do_join_space,
+    do_leave_space,
+    do_set_member_role,
+    do_set_space_status,
+)
+from afterclass.spaces.models import Membership, MembershipState, Role, Space, Status
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    people_created: int
+    spaces_created: int
+    people: int
+    departments: int
+    spaces: int
+    example_email: str
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.people_created or self.spaces_created)
+
+
+def load_demo(seed: int = DEFAULT_SEED) -> DemoSummary:
+    """Create whatever part of the Northwind demo organisation is missing."""
+    with transaction.atomic():
+        return NorthwindLoader(seed).load()
+
+
+class NorthwindLoader:
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+        self.people_created = 0
+        self.spaces_created = 0
+        self._password_hash: str | None = None
+        self.departments: dict[tuple[str, str | None], Department] = {}
+        self.levels: dict[str, ManagementLevel] = {}
+        self.by_title: dict[str, Person] = {}
+
+    def password_hash(self) -> str:
+        # Hashing is deliberately slow; one hash shared by every demo person keeps loading fast.
+        if self._password_hash is None:
+            self._password_hash = make_password(DEMO_PASSWORD)
+        return self._password_hash
+
+    def load(self) -> DemoSummary:
+        people = generate_people(self.seed)
+        admin_spec = next(person for person in people if person.email == ADMIN_EMAIL)
+        admin, admin_is_new = self.admin(admin_spec)
+        self.organisation(admin)
+        self.management_levels(admin)
+        self.department_tree(admin)
+        if admin_is_new:
+            do_update_profile(
+                admin,
+                actor=admin,
+                department=self.place_of(admin_spec),
+                level=self.levels[admin_spec.role.level],
+            )
+        existing = {
+            person.email: person
+            for person in Person.objects.filter(email__in=[spec.email for spec in people])
+        }
+        for spec in people:
+            person = existing.get(spec.email) or self.person(spec, actor=admin)
+            self.by_title[spec.role.job_title] = person
+        for plan in SPACE_PLANS:
+            if not Space.objects.filter(slug=plan.slug).exists():
+                self.space(plan)
+        example = next(spec for spec in people if spec.role.level == STAFF)
+        return DemoSummary(
+            people_created=self.people_created,
+            spaces_created=self.spaces_created,
+            people=Person.objects.count(),
+            departments=Department.objects.filter(parent=None).count(),
+            spaces=Space.objects.count(),
+            example_email=example.email,
+        )
+
+    # --- The organisation -----------------------------------------------------------------
+
+    def admin(self, spec: DemoPerson) -> tuple[Person, bool]:
+        admin = Person.objects.filter(email=ADMIN_EMAIL).first()
+        if admin is not None:
+            if not (admin.is_active and admin.is_org_admin):
+                raise Conflict(
+                    f"{ADMIN_EMAIL} exists but is not an active organisation admin, "
+                    "so the demo cannot be loaded into this database."
+                )
+            return admin, False
+        admin = do_create_person(
+            ADMIN_EMAIL,
+            actor=None,
+            display_name=spec.display_name,
+            password_hash=self.password_hash(),
+            is_org_admin=True,
+            job_title=spec.role.job_title,
+            bio=spec.bio,
+            interests=spec.interests,
+        )
+        self.people_created += 1
+        return admin, True
+
+    def organisation(self, admin: Person) -> None:
+        organisation = Organisation.current()
+        domains = list(organisation.allowed_domains)
+        if organisation.name != ORGANISATION_NAME or DOMAIN not in domains:
+            do_update_organisation(
+                actor=admin, name=ORGANISATION_NAME, allowed_domains=[*domains, DOMAIN]
+            )
+
+    def management_levels(self, admin: Person) -> None:
+        names = {level.name for level in ManagementLevel.objects.all()}
+        if not set(DEFAULT_LEVELS) <= names:
+            do_set_levels(DEFAULT_LEVELS, actor=admin)
+        self.levels = {level.name: level for level in ManagementLevel.objects.all()}
+
+    def department_tree(self, admin: Person) -> None:
+        found = {
+            (
+                department.parent.name.lower() if department.parent else None,
+                department.name.lower(),
+            ): department
+            for department in Department.objects.select_related("parent")
+        }
+        for name, teams in DEPARTMENTS.items():
+            department = found.get((None, name.lower())) or do_create_department(name, actor=admin)
+            self.departments[(name, None)] = department
+            for team in teams:
+                self.departments[(name, team)] = found.get(
+                    (name.lower(), team.lower())
+                ) or do_create_department(team, actor=admin, parent=department)
+
+    def place_of(self, spec: DemoPerson) -> Department:
+        return self.departments[(spec.role.department, spec.role.team)]
+
+    def person(self, spec: DemoPerson, *, actor: Person) -> Person:
+        person = do_create_person(
+            spec.email,
+            actor=actor,
+            display_name=spec.display_name,
+            password_hash=self.password_hash(),
+            department=self.place_of(spec),
+            level=self.levels[spec.role.level],
+            job_title=spec.role.job_title,
+            bio=spec.bio,
+            interests=spec.interests,
+        )
+        self.people_created += 1
+        return person
+
+    # --- Spaces -----------------------------------------------------------------------------
+
+    def space(self, plan: SpacePlan) -> Space:
+        """Create one space and take it through its life so far, each step by the right person."""
+        rng = random.Random(f"{self.seed}:{plan.slug}")  # noqa: S311 - demo data, not secrets
+        owner = self.by_title[plan.owner]
+        space = do_create_space(
+            actor=owner,
+            name=plan.name,
+            slug=plan.slug,
+            purpose=plan.purpose,
+            rules=plan.rules,
+            description=plan.description,
+            mode=plan.mode,
+            audience=plan.audience,
+            audience_departments=[
+                self.departments[(name, None)] for name in plan.audience_departments
+            ],
+            template=plan.template,
+            visibility=plan.visibility,
+            join_policy=plan.join_policy,
+            membership_questions=list(plan.questions),
+            **plan.targets,
+        )
+        self.spaces_created += 1
+        for name in plan.invite_departments:
+            do_invite_department_to_space(space, self.departments[(name, None)], actor=owner)
+        invited = [self.by_title[title] for title in plan.invite]
+        if invited:
+            do_invite_to_space(space, invited, actor=owner)
+        for title in plan.moderators:
+            do_set_member_role(
+                space, self.membership(space, self.by_title[title]).pk, Role.MODERATOR, actor=owner
+            )
+        if plan.status != Status.PLANNING:
+            do_set_space_status(space, Status.LAUNCHED, actor=owner)
+        for person in self.pick_outsiders(space, plan.self_joins, rng):
+            do_join_space(space, actor=person)
+        self.requests(space, plan, owner)
+        self.accept_rules(space, plan, owner, rng)
+        for membership in self.pick_members(space, plan.leavers, rng):
+            do_leave_space(space, actor=membership.person)
+        if plan.status == Status.ARCHIVED:
+            do_set_space_status(space, Status.ARCHIVED, actor=owner)
+        return space
+
+    def membership(self, space: Space, person: Person) -> Membership:
+        return Membership.objects.get(space=space, person=person)
+
+    def pick_outsiders(self, space: Space, count: int, rng: random.Random) -> list[Person]:
+        """`count` people chosen at random who have no membership of the space at all."""
+        if not count:
+            return []
+        outsiders = list(
+            Person.objects.active()
+            .exclude(memberships__space=space)
+            .exclude(email=ADMIN_EMAIL)
+            .order_by("email")
+        )
+        return rng.sample(outsiders, min(count, len(outsiders)))
+
+    def pick_members(self, space: Space, count: int, rng: random.Random) -> list[Membership]:
+        """`count` ordinary active members chosen at random (never owners or moderators)."""
+        if not count:
+            return []
+        members = list(
+            Membership.objects.filter(space=space, state=MembershipState.ACTIVE, role=Role.MEMBER)
+            .select_related("person")
+            .order_by("person__email")
+        )
+        return rng.sample(members, min(count, len(members)))
+
+    def requests(self, space: Space, plan: SpacePlan, owner: Person) -> None:
+        decisions: dict[str, list[int]] = {APPROVE: [], DECLINE: []}
+        for request in plan.requests:
+            membership = do_join_space(
+                space, actor=self.by_title[request.title], answers=list(request.answers)
+            )
+            if request.outcome in decisions:
+                decisions[request.outcome].append(membership.pk)
+        moderator = self.by_title[plan.moderators[0]] if plan.moderators else owner
+        for outcome, ids in decisions.items():
+            if ids:
+                do_decide_requests(space, ids, approve=outcome == APPROVE, actor=moderator)
+
+    def accept_rules(
+        self, space: Space, plan: SpacePlan, owner: Person, rng: random.Random
+    ) -> None:
+        """Most members have read and accepted the rules; a few have not got round to it yet."""
+        members = list(
+            Membership.objects.filter(space=space, state=MembershipState.ACTIVE)
+            .exclude(person=owner)
+            .select_related("person")
+            .order_by("person__email")
+        )
+        ordinary = [membership for membership in members if membership.role == Role.MEMBER]
+        late = {
+            membership.pk
+            for membership in rng.sample(ordinary, min(plan.not_yet_accepted_rules, len(ordinary)))
+        }
+        for membership in members:
+            if membership.pk not in late:
+                do_accept_rules(space, actor=membership.person)

@@ -1,0 +1,184 @@
+"""The Northwind demo: loaded through the actions, realistic, deterministic and idempotent."""
+
+from collections import Counter
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from afterclass.audit.models import AuditEntry
+from afterclass.demo.load import DemoSummary
+from afterclass.demo.people import ADMIN_EMAIL, DEPARTMENTS, ROLES, generate_people
+from afterclass.demo.spaces import SPACE_PLANS
+from afterclass.insights.models import Event
+from afterclass.people.models import DEFAULT_LEVELS, Department, Organisation, Person
+from afterclass.spaces.models import (
+    GroundRules,
+    Membership,
+    MembershipState,
+    Role,
+    RulesAcceptance,
+    Space,
+    Status,
+    Template,
+    Visibility,
+)
+
+
+def run_demo(*args: str) -> str:
+    out = StringIO()
+    call_command("demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    return {
+        "people": Person.objects.count(),
+        "departments": Department.objects.count(),
+        "spaces": Space.objects.count(),
+        "memberships": Membership.objects.count(),
+        "rules": GroundRules.objects.count(),
+        "acceptances": RulesAcceptance.objects.count(),
+        "audit": AuditEntry.objects.count(),
+        "events": Event.objects.count(),
+    }
+
+
+@pytest.mark.django_db
+def test_demo_loads_northwind_and_a_second_run_adds_nothing():
+    first_output = run_demo()
+    after_first = counts()
+
+    second_output = run_demo()
+
+    assert counts() == after_first
+    assert "Loaded the Northwind demo organisation" in first_output
+    assert "already loaded; nothing was added" in second_output
+    for output in (first_output, second_output):
+        assert "/accounts/login/" in output
+        assert f"{ADMIN_EMAIL} / demo" in output
+        assert "every demo person's password is demo" in output
+
+    organisation = Organisation.current()
+    assert organisation.name == "Northwind"
+    assert organisation.allowed_domains == ["example.org"]
+    assert Person.objects.count() == 60
+    assert not Person.objects.exclude(email__endswith="@example.org").exists()
+    top_level = Department.objects.filter(parent=None)
+    assert top_level.count() == 6
+    assert all(2 <= department.teams.count() <= 3 for department in top_level)
+    assert Counter(Person.objects.values_list("level__name", flat=True)).keys() == set(
+        DEFAULT_LEVELS
+    )
+    assert {person.department.parent or person.department for person in Person.objects.all()} == (
+        set(top_level)
+    )
+
+
+@pytest.mark.django_db
+def test_demo_spaces_cover_every_template_state_and_membership():
+    run_demo()
+
+    spaces = Space.objects.all()
+    assert set(spaces.values_list("template", flat=True)) == set(Template.values)
+    assert set(spaces.values_list("status", flat=True)) == set(Status.values)
+    assert spaces.filter(visibility=Visibility.SECRET, status=Status.LAUNCHED).exists()
+    assert spaces.filter(visibility=Visibility.LISTED).count() >= 5
+    assert Membership.objects.filter(state=MembershipState.PENDING).exists()
+    assert Membership.objects.filter(state=MembershipState.DECLINED).exists()
+    assert Membership.objects.filter(role=Role.MODERATOR, state=MembershipState.ACTIVE).exists()
+    for space in spaces:
+        assert space.purpose
+        assert space.description
+        assert space.rules_version == 1
+        assert space.target_weekly_active_pct is not None
+        memberships = Membership.objects.filter(space=space)
+        # The counters the pages show agree with the rows: everything went through the actions.
+        assert space.member_count == memberships.filter(state=MembershipState.ACTIVE).count()
+        assert space.pending_count == memberships.filter(state=MembershipState.PENDING).count()
+        assert memberships.filter(role=Role.OWNER, state=MembershipState.ACTIVE).exists()
+    request_spaces = spaces.filter(join_policy="request")
+    assert all(space.membership_questions for space in request_spaces)
+    pending = Membership.objects.filter(state=MembershipState.PENDING)
+    assert all(len(membership.answers) == 2 for membership in pending)
+    assert AuditEntry.objects.filter(action="space.create").count() == len(SPACE_PLANS)
+    assert AuditEntry.objects.filter(action="membership.approve").exists()
+    # Most members have accepted the rules; a few have not yet, as in real life.
+    active = Membership.objects.filter(state=MembershipState.ACTIVE)
+    assert active.filter(rules_version_accepted=1).count() > active.count() * 0.8
+    assert active.filter(rules_version_accepted=None).exists()
+
+
+@pytest.mark.django_db
+def test_demo_admin_signs_in_with_the_demo_password(client):
+    run_demo()
+
+    admin = Person.objects.get(email=ADMIN_EMAIL)
+    response = client.post(reverse("account_login"), {"login": ADMIN_EMAIL, "password": "demo"})
+
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(admin.pk)
+    assert admin.is_org_admin
+    assert admin.display_name == "Alex Morgan"
+    assert admin.job_title == "L&D Lead"
+    assert admin.department is not None
+    assert admin.department.path == "People & Culture / Learning & development"
+    # One hash made once and shared: 60 slow hashes would make loading slow.
+    assert set(Person.objects.values_list("password", flat=True)) == {admin.password}
+
+
+@pytest.mark.django_db
+def test_demo_refuses_a_production_installation(settings):
+    settings.PRODUCTION = True
+
+    with pytest.raises(CommandError, match="--allow-production"):
+        run_demo()
+
+    assert not Person.objects.exists()
+
+
+@pytest.mark.django_db
+def test_demo_serve_hands_over_to_the_server_with_its_address(monkeypatch):
+    summary = DemoSummary(0, 0, 60, 6, 8, "someone@example.org")
+    monkeypatch.setattr("afterclass.core.management.commands.demo.load_demo", lambda seed: summary)
+    calls = []
+    monkeypatch.setattr(
+        "afterclass.core.management.commands.demo.run_server",
+        lambda **kwargs: calls.append(kwargs),
+    )
+    monkeypatch.setenv("PORT", "8124")
+
+    output = run_demo("--serve")
+    assert calls == [{"host": "127.0.0.1", "port": 8124}]
+    assert "http://127.0.0.1:8124/accounts/login/" in output
+
+    output = run_demo("--serve", "--port", "9001", "--host", "localhost")
+    assert calls[-1] == {"host": "localhost", "port": 9001}
+    assert "http://localhost:9001/accounts/login/" in output
+
+
+def test_demo_people_are_deterministic_and_fit_their_roles():
+    people = generate_people(seed=7)
+
+    assert people == generate_people(seed=7)
+    assert [p.display_name for p in people] != [p.display_name for p in generate_people(seed=8)]
+    assert len(people) == 60
+    assert len({person.email for person in people}) == 60
+    assert len({person.display_name for person in people}) == 60
+    for person in people:
+        assert person.role.department in DEPARTMENTS
+        assert person.role.team is None or person.role.team in DEPARTMENTS[person.role.department]
+        assert person.bio
+        assert len(person.bio) <= 600
+        assert len(person.interests) >= 3
+    assert Counter(role.department for role in ROLES) == dict.fromkeys(DEPARTMENTS, 10)
+
+
+def test_demo_space_plans_name_people_who_exist():
+    titles = [role.job_title for role in ROLES]
+    assert len(titles) == len(set(titles)), "job titles that plans refer to must be unique"
+    for plan in SPACE_PLANS:
+        named = [plan.owner, *plan.moderators, *plan.invite, *(r.title for r in plan.requests)]
+        assert set(named) <= set(titles), plan.slug
+        assert all(len(request.answers) == len(plan.questions) for request in plan.requests)

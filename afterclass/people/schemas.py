@@ -1,0 +1,129 @@
+"""People API schemas: the directory's query parameters and how people and departments look."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Self
+
+from ninja import Field, Schema
+
+from afterclass.api.schemas import Id, PageParams, SearchText
+from afterclass.people.models import Department, ManagementLevel, Person
+
+
+class LevelOut(Schema):
+    id: int
+    name: str
+    rank: int = Field(description="1 is the most junior level.")
+
+    @classmethod
+    def build(cls, level: ManagementLevel) -> LevelOut:
+        return cls(id=level.pk, name=level.name, rank=level.rank)
+
+
+class DepartmentRef(Schema):
+    id: int
+    name: str
+    parent_id: int | None = Field(description="For a team: the department it belongs to.")
+
+    @classmethod
+    def build(cls, department: Department) -> DepartmentRef:
+        return cls(
+            id=department.pk,
+            name=department.name,
+            parent_id=department.parent_id,
+        )
+
+
+class PersonOut(Schema):
+    id: int
+    display_name: str
+    email: str
+    job_title: str
+    department: DepartmentRef | None
+    level: LevelOut | None
+    avatar_url: str | None
+    is_active: bool = Field(description="False for a deactivated person (kept, cannot sign in).")
+
+    @classmethod
+    def fields_of(cls, person: Person) -> dict[str, object]:
+        return {
+            "id": person.pk,
+            "display_name": person.display_name,
+            "email": person.email,
+            "job_title": person.job_title,
+            "department": DepartmentRef.build(person.department) if person.department else None,
+            "level": LevelOut.build(person.level) if person.level else None,
+            "avatar_url": person.avatar.url if person.avatar else None,
+            "is_active": person.is_active,
+        }
+
+    @classmethod
+    def build(cls, person: Person) -> Self:
+        return cls.model_validate(cls.fields_of(person))
+
+
+class PersonDetailOut(PersonOut):
+    bio: str
+    interests: list[str]
+    date_joined: datetime
+
+    @classmethod
+    def fields_of(cls, person: Person) -> dict[str, object]:
+        return {
+            **super().fields_of(person),
+            "bio": person.bio,
+            "interests": list(person.interests or []),
+            "date_joined": person.date_joined,
+        }
+
+
+class MeOut(PersonDetailOut):
+    is_org_admin: bool
+
+    @classmethod
+    def fields_of(cls, person: Person) -> dict[str, object]:
+        return {**super().fields_of(person), "is_org_admin": person.is_org_admin}
+
+
+class PersonPage(Schema):
+    items: list[PersonOut]
+    next: str | None
+
+
+class PeopleParams(PageParams):
+    q: SearchText = Field(
+        "",
+        description="Words to find in names, job titles, departments, interests or e-mails.",
+    )
+    department: Id | None = Field(None, description="A department id; includes its teams.")
+    level: Id | None = Field(None, description="A management level id.")
+
+
+class TeamOut(Schema):
+    id: int
+    name: str
+    parent_id: int | None
+
+
+class DepartmentOut(TeamOut):
+    teams: list[TeamOut]
+
+    @classmethod
+    def build(cls, department: Department, teams: list[Department]) -> DepartmentOut:
+        return cls(
+            id=department.pk,
+            name=department.name,
+            parent_id=department.parent_id,
+            teams=[TeamOut(id=team.pk, name=team.name, parent_id=team.parent_id) for team in teams],
+        )
+
+
+class DepartmentList(Schema):
+    items: list[DepartmentOut]
+    next: str | None = Field(None, description="Always null: the whole tree is one page.")
+
+
+class LevelList(Schema):
+    items: list[LevelOut]
+    next: str | None = Field(None, description="Always null: every level is on one page.")

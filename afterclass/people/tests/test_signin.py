@@ -1,0 +1,255 @@
+"""Signing in, out, up and resetting a password, through django-allauth with our pages."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+
+from afterclass.people.actions import hash_secret
+from afterclass.people.models import Invitation, Organisation, Person
+from afterclass.people.tests.factories import DepartmentFactory, LevelFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "demo-password"  # what PersonFactory gives everyone
+NEW_PASSWORD = "a-fresh-long-phrase"
+
+
+@pytest.fixture(autouse=True)
+def _clean_rate_limits():
+    # allauth counts failed sign-ins in the cache; each test starts from zero.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def signed_in_person(client) -> Person | None:
+    user = client.get(reverse("my-profile")).wsgi_request.user
+    return user if user.is_authenticated else None
+
+
+def sign_in(client, login, password=PASSWORD):
+    return client.post(reverse("account_login"), {"login": login, "password": password})
+
+
+# --- Sign in and out ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["account_login", "account_signup", "account_reset_password", "account_reset_password_done"],
+)
+def test_allauth_pages_use_our_layout(client, name):
+    Organisation.objects.update_or_create(pk=1, defaults={"name": "Northwind"})
+
+    response = client.get(reverse(name))
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'class="site-header"' in body
+    assert "afterclass/afterclass.css" in body
+    assert "· Northwind</title>" in body
+    assert "<label" in body or name == "account_reset_password_done"
+
+
+def test_sign_in_with_email_and_password(client, person):
+    response = sign_in(client, person.email.upper())
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+    assert signed_in_person(client) == person
+
+
+def test_sign_in_with_a_wrong_password_says_so(client, person):
+    response = sign_in(client, person.email, "not-my-password")
+
+    assert response.status_code == 200
+    assert "The e-mail address or the password is not right." in response.content.decode()
+    assert signed_in_person(client) is None
+
+
+def test_repeated_failed_sign_ins_are_throttled_with_a_clear_message(client, person):
+    for _ in range(5):
+        body = sign_in(client, person.email, "not-my-password").content.decode()
+        assert "The e-mail address or the password is not right." in body
+
+    response = sign_in(client, person.email)  # even the right password waits now
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Too many failed sign-ins for this address. Wait five minutes" in body
+    assert signed_in_person(client) is None
+
+
+def test_throttling_one_address_leaves_another_alone(client, person):
+    other = PersonFactory()
+    for _ in range(5):
+        sign_in(client, person.email, "not-my-password")
+
+    assert sign_in(client, other.email).status_code == 302
+
+
+def test_deactivated_person_cannot_sign_in(client):
+    gone = PersonFactory(is_active=False)
+
+    response = sign_in(client, gone.email)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_inactive")
+    page = client.get(response["Location"])
+    assert "This account is deactivated" in page.content.decode()
+    assert signed_in_person(client) is None
+
+
+def test_sign_out_needs_a_post(client, person):
+    client.force_login(person)
+
+    confirm = client.get(reverse("account_logout"))
+    assert confirm.status_code == 200
+    assert "Sign out of Afterclass on this device?" in confirm.content.decode()
+    assert signed_in_person(client) == person
+
+    response = client.post(reverse("account_logout"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_login")
+    assert signed_in_person(client) is None
+
+
+# --- Password reset -----------------------------------------------------------------------
+
+
+def test_password_reset_sends_a_working_link(client, person, mailoutbox):
+    response = client.post(reverse("account_reset_password"), {"email": person.email})
+
+    assert response.status_code == 302
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.to == [person.email]
+    assert message.subject == "Reset your Afterclass password"
+    link = re.search(r"https?://testserver(/\S+)", message.body).group(1)
+
+    form_page = client.get(link, follow=True)
+    assert form_page.status_code == 200
+    assert "Choose a new password" in form_page.content.decode()
+    set_url = form_page.redirect_chain[-1][0] if form_page.redirect_chain else link
+    done = client.post(set_url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    assert done.status_code == 302
+
+    person.refresh_from_db()
+    assert person.check_password(NEW_PASSWORD)
+    client.logout()
+    assert sign_in(client, person.email, NEW_PASSWORD).status_code == 302
+    # The link works once.
+    again = client.get(link, follow=True)
+    assert "This link no longer works" in again.content.decode()
+
+
+def test_password_reset_for_an_unknown_address_sends_no_link(client, mailoutbox):
+    response = client.post(reverse("account_reset_password"), {"email": "nobody@example.org"})
+
+    assert response.status_code == 302  # the same answer: whether an account exists stays private
+    assert all("/password/reset/key/" not in message.body for message in mailoutbox)
+
+
+def test_password_reset_refuses_a_malformed_address(client, mailoutbox):
+    response = client.post(reverse("account_reset_password"), {"email": "not an address"})
+
+    assert response.status_code == 200
+    assert "Enter a valid email address." in response.content.decode()
+    assert mailoutbox == []
+
+
+# --- Sign up ------------------------------------------------------------------------------
+
+
+def sign_up(client, email, name="New Person", password=NEW_PASSWORD):
+    return client.post(
+        reverse("account_signup"),
+        {"email": email, "display_name": name, "password1": password, "password2": password},
+    )
+
+
+def test_sign_up_with_an_allowed_domain(client):
+    Organisation.objects.update_or_create(pk=1, defaults={"allowed_domains": ["example.org"]})
+
+    response = sign_up(client, "Fresh@Example.org", name="Fresh Face")
+
+    assert response.status_code == 302
+    person = Person.objects.get(email="fresh@example.org")
+    assert person.display_name == "Fresh Face"
+    assert signed_in_person(client) == person
+
+
+def test_sign_up_with_an_invited_address_uses_the_invitation(client):
+    team = DepartmentFactory(parent=DepartmentFactory())
+    level = LevelFactory()
+    invitation = Invitation.objects.create(
+        email="guest@elsewhere.example",
+        token_hash=hash_secret("t"),
+        department=team,
+        level=level,
+        expires_at=timezone.now() + timezone.timedelta(days=1),
+    )
+
+    response = sign_up(client, "guest@elsewhere.example")
+
+    assert response.status_code == 302
+    person = Person.objects.get(email="guest@elsewhere.example")
+    assert (person.department, person.level) == (team, level)
+    invitation.refresh_from_db()
+    assert invitation.accepted_by == person
+
+
+@pytest.mark.parametrize(
+    "email",
+    ["stranger@elsewhere.example", "expired@elsewhere.example"],
+)
+def test_sign_up_refuses_an_address_that_is_not_invited(client, email):
+    Organisation.objects.update_or_create(pk=1, defaults={"allowed_domains": ["example.org"]})
+    Invitation.objects.create(
+        email="expired@elsewhere.example",
+        token_hash=hash_secret("old"),
+        expires_at=timezone.now() - timezone.timedelta(minutes=1),
+    )
+
+    response = sign_up(client, email)
+
+    assert response.status_code == 200
+    assert "Only invited people can join." in response.content.decode()
+    assert not Person.objects.filter(email=email).exists()
+    assert signed_in_person(client) is None
+
+
+@pytest.mark.parametrize(
+    ("email", "name", "message"),
+    [
+        ("new@example.org", "", "Your name cannot be empty."),
+        ("new@example.org", "x" * 121, "Your name can be at most 120 characters."),
+        ("not-an-address", "New", "Enter a valid email address."),
+    ],
+)
+def test_sign_up_refuses_bad_input(client, email, name, message):
+    Organisation.objects.update_or_create(pk=1, defaults={"allowed_domains": ["example.org"]})
+
+    response = sign_up(client, email, name=name)
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Person.objects.exists()
+
+
+def test_sign_up_refuses_an_address_that_has_an_account(client, person):
+    Organisation.objects.update_or_create(pk=1, defaults={"allowed_domains": ["example.org"]})
+
+    response = sign_up(client, person.email)
+
+    assert response.status_code == 200
+    assert Person.objects.filter(email=person.email).count() == 1
+    assert signed_in_person(client) is None

@@ -1,0 +1,532 @@
+"""People pages: the directory and profiles, my profile and tokens, accepting an invitation,
+and the organisation admin's pages for people, invitations, departments and settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.middleware import HtmxDetails
+
+from afterclass.core.errors import AfterclassError, Conflict, InvalidInput, NotFound
+from afterclass.core.pagination import Page
+from afterclass.people.access import (
+    access_department,
+    access_invitation,
+    access_own_token,
+    access_person,
+    check_org_admin,
+)
+from afterclass.people.actions import (
+    do_create_access_token,
+    do_create_department,
+    do_invite_people,
+    do_register_invited_person,
+    do_rename_department,
+    do_revoke_access_token,
+    do_revoke_invitation,
+    do_set_active,
+    do_set_avatar,
+    do_set_levels,
+    do_set_org_admin,
+    do_update_organisation,
+    do_update_profile,
+    find_invitation,
+)
+from afterclass.people.context import organisation as organisation_context
+from afterclass.people.forms import (
+    AcceptInvitationForm,
+    AccessTokenForm,
+    AvatarForm,
+    DepartmentForm,
+    InvitationForm,
+    LevelsForm,
+    ManagePeopleFilterForm,
+    OrganisationForm,
+    PeopleFilterForm,
+    PersonAdminForm,
+    ProfileForm,
+    RenameDepartmentForm,
+)
+from afterclass.people.models import Organisation, Person
+from afterclass.people.queries import (
+    DirectoryFilters,
+    access_tokens_of,
+    all_levels,
+    department_tree,
+    pending_invitations,
+    search_people,
+)
+
+
+class PersonRequest(HttpRequest):
+    """A request from a signed-in person (the views below require it), with htmx details."""
+
+    user: Person
+    htmx: HtmxDetails
+
+
+def _form_error(form: forms.Form, error: AfterclassError, fallback: str | None = None) -> None:
+    field = error.field if error.field in form.fields else fallback
+    form.add_error(field, error.message)
+
+
+def _page_or_partial(
+    request: PersonRequest,
+    template: str,
+    partial: str,
+    context: dict[str, Any],
+    *,
+    status: int = 200,
+) -> HttpResponse:
+    """The full page, or for an htmx request just the named partial of it."""
+    wants_partial = bool(request.htmx) and not request.htmx.history_restore_request
+    name = f"{template}#{partial}" if wants_partial else template
+    response = render(request, name, context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _search(request: PersonRequest, form: PeopleFilterForm, *, manage: bool) -> Page[Person] | None:
+    if not form.is_valid():
+        return None
+    data = form.cleaned_data
+    filters = DirectoryFilters(
+        q=data["q"],
+        department=data["department"],
+        level=data["level"],
+        include_deactivated=manage and data.get("status") != "active",
+    )
+    try:
+        return search_people(request.user, filters, cursor=request.GET.get("cursor") or None)
+    except InvalidInput as error:
+        _form_error(form, error)
+        return None
+
+
+# --- The directory and profiles -----------------------------------------------------------
+
+
+@login_required
+@require_GET
+def people_directory(request: PersonRequest) -> HttpResponse:
+    form = PeopleFilterForm(
+        request.GET,
+        departments=department_tree(),
+        levels=all_levels(),
+        search_url=reverse("people-directory"),
+    )
+    page = _search(request, form, manage=False)
+    return _page_or_partial(
+        request,
+        "people/directory.html",
+        "results",
+        {"form": form, "page": page},
+        status=400 if page is None else 200,
+    )
+
+
+@login_required
+@require_GET
+def person_profile(request: PersonRequest, person_id: int) -> HttpResponse:
+    profile = access_person(request.user, person_id)
+    return render(request, "people/profile.html", {"profile": profile})
+
+
+# --- My profile and tokens ----------------------------------------------------------------
+
+
+def _profile_initial(person: Person) -> dict[str, Any]:
+    return {
+        "display_name": person.display_name,
+        "job_title": person.job_title,
+        "bio": person.bio,
+        "interests": ", ".join(person.interests),
+    }
+
+
+def _render_my_profile(
+    request: PersonRequest, profile_form: ProfileForm, avatar_form: AvatarForm, status: int = 200
+) -> HttpResponse:
+    context = {"profile_form": profile_form, "avatar_form": avatar_form}
+    return render(request, "people/my_profile.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_profile(request: PersonRequest) -> HttpResponse:
+    me = request.user
+    if request.method != "POST":
+        return _render_my_profile(request, ProfileForm(initial=_profile_initial(me)), AvatarForm())
+    form = ProfileForm(request.POST)
+    if form.is_valid():
+        try:
+            do_update_profile(me, actor=me, **form.cleaned_data)
+        except InvalidInput as error:
+            me.refresh_from_db()  # the action may have changed the object before refusing
+            _form_error(form, error)
+        else:
+            messages.success(request, "Your profile is saved.")
+            return redirect("my-profile")
+    return _render_my_profile(request, form, AvatarForm(), status=400)
+
+
+@login_required
+@require_POST
+def my_avatar(request: PersonRequest) -> HttpResponse:
+    me = request.user
+    form = AvatarForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            do_set_avatar(me, form.cleaned_data["avatar"], actor=me)
+        except InvalidInput as error:
+            form.add_error("avatar", error.message)
+        else:
+            messages.success(request, "Your picture is changed.")
+            return redirect("my-profile")
+    profile_form = ProfileForm(initial=_profile_initial(me))
+    return _render_my_profile(request, profile_form, form, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_tokens(request: PersonRequest) -> HttpResponse:
+    me = request.user
+    new_token: str | None = None
+    status = 200
+    form = AccessTokenForm(request.POST if request.method == "POST" else None)
+    if form.is_bound:
+        if form.is_valid():
+            try:
+                _, new_token = do_create_access_token(me, form.cleaned_data["name"], actor=me)
+            except InvalidInput as error:
+                _form_error(form, error)
+            else:
+                form = AccessTokenForm()
+        status = 200 if new_token else 400
+    page = access_tokens_of(me, cursor=request.GET.get("cursor") or None)
+    context = {"form": form, "page": page, "new_token": new_token}
+    response = render(request, "people/my_tokens.html", context, status=status)
+    # The page may carry a token in clear text: never keep it in any cache.
+    add_never_cache_headers(response)
+    return response
+
+
+@login_required
+@require_POST
+def my_token_revoke(request: PersonRequest, token_id: int) -> HttpResponse:
+    token = access_own_token(request.user, token_id)
+    try:
+        do_revoke_access_token(token, actor=request.user)
+    except Conflict as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"The token “{token.name}” is revoked: it no longer works.")
+    return redirect("my-tokens")
+
+
+# --- Accepting an invitation --------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invitation = find_invitation(token)
+    except NotFound as error:
+        return _invitation_unusable(request, error, status=404)
+    except Conflict as error:
+        return _invitation_unusable(request, error, status=410)
+    context: dict[str, Any] = {"invitation": invitation}
+    if request.user.is_authenticated:
+        return render(request, "people/accept_invitation.html", context)
+    form = AcceptInvitationForm(
+        request.POST if request.method == "POST" else None,
+        email=invitation.email,
+        initial={"display_name": invitation.display_name},
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            person = do_register_invited_person(
+                invitation,
+                display_name=form.cleaned_data["display_name"],
+                password=form.cleaned_data["password1"],
+            )
+        except InvalidInput as error:
+            _form_error(form, error, fallback="password1" if error.field == "password" else None)
+        except Conflict as error:
+            return _invitation_unusable(request, error, status=409)
+        else:
+            login(request, person, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"Welcome, {person.display_name}. Your account is ready.")
+            return redirect("home")
+    context["form"] = form
+    status = 400 if form.is_bound else 200
+    return render(request, "people/accept_invitation.html", context, status=status)
+
+
+def _invitation_unusable(request: HttpRequest, error: AfterclassError, status: int) -> HttpResponse:
+    context = {"message": error.message}
+    return render(request, "people/invitation_unusable.html", context, status=status)
+
+
+# --- Organisation admin: people -----------------------------------------------------------
+
+
+@login_required
+@require_GET
+def manage_people(request: PersonRequest) -> HttpResponse:
+    check_org_admin(request.user)
+    form = ManagePeopleFilterForm(
+        request.GET,
+        departments=department_tree(),
+        levels=all_levels(),
+        search_url=reverse("manage-people"),
+    )
+    page = _search(request, form, manage=True)
+    return _page_or_partial(
+        request,
+        "people/manage/people.html",
+        "results",
+        {"form": form, "page": page},
+        status=400 if page is None else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def manage_person(request: PersonRequest, person_id: int) -> HttpResponse:
+    me = request.user
+    check_org_admin(me)
+    target = access_person(me, person_id)
+    departments, levels = department_tree(), all_levels()
+    if request.method != "POST":
+        initial = {
+            "display_name": target.display_name,
+            "job_title": target.job_title,
+            "department": target.department_id,
+            "level": target.level_id,
+        }
+        form = PersonAdminForm(initial=initial, departments=departments, levels=levels)
+        return render(request, "people/manage/person.html", {"target": target, "form": form})
+    form = PersonAdminForm(request.POST, departments=departments, levels=levels)
+    if form.is_valid():
+        try:
+            do_update_profile(target, actor=me, **form.changes())
+        except InvalidInput as error:
+            _form_error(form, error)
+            target = access_person(me, person_id)
+        else:
+            messages.success(request, f"The details of {target.display_name} are saved.")
+            return redirect("manage-person", person_id=target.pk)
+    context = {"target": target, "form": form}
+    return render(request, "people/manage/person.html", context, status=400)
+
+
+@login_required
+@require_POST
+def manage_person_active(request: PersonRequest, person_id: int) -> HttpResponse:
+    check_org_admin(request.user)
+    target = access_person(request.user, person_id)
+    active = request.POST.get("active") == "1"
+    try:
+        do_set_active(target, active, actor=request.user)
+    except Conflict as error:
+        messages.error(request, error.message)
+    else:
+        done = "reactivated" if active else "deactivated: they can no longer sign in"
+        messages.success(request, f"{target.display_name} is {done}.")
+    return redirect("manage-person", person_id=target.pk)
+
+
+@login_required
+@require_POST
+def manage_person_admin(request: PersonRequest, person_id: int) -> HttpResponse:
+    check_org_admin(request.user)
+    target = access_person(request.user, person_id)
+    make_admin = request.POST.get("admin") == "1"
+    do_set_org_admin(target, make_admin, actor=request.user)
+    done = "now an organisation admin" if make_admin else "no longer an organisation admin"
+    messages.success(request, f"{target.display_name} is {done}.")
+    return redirect("manage-person", person_id=target.pk)
+
+
+# --- Organisation admin: invitations ------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def manage_invitations(request: PersonRequest) -> HttpResponse:
+    me = request.user
+    check_org_admin(me)
+    if request.method == "POST":
+        form = InvitationForm(request.POST, request.FILES)
+    else:
+        form = InvitationForm()
+    if form.is_bound and form.is_valid():
+        rows = form.cleaned_data["rows"]
+        try:
+            sent = do_invite_people(rows, actor=me)
+        except InvalidInput as error:
+            form.add_error(form.source_field, error.message)
+        else:
+            asked = len({row.email.strip().lower() for row in rows})
+            message = f"Invitations sent: {len(sent)}."
+            if asked > len(sent):
+                message += f" {asked - len(sent)} already had an account and were skipped."
+            messages.success(request, message)
+            return redirect("manage-invitations")
+    page = pending_invitations(me, cursor=request.GET.get("cursor") or None)
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "page": page}
+    return render(request, "people/manage/invitations.html", context, status=status)
+
+
+@login_required
+@require_POST
+def manage_invitation_revoke(request: PersonRequest, invitation_id: int) -> HttpResponse:
+    invitation = access_invitation(request.user, invitation_id)
+    try:
+        do_revoke_invitation(invitation, actor=request.user)
+    except Conflict as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"The invitation for {invitation.email} is revoked.")
+    return redirect("manage-invitations")
+
+
+# --- Organisation admin: departments ------------------------------------------------------
+
+
+def _render_departments(
+    request: PersonRequest,
+    form: DepartmentForm | None = None,
+    rename: tuple[int, RenameDepartmentForm] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    tree = department_tree()
+    context = {
+        "tree": tree,
+        "form": form or DepartmentForm(departments=tree),
+        "rename_id": rename[0] if rename else None,
+        "rename_form": rename[1] if rename else None,
+    }
+    return render(request, "people/manage/departments.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def manage_departments(request: PersonRequest) -> HttpResponse:
+    check_org_admin(request.user)
+    if request.method != "POST":
+        return _render_departments(request)
+    tree = department_tree()
+    form = DepartmentForm(request.POST, departments=tree)
+    if form.is_valid():
+        parent = {department.pk: department for department in tree}.get(
+            form.cleaned_data["parent"] or 0
+        )
+        try:
+            created = do_create_department(
+                form.cleaned_data["name"], actor=request.user, parent=parent
+            )
+        except (InvalidInput, Conflict) as error:
+            _form_error(form, error)
+        else:
+            kind = f"team in {parent.name}" if parent else "department"
+            messages.success(request, f"Added the {kind} “{created.name}”.")
+            return redirect("manage-departments")
+    return _render_departments(request, form=form, status=400)
+
+
+@login_required
+@require_POST
+def manage_department_rename(request: PersonRequest, department_id: int) -> HttpResponse:
+    department = access_department(request.user, department_id)
+    form = RenameDepartmentForm(request.POST)
+    if form.is_valid():
+        try:
+            do_rename_department(department, form.cleaned_data["name"], actor=request.user)
+        except (InvalidInput, Conflict) as error:
+            _form_error(form, error, fallback="name")
+        else:
+            messages.success(request, f"Renamed to “{department.name}”.")
+            return redirect("manage-departments")
+    return _render_departments(request, rename=(department_id, form), status=400)
+
+
+# --- Organisation admin: the organisation -------------------------------------------------
+
+
+def _organisation_initial(organisation: Organisation) -> dict[str, Any]:
+    return {
+        "name": organisation.name,
+        "allowed_domains": "\n".join(organisation.allowed_domains),
+        "anyone_can_create_spaces": organisation.anyone_can_create_spaces,
+    }
+
+
+def _render_organisation(
+    request: PersonRequest,
+    form: OrganisationForm | None = None,
+    levels_form: LevelsForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    organisation: Organisation = organisation_context(request)["organisation"]
+    if levels_form is None:
+        levels_form = LevelsForm(
+            initial={"levels": "\n".join(level.name for level in all_levels())}
+        )
+    context = {
+        "form": form or OrganisationForm(initial=_organisation_initial(organisation)),
+        "levels_form": levels_form,
+    }
+    return render(request, "people/manage/organisation.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def manage_organisation(request: PersonRequest) -> HttpResponse:
+    check_org_admin(request.user)
+    if request.method != "POST":
+        return _render_organisation(request)
+    form = OrganisationForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            do_update_organisation(
+                actor=request.user,
+                name=data["name"],
+                allowed_domains=data["allowed_domains"],
+                anyone_can_create_spaces=data["anyone_can_create_spaces"],
+                logo=data["logo"] or None,
+            )
+        except InvalidInput as error:
+            _form_error(form, error, fallback="logo" if error.field == "image" else None)
+        else:
+            messages.success(request, "The organisation settings are saved.")
+            return redirect("manage-organisation")
+    return _render_organisation(request, form=form, status=400)
+
+
+@login_required
+@require_POST
+def manage_levels(request: PersonRequest) -> HttpResponse:
+    check_org_admin(request.user)
+    form = LevelsForm(request.POST)
+    if form.is_valid():
+        try:
+            do_set_levels(form.cleaned_data["levels"], actor=request.user)
+        except (InvalidInput, Conflict) as error:
+            _form_error(form, error, fallback="levels")
+        else:
+            messages.success(request, "The management levels are saved.")
+            return redirect("manage-organisation")
+    return _render_organisation(request, levels_form=form, status=400)
