@@ -3,9 +3,16 @@
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 
 from afterclass.people.models import Person
 from afterclass.people.tests.factories import AdminFactory, PersonFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    # The cache holds sign-in throttling counters; with Redis it outlives a test.
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

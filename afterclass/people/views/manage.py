@@ -1,281 +1,47 @@
-"""People pages: the directory and profiles, my profile and tokens, accepting an invitation,
-and the organisation admin's pages for people, invitations, departments and settings."""
+"""The organisation admin's pages: people, invitations, departments and the organisation."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.middleware import HtmxDetails
 
-from afterclass.core.errors import AfterclassError, Conflict, InvalidInput, NotFound
-from afterclass.core.pagination import Page
+from afterclass.core.errors import Conflict, InvalidInput
 from afterclass.people.access import (
     access_department,
     access_invitation,
-    access_own_token,
     access_person,
     check_org_admin,
 )
 from afterclass.people.actions import (
-    do_create_access_token,
     do_create_department,
     do_invite_people,
-    do_register_invited_person,
     do_rename_department,
-    do_revoke_access_token,
     do_revoke_invitation,
     do_set_active,
-    do_set_avatar,
     do_set_levels,
     do_set_org_admin,
     do_update_organisation,
     do_update_profile,
-    find_invitation,
 )
 from afterclass.people.context import organisation as organisation_context
 from afterclass.people.forms import (
-    AcceptInvitationForm,
-    AccessTokenForm,
-    AvatarForm,
     DepartmentForm,
     InvitationForm,
     LevelsForm,
     ManagePeopleFilterForm,
     OrganisationForm,
-    PeopleFilterForm,
     PersonAdminForm,
-    ProfileForm,
     RenameDepartmentForm,
 )
-from afterclass.people.models import Organisation, Person
-from afterclass.people.queries import (
-    DirectoryFilters,
-    access_tokens_of,
-    all_levels,
-    department_tree,
-    pending_invitations,
-    search_people,
-)
-
-
-class PersonRequest(HttpRequest):
-    """A request from a signed-in person (the views below require it), with htmx details."""
-
-    user: Person
-    htmx: HtmxDetails
-
-
-def _form_error(form: forms.Form, error: AfterclassError, fallback: str | None = None) -> None:
-    field = error.field if error.field in form.fields else fallback
-    form.add_error(field, error.message)
-
-
-def _page_or_partial(
-    request: PersonRequest,
-    template: str,
-    partial: str,
-    context: dict[str, Any],
-    *,
-    status: int = 200,
-) -> HttpResponse:
-    """The full page, or for an htmx request just the named partial of it."""
-    wants_partial = bool(request.htmx) and not request.htmx.history_restore_request
-    name = f"{template}#{partial}" if wants_partial else template
-    response = render(request, name, context, status=status)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
-
-
-def _search(request: PersonRequest, form: PeopleFilterForm, *, manage: bool) -> Page[Person] | None:
-    if not form.is_valid():
-        return None
-    data = form.cleaned_data
-    filters = DirectoryFilters(
-        q=data["q"],
-        department=data["department"],
-        level=data["level"],
-        include_deactivated=manage and data.get("status") != "active",
-    )
-    try:
-        return search_people(request.user, filters, cursor=request.GET.get("cursor") or None)
-    except InvalidInput as error:
-        _form_error(form, error)
-        return None
-
-
-# --- The directory and profiles -----------------------------------------------------------
-
-
-@login_required
-@require_GET
-def people_directory(request: PersonRequest) -> HttpResponse:
-    form = PeopleFilterForm(
-        request.GET,
-        departments=department_tree(),
-        levels=all_levels(),
-        search_url=reverse("people-directory"),
-    )
-    page = _search(request, form, manage=False)
-    return _page_or_partial(
-        request,
-        "people/directory.html",
-        "results",
-        {"form": form, "page": page},
-        status=400 if page is None else 200,
-    )
-
-
-@login_required
-@require_GET
-def person_profile(request: PersonRequest, person_id: int) -> HttpResponse:
-    profile = access_person(request.user, person_id)
-    return render(request, "people/profile.html", {"profile": profile})
-
-
-# --- My profile and tokens ----------------------------------------------------------------
-
-
-def _profile_initial(person: Person) -> dict[str, Any]:
-    return {
-        "display_name": person.display_name,
-        "job_title": person.job_title,
-        "bio": person.bio,
-        "interests": ", ".join(person.interests),
-    }
-
-
-def _render_my_profile(
-    request: PersonRequest, profile_form: ProfileForm, avatar_form: AvatarForm, status: int = 200
-) -> HttpResponse:
-    context = {"profile_form": profile_form, "avatar_form": avatar_form}
-    return render(request, "people/my_profile.html", context, status=status)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def my_profile(request: PersonRequest) -> HttpResponse:
-    me = request.user
-    if request.method != "POST":
-        return _render_my_profile(request, ProfileForm(initial=_profile_initial(me)), AvatarForm())
-    form = ProfileForm(request.POST)
-    if form.is_valid():
-        try:
-            do_update_profile(me, actor=me, **form.cleaned_data)
-        except InvalidInput as error:
-            me.refresh_from_db()  # the action may have changed the object before refusing
-            _form_error(form, error)
-        else:
-            messages.success(request, "Your profile is saved.")
-            return redirect("my-profile")
-    return _render_my_profile(request, form, AvatarForm(), status=400)
-
-
-@login_required
-@require_POST
-def my_avatar(request: PersonRequest) -> HttpResponse:
-    me = request.user
-    form = AvatarForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            do_set_avatar(me, form.cleaned_data["avatar"], actor=me)
-        except InvalidInput as error:
-            form.add_error("avatar", error.message)
-        else:
-            messages.success(request, "Your picture is changed.")
-            return redirect("my-profile")
-    profile_form = ProfileForm(initial=_profile_initial(me))
-    return _render_my_profile(request, profile_form, form, status=400)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def my_tokens(request: PersonRequest) -> HttpResponse:
-    me = request.user
-    new_token: str | None = None
-    status = 200
-    form = AccessTokenForm(request.POST if request.method == "POST" else None)
-    if form.is_bound:
-        if form.is_valid():
-            try:
-                _, new_token = do_create_access_token(me, form.cleaned_data["name"], actor=me)
-            except InvalidInput as error:
-                _form_error(form, error)
-            else:
-                form = AccessTokenForm()
-        status = 200 if new_token else 400
-    page = access_tokens_of(me, cursor=request.GET.get("cursor") or None)
-    context = {"form": form, "page": page, "new_token": new_token}
-    response = render(request, "people/my_tokens.html", context, status=status)
-    # The page may carry a token in clear text: never keep it in any cache.
-    add_never_cache_headers(response)
-    return response
-
-
-@login_required
-@require_POST
-def my_token_revoke(request: PersonRequest, token_id: int) -> HttpResponse:
-    token = access_own_token(request.user, token_id)
-    try:
-        do_revoke_access_token(token, actor=request.user)
-    except Conflict as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"The token “{token.name}” is revoked: it no longer works.")
-    return redirect("my-tokens")
-
-
-# --- Accepting an invitation --------------------------------------------------------------
-
-
-@require_http_methods(["GET", "POST"])
-def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        invitation = find_invitation(token)
-    except NotFound as error:
-        return _invitation_unusable(request, error, status=404)
-    except Conflict as error:
-        return _invitation_unusable(request, error, status=410)
-    context: dict[str, Any] = {"invitation": invitation}
-    if request.user.is_authenticated:
-        return render(request, "people/accept_invitation.html", context)
-    form = AcceptInvitationForm(
-        request.POST if request.method == "POST" else None,
-        email=invitation.email,
-        initial={"display_name": invitation.display_name},
-    )
-    if form.is_bound and form.is_valid():
-        try:
-            person = do_register_invited_person(
-                invitation,
-                display_name=form.cleaned_data["display_name"],
-                password=form.cleaned_data["password1"],
-            )
-        except InvalidInput as error:
-            _form_error(form, error, fallback="password1" if error.field == "password" else None)
-        except Conflict as error:
-            return _invitation_unusable(request, error, status=409)
-        else:
-            login(request, person, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, f"Welcome, {person.display_name}. Your account is ready.")
-            return redirect("home")
-    context["form"] = form
-    status = 400 if form.is_bound else 200
-    return render(request, "people/accept_invitation.html", context, status=status)
-
-
-def _invitation_unusable(request: HttpRequest, error: AfterclassError, status: int) -> HttpResponse:
-    context = {"message": error.message}
-    return render(request, "people/invitation_unusable.html", context, status=status)
-
+from afterclass.people.models import Organisation
+from afterclass.people.queries import all_levels, department_tree, pending_invitations
+from afterclass.people.views import PersonRequest, _form_error, _page_or_partial, _search
 
 # --- Organisation admin: people -----------------------------------------------------------
 

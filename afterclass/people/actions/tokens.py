@@ -1,0 +1,67 @@
+"""Personal access tokens: creating, revoking and the person a bearer token belongs to."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from afterclass.audit.log import record_audit
+from afterclass.core.errors import Conflict, NotAllowed, NotFound
+from afterclass.people.actions.validation import _text
+from afterclass.people.models import AccessToken, Person
+
+TOKEN_PREFIX = "ac_"  # noqa: S105 - a public marker that tells tokens apart, not a secret
+
+
+def hash_secret(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def do_create_access_token(person: Person, name: str, *, actor: Person) -> tuple[AccessToken, str]:
+    """Create a personal access token; the raw token is returned once and never stored."""
+    if actor.pk != person.pk:
+        raise NotAllowed("You can only create tokens for yourself.")
+    if not person.is_active:
+        raise NotAllowed("A deactivated person cannot have tokens.")
+    label = _text(name, "name", max_length=80, required=True)
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = AccessToken.objects.create(
+            person=person, name=label, token_hash=hash_secret(raw), prefix=raw[:10]
+        )
+        record_audit("token.create", token, actor=actor)
+    return token, raw
+
+
+def do_revoke_access_token(token: AccessToken, *, actor: Person) -> AccessToken:
+    if actor.pk != token.person_id and not actor.is_org_admin:
+        raise NotFound("There is no such token.")
+    if token.revoked_at is not None:
+        raise Conflict("This token is already revoked.")
+    with transaction.atomic():
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        record_audit("token.revoke", token, actor=actor)
+    return token
+
+
+def person_for_token(raw: str) -> Person | None:
+    """The active person a bearer token belongs to, marking the token as used."""
+    if not raw.startswith(TOKEN_PREFIX):
+        return None
+    token = (
+        AccessToken.objects.select_related("person")
+        .filter(token_hash=hash_secret(raw), revoked_at__isnull=True, person__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    # Touch at most once a minute, so reads stay reads.
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        AccessToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.person

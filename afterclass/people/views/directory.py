@@ -1,0 +1,40 @@
+"""The people directory and a person's profile."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from afterclass.people.access import access_person
+from afterclass.people.forms import PeopleFilterForm
+from afterclass.people.queries import all_levels, department_tree
+from afterclass.people.views import PersonRequest, _page_or_partial, _search
+
+
+@login_required
+@require_GET
+def people_directory(request: PersonRequest) -> HttpResponse:
+    form = PeopleFilterForm(
+        request.GET,
+        departments=department_tree(),
+        levels=all_levels(),
+        search_url=reverse("people-directory"),
+    )
+    page = _search(request, form, manage=False)
+    return _page_or_partial(
+        request,
+        "people/directory.html",
+        "results",
+        {"form": form, "page": page},
+        status=400 if page is None else 200,
+    )
+
+
+@login_required
+@require_GET
+def person_profile(request: PersonRequest, person_id: int) -> HttpResponse:
+    profile = access_person(request.user, person_id)
+    return render(request, "people/profile.html", {"profile": profile})
