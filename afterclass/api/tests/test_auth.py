@@ -19,12 +19,6 @@ pytestmark = pytest.mark.django_db
 NEW_SPACE = {"name": "Excel tips", "purpose": "Share Excel tips.", "rules": "Be kind."}
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # The factories hash a password per person; the production hasher takes ~0.5 s each.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def token_for(person: Person) -> str:
     _, raw = do_create_access_token(person, "tests", actor=person)
     return raw

@@ -22,11 +22,6 @@ from afterclass.people.tests.factories import DepartmentFactory, LevelFactory, P
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world(admin):
     """One of everything the pages act on, all owned by the admin's organisation."""

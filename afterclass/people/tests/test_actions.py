@@ -17,11 +17,6 @@ from afterclass.people.tests.factories import DepartmentFactory, LevelFactory, P
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def invitation(admin):
     team = DepartmentFactory(parent=DepartmentFactory())

@@ -14,12 +14,6 @@ DEPARTMENTS_QUERIES = 2
 LEVELS_QUERIES = 2
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # The factories hash a password per person; the production hasher takes ~0.5 s each.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def bearer(person: Person) -> dict[str, str]:
     _, raw = do_create_access_token(person, "tests", actor=person)
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}

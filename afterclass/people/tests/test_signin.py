@@ -25,11 +25,6 @@ def _clean_rate_limits():
     cache.clear()
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def signed_in_person(client) -> Person | None:
     user = client.get(reverse("my-profile")).wsgi_request.user
     return user if user.is_authenticated else None

@@ -30,12 +30,6 @@ def _organisation(db):
     Organisation.current()
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Factories hash a password per person; the real hasher makes 50 people take seconds.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def signed_in(client, person):
     client.force_login(person)

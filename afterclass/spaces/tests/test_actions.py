@@ -80,11 +80,6 @@ def test_request_then_approve_then_accept_rules(admin):
 # --- Every bad input is refused and changes nothing -------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def owner(db):
     return PersonFactory()

@@ -32,12 +32,6 @@ REQUESTS_QUERIES = 3
 QUESTIONS = ["Which course did you attend?", "What do you hope to learn?"]
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # The factories hash a password per person; the production hasher takes ~0.5 s each.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def bearer(person: Person) -> dict[str, str]:
     _, raw = do_create_access_token(person, "tests", actor=person)
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}

@@ -33,12 +33,6 @@ CANARY = "canary-7f3a9-secret-space-content"
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Factories hash a password for every person; the real hasher makes these tests slow.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _organisation(db):
     # Created up front so that no page creates it while its queries are counted.
     Organisation.current()
