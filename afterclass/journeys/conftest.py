@@ -1,0 +1,171 @@
+"""Browser journeys: Playwright for Python driving Debian's Chromium against a live server.
+
+Never a browser that Playwright downloads: always the system's /usr/bin/chromium. Without it
+the journeys are skipped with a message saying how to install it, unless
+AFTERCLASS_REQUIRE_BROWSER=1 (CI), where a missing browser fails them.
+
+Every page a journey opens fails the test on a console error or an uncaught script error:
+that is how a Content-Security-Policy violation (an inline script or style) shows up.
+"""
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from afterclass.journeys.tests.browser import DESKTOP
+
+CHROMIUM = os.environ.get("AFTERCLASS_CHROMIUM", "/usr/bin/chromium")
+INSTALL_HINT = (
+    f"Browser tests need Debian's Chromium at {CHROMIUM}: "
+    "install it with `sudo apt-get install -y chromium` (CI installs it)."
+)
+# Short waits: a live server on localhost answers in milliseconds, so a step that has not
+# happened after a few seconds will not happen, and the test should say so quickly.
+TIMEOUT_MS = 5_000
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "journeys" in item.path.parts:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    # Remember how the test went, so the page fixture can keep a picture of a failure.
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+def _browser_required() -> bool:
+    return os.environ.get("AFTERCLASS_REQUIRE_BROWSER", "").strip() == "1"
+
+
+def _missing(reason: str) -> None:
+    if _browser_required():
+        pytest.fail(reason, pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="package")
+def chromium() -> Iterator[Any]:
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        _missing(INSTALL_HINT)
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("Browser tests need Playwright for Python: `pip install -e '.[dev]'`.")
+
+    # Playwright's sync API keeps an event loop marked as running in this thread while it is
+    # started, and Django then refuses ORM calls from it. The tests' ORM calls are synchronous,
+    # so tell Django; put it back afterwards so other tests keep the guard.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM,
+                headless=True,
+                args=[
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-quic",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                ],
+            )
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def artifacts_dir(request: pytest.FixtureRequest) -> Path:
+    """test-artifacts/<test name>/ beside pyproject.toml (AFTERCLASS_ARTIFACTS moves it)."""
+    root = os.environ.get("AFTERCLASS_ARTIFACTS") or request.config.rootpath / "test-artifacts"
+    return Path(root) / request.node.name.replace("/", "_")
+
+
+@pytest.fixture
+def open_page(
+    chromium: Any, live_server: Any, request: pytest.FixtureRequest
+) -> Iterator[Callable[..., Any]]:
+    """Open a page in a fresh browser context (its own cookies) on the live server.
+
+    `open_page(as_person=someone)` starts signed in as them (a session cookie, no sign-in form);
+    `viewport=PHONE` gives a phone-sized window. Paths like "/spaces/" are relative to the server.
+    """
+    folder = artifacts_dir(request)
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.png"):
+        old.unlink()
+    contexts: list[Any] = []
+    pages: list[Any] = []
+    errors: list[str] = []
+
+    def watch(page: Any) -> None:
+        page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
+        page.on(
+            "console",
+            lambda message: (
+                errors.append(f"{page.url}: {message.text}") if message.type == "error" else None
+            ),
+        )
+        page.on(
+            "response",
+            lambda response: (
+                errors.append(f"{response.url} answered {response.status}")
+                if response.status >= 500
+                else None
+            ),
+        )
+
+    def open_page(*, as_person: Any = None, viewport: dict[str, int] = DESKTOP) -> Any:
+        context = chromium.new_context(base_url=live_server.url, viewport=viewport)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        if as_person is not None:
+            client = Client()
+            client.force_login(as_person)
+            cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+            context.add_cookies(
+                [{"name": cookie.key, "value": cookie.value, "url": live_server.url}]
+            )
+        page = context.new_page()
+        page.screenshots_dir = folder
+        watch(page)
+        pages.append(page)
+        return page
+
+    yield open_page
+
+    call = getattr(request.node, "report_call", None)
+    if call is not None and call.failed:
+        for number, page in enumerate(pages, start=1):
+            try:
+                page.screenshot(path=str(folder / f"failure-{number}.png"), full_page=True)
+            except Exception as error:  # a missing picture must not hide the failure itself
+                print(f"No failure screenshot of page {number}: {error}")
+    for context in contexts:
+        context.close()
+    # A CSP violation or a script error is a defect even when the journey succeeds.
+    if errors:
+        pytest.fail("The browser reported errors:\n" + "\n".join(errors), pytrace=False)
+
+
+@pytest.fixture
+def page(open_page: Callable[..., Any]) -> Any:
+    """One page on the live server, not signed in."""
+    return open_page()
