@@ -152,6 +152,9 @@ def admin_approves_request(page: Page, space: Space, membership: Membership) -> 
     assert answer.value.request.header_value("HX-Request") == "true"
     expect(row).to_contain_text("Approved: now a member")
     expect(row.get_by_role("button")).to_have_count(0)
+    # The waiting counts beside the heading and in the space's navigation follow the decision.
+    expect(page.locator("#pending-count")).to_have_text("0")
+    expect(page.locator("#pending-badge")).to_have_text("")
     assert is_same_document(page), "approving reloaded the whole page instead of the row"
     membership.refresh_from_db()
     assert membership.state == MembershipState.ACTIVE

@@ -12,7 +12,7 @@ from afterclass.audit.log import record_audit
 from afterclass.core.errors import Conflict, InvalidInput
 from afterclass.core.images import prepare_image
 from afterclass.people.access import check_org_admin
-from afterclass.people.actions.validation import _text
+from afterclass.people.actions.validation import clean_text
 from afterclass.people.models import Department, ManagementLevel, Organisation, Person
 
 
@@ -29,7 +29,7 @@ def do_update_organisation(
     organisation = Organisation.current()
     changed: list[str] = []
     if name is not None:
-        organisation.name = _text(name, "name", max_length=120, required=True)
+        organisation.name = clean_text(name, "name", max_length=120, required=True)
         changed.append("name")
     if allowed_domains is not None:
         domains = []
@@ -60,7 +60,7 @@ def do_update_organisation(
 def do_set_levels(names: list[str], *, actor: Person) -> list[ManagementLevel]:
     """Replace the ordered list of management levels (most junior first), keeping existing ones."""
     check_org_admin(actor)
-    clean = [_text(name, "level", max_length=60, required=True) for name in names]
+    clean = [clean_text(name, "level", max_length=60, required=True) for name in names]
     if not clean:
         raise InvalidInput("Keep at least one management level.", field="levels")
     if len({name.lower() for name in clean}) != len(clean):
@@ -97,7 +97,7 @@ def do_create_department(
 ) -> Department:
     """Add a department, or a team inside one (teams cannot hold teams)."""
     check_org_admin(actor)
-    clean = _text(name, "name", max_length=120, required=True)
+    clean = clean_text(name, "name", max_length=120, required=True)
     if parent is not None and parent.parent_id is not None:
         raise InvalidInput("A team cannot contain another team.", field="parent")
     siblings = Department.objects.filter(parent=parent).annotate(lname=Lower("name"))
@@ -111,7 +111,7 @@ def do_create_department(
 
 def do_rename_department(department: Department, name: str, *, actor: Person) -> Department:
     check_org_admin(actor)
-    clean = _text(name, "name", max_length=120, required=True)
+    clean = clean_text(name, "name", max_length=120, required=True)
     try:
         with transaction.atomic():
             department.name = clean

@@ -11,7 +11,7 @@ from afterclass.audit.log import record_audit
 from afterclass.core.errors import Conflict, InvalidInput, NotAllowed
 from afterclass.core.images import prepare_image
 from afterclass.people.access import check_org_admin
-from afterclass.people.actions.validation import _text, normalise_email
+from afterclass.people.actions.validation import clean_text, normalise_email
 from afterclass.people.models import Department, Invitation, ManagementLevel, Person
 
 PROFILE_FIELDS = {"display_name", "job_title", "bio", "interests"}
@@ -43,11 +43,11 @@ def do_update_profile(person: Person, *, actor: Person, **fields: Any) -> Person
     for name, value in fields.items():
         match name:
             case "display_name":
-                value = _text(value, name, max_length=120, required=True)
+                value = clean_text(value, name, max_length=120, required=True)
             case "job_title":
-                value = _text(value, name, max_length=120)
+                value = clean_text(value, name, max_length=120)
             case "bio":
-                value = _text(value, name, max_length=600)
+                value = clean_text(value, name, max_length=600)
             case "interests":
                 value = _interests(value)
             case "department":
@@ -94,7 +94,7 @@ def do_create_person(
     if actor is not None:
         check_org_admin(actor)
     address = normalise_email(email)
-    name = _text(display_name, "display_name", max_length=120, required=True)
+    name = clean_text(display_name, "display_name", max_length=120, required=True)
     if Person.objects.filter(email=address).exists():
         raise Conflict(f"{address} already has an account.", field="email")
     with transaction.atomic():
@@ -142,7 +142,7 @@ def do_register_invited_person(
     The invitation must still be usable and its address must not have an account yet; the new
     person takes the invitation's department and level.
     """
-    name = _text(display_name, "display_name", max_length=120, required=True)
+    name = clean_text(display_name, "display_name", max_length=120, required=True)
     if not password:
         raise InvalidInput("Choose a password.", field="password")
     with transaction.atomic():

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from afterclass.audit.log import record_audit
 from afterclass.core.errors import Conflict, NotAllowed, NotFound
-from afterclass.people.actions.validation import _text
+from afterclass.people.actions.validation import clean_text
 from afterclass.people.models import AccessToken, Person
 
 TOKEN_PREFIX = "ac_"  # noqa: S105 - a public marker that tells tokens apart, not a secret
@@ -27,7 +27,7 @@ def do_create_access_token(person: Person, name: str, *, actor: Person) -> tuple
         raise NotAllowed("You can only create tokens for yourself.")
     if not person.is_active:
         raise NotAllowed("A deactivated person cannot have tokens.")
-    label = _text(name, "name", max_length=80, required=True)
+    label = clean_text(name, "name", max_length=80, required=True)
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = AccessToken.objects.create(

@@ -11,8 +11,9 @@ from afterclass.core.errors import InvalidInput
 from afterclass.people.models import Organisation
 
 
-def _text(value: Any, field: str, *, max_length: int, required: bool = False) -> str:
-    text = str(value or "").strip()
+def clean_text(value: Any, field: str, *, max_length: int, required: bool = False) -> str:
+    # Browsers send CRLF line endings in textareas, the API LF: store one form.
+    text = str(value or "").replace("\r\n", "\n").strip()
     if required and not text:
         raise InvalidInput(f"The {field.replace('_', ' ')} cannot be empty.", field=field)
     if len(text) > max_length:

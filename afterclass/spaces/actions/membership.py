@@ -14,7 +14,7 @@ from afterclass.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from afterclass.insights.events import record_event
 from afterclass.insights.models import EventKind
 from afterclass.spaces.access import check_can_join, check_can_manage, check_can_moderate, my_place
-from afterclass.spaces.actions.validation import _choice
+from afterclass.spaces.actions.validation import clean_choice
 from afterclass.spaces.models import JoinPolicy, Membership, MembershipState, Role, Space, Status
 
 if TYPE_CHECKING:
@@ -292,7 +292,7 @@ def do_ban_member(space: Space, membership_id: int, *, actor: Person) -> Members
 def do_set_member_role(space: Space, membership_id: int, role: str, *, actor: Person) -> Membership:
     """Make a member a moderator or owner, or back (owners and organisation admins)."""
     check_can_manage(actor, space)
-    role = _choice(role, Role, "role")
+    role = clean_choice(role, Role, "role")
     with transaction.atomic():
         membership = _load_member(space, membership_id)
         if membership.state != MembershipState.ACTIVE:

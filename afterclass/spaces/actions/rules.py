@@ -11,7 +11,7 @@ from afterclass.core.errors import Conflict, InvalidInput, NotAllowed
 from afterclass.insights.events import record_event
 from afterclass.insights.models import EventKind
 from afterclass.spaces.access import check_can_manage
-from afterclass.spaces.actions.validation import _text
+from afterclass.spaces.actions.validation import clean_text
 from afterclass.spaces.models import (
     GroundRules,
     Membership,
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 def do_publish_rules(space: Space, body: str, *, actor: Person) -> GroundRules:
     """Publish a new version of the ground rules; every member is asked to accept it again."""
     check_can_manage(actor, space)
-    text = _text(body, "ground rules", max_length=10000, required=True)
+    text = clean_text(body, "ground rules", max_length=10000, required=True)
     with transaction.atomic():
         locked = Space.objects.select_for_update().get(pk=space.pk)
         current = GroundRules.objects.filter(space=locked, version=locked.rules_version).first()

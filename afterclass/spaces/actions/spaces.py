@@ -15,7 +15,7 @@ from afterclass.core.errors import Conflict, InvalidInput
 from afterclass.insights.events import record_event
 from afterclass.insights.models import EventKind
 from afterclass.spaces.access import check_can_create_space, check_can_manage
-from afterclass.spaces.actions.validation import _choice, _text
+from afterclass.spaces.actions.validation import clean_choice, clean_text
 from afterclass.spaces.models import (
     Audience,
     GroundRules,
@@ -107,23 +107,23 @@ def clean_space_fields(fields: dict[str, Any]) -> dict[str, Any]:
     for name, value in fields.items():
         match name:
             case "name":
-                clean[name] = _text(value, "name", max_length=80, required=True)
+                clean[name] = clean_text(value, "name", max_length=80, required=True)
             case "slug":
                 clean[name] = validate_slug(str(value or ""))
             case "description":
-                clean[name] = _text(value, "description", max_length=280, required=False)
+                clean[name] = clean_text(value, "description", max_length=280, required=False)
             case "purpose":
-                clean[name] = _text(value, "purpose", max_length=2000, required=True)
+                clean[name] = clean_text(value, "purpose", max_length=2000, required=True)
             case "mode":
-                clean[name] = _choice(value, Mode, "mode")
+                clean[name] = clean_choice(value, Mode, "mode")
             case "audience":
-                clean[name] = _choice(value, Audience, "audience")
+                clean[name] = clean_choice(value, Audience, "audience")
             case "template":
-                clean[name] = _choice(value, Template, "template")
+                clean[name] = clean_choice(value, Template, "template")
             case "visibility":
-                clean[name] = _choice(value, Visibility, "visibility")
+                clean[name] = clean_choice(value, Visibility, "visibility")
             case "join_policy":
-                clean[name] = _choice(value, JoinPolicy, "join_policy")
+                clean[name] = clean_choice(value, JoinPolicy, "join_policy")
             case "membership_questions":
                 clean[name] = _questions(value)
             case "target_answer_hours":
@@ -157,7 +157,7 @@ def do_create_space(
     check_can_create_space(actor)
     clean = clean_space_fields({"name": name, "purpose": purpose, **fields})
     clean["slug"] = validate_slug(slug) if slug else _unique_slug(clean["name"])
-    rules_text = _text(rules, "ground rules", max_length=10000, required=True)
+    rules_text = clean_text(rules, "ground rules", max_length=10000, required=True)
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -233,7 +233,7 @@ def do_set_space_cover(space: Space, upload: Any, *, actor: Person) -> Space:
 def do_set_space_status(space: Space, status: str, *, actor: Person) -> Space:
     """Launch or archive a space (or reopen an archived one). Notifications: issue 5."""
     check_can_manage(actor, space)
-    status = _choice(status, Status, "status")
+    status = clean_choice(status, Status, "status")
     if status == space.status:
         raise Conflict(f"This space is already {space.get_status_display().lower()}.")
     if status == Status.PLANNING:

@@ -7,15 +7,16 @@ from typing import Any
 from afterclass.core.errors import InvalidInput
 
 
-def _choice(value: Any, choices: type[Any], field: str) -> str:
+def clean_choice(value: Any, choices: type[Any], field: str) -> str:
     if value not in choices.values:
         allowed = ", ".join(choices.values)
         raise InvalidInput(f"{field} must be one of: {allowed}.", field=field)
     return str(value)
 
 
-def _text(value: Any, field: str, *, max_length: int, required: bool) -> str:
-    text = str(value or "").strip()
+def clean_text(value: Any, field: str, *, max_length: int, required: bool) -> str:
+    # Browsers send CRLF line endings in textareas, the API LF: store one form.
+    text = str(value or "").replace("\r\n", "\n").strip()
     if required and not text:
         raise InvalidInput(f"The {field} cannot be empty.", field=field)
     if len(text) > max_length:

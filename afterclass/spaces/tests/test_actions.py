@@ -586,3 +586,11 @@ def test_counters_stay_right_through_a_season_of_changes(request_space, owner):
     request_space.refresh_from_db()
     assert (request_space.member_count, request_space.pending_count) == (4, 1)
     assert_counters_match(request_space)
+
+
+def test_publish_rules_treats_crlf_and_lf_text_as_the_same_rules(admin):
+    space = make_space(admin, rules="Be kind.\nStay on topic.")
+    with pytest.raises(InvalidInput, match="same as the current"):
+        do_publish_rules(space, "Be kind.\r\nStay on topic.", actor=admin)
+    space.refresh_from_db()
+    assert space.rules_version == 1

@@ -1121,6 +1121,9 @@ def test_requests_approve_one_with_htmx_returns_the_row(client, request_space, o
     assert body.lstrip().startswith(f'<tr id="request-{pending.pk}">')
     assert "<html" not in body
     assert "Approved: now a member" in body
+    # One request is still waiting: both counts are swapped in out of band.
+    assert '<span class="count" id="pending-count" hx-swap-oob="true">1</span>' in body
+    assert '<span id="pending-badge" hx-swap-oob="true"><span class="badge warn">1<' in body
     pending.refresh_from_db()
     other.refresh_from_db()
     assert pending.state == MembershipState.ACTIVE

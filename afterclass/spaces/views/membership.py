@@ -223,8 +223,12 @@ def _decide(request: SignedInRequest, space: Space) -> HttpResponse:
         messages.error(request, f"{error.message} Nothing was changed.")
         return _after_decision(request, space)
     if request.htmx and len(decided) == 1:
+        # The row comes back decided, and the two waiting counts are swapped in beside it.
+        space.refresh_from_db(fields=["pending_count", "member_count"])
         return render(
-            request, "spaces/requests.html#request-row", {"space": space, "membership": decided[0]}
+            request,
+            "spaces/requests.html#request-row",
+            {"space": space, "membership": decided[0], "oob": True},
         )
     count = len(decided)
     noun = "request" if count == 1 else "requests"
