@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "afterclass.insights",
     "afterclass.people",
     "afterclass.spaces",
+    "afterclass.posts",
     "afterclass.api",
 ]
 

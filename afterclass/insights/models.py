@@ -13,6 +13,12 @@ class EventKind(models.TextChoices):
     LEFT = "left", "left a space"
     RULES_ACCEPTED = "rules_accepted", "accepted the ground rules"
     SPACE_CREATED = "space_created", "created a space"
+    POSTED = "posted", "posted"
+    COMMENTED = "commented", "commented"
+    ANSWERED = "answered", "answered a question"
+    ACCEPTED = "accepted", "accepted an answer"
+    VOTED = "voted", "voted for an answer"
+    REACTED = "reacted", "reacted"
 
 
 class Event(models.Model):

@@ -64,6 +64,12 @@ class Status(models.TextChoices):
     ARCHIVED = "archived", "Archived"
 
 
+class AnonymousQuestions(models.TextChoices):
+    OFF = "off", "Off: every question shows who asked"
+    MEMBERS = "members", "Anonymous to members: moderators and owners see who asked"
+    EVERYONE = "everyone", "Anonymous to everyone: nobody in the space sees who asked"
+
+
 class Role(models.TextChoices):
     OWNER = "owner", "Owner"
     MODERATOR = "moderator", "Moderator"
@@ -118,6 +124,9 @@ class Space(models.Model):
         max_length=12, choices=JoinPolicy.choices, default=JoinPolicy.OPEN
     )
     membership_questions = models.JSONField(default=list, blank=True)
+    anonymous_questions = models.CharField(
+        max_length=10, choices=AnonymousQuestions.choices, default=AnonymousQuestions.OFF
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNING)
     rules_version = models.PositiveIntegerField(default=0)
     cover = models.ImageField(upload_to="covers/", blank=True)

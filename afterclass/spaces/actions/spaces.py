@@ -17,6 +17,7 @@ from afterclass.insights.models import EventKind
 from afterclass.spaces.access import check_can_create_space, check_can_manage
 from afterclass.spaces.actions.validation import clean_choice, clean_text
 from afterclass.spaces.models import (
+    AnonymousQuestions,
     Audience,
     GroundRules,
     JoinPolicy,
@@ -42,7 +43,7 @@ MAX_QUESTION_LENGTH = 200
 # Fields a space owner may change through do_update_space, with their validators below.
 EDITABLE_FIELDS = {
     "name", "slug", "description", "purpose", "mode", "audience", "template", "visibility",
-    "join_policy", "membership_questions", "target_weekly_active_pct",
+    "join_policy", "membership_questions", "anonymous_questions", "target_weekly_active_pct",
     "target_answer_rate_pct", "target_answer_hours", "target_completion_pct",
 }  # fmt: skip
 
@@ -126,6 +127,8 @@ def clean_space_fields(fields: dict[str, Any]) -> dict[str, Any]:
                 clean[name] = clean_choice(value, JoinPolicy, "join_policy")
             case "membership_questions":
                 clean[name] = _questions(value)
+            case "anonymous_questions":
+                clean[name] = clean_choice(value, AnonymousQuestions, "anonymous_questions")
             case "target_answer_hours":
                 clean[name] = _hours(value, name)
             case _:

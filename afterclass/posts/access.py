@@ -1,0 +1,161 @@
+"""Who may see or do what with posts and comments, and whose name an anonymous question shows.
+
+The rules:
+- A post is seen by whoever sees its space's content: active members and organisation admins.
+- Hidden posts and comments are seen only by the space's moderators, organisation admins and
+  their author (with the reason); removed ones stay in threads as "removed" placeholders.
+- Posting needs the space's rules accepted (spaces.access.check_can_participate), a kind the
+  space's template allows, and for announcements a moderator.
+- An anonymous question shows "a colleague" to everyone except: the asker themself, and, when
+  the space is "anonymous to members", its moderators and owners. Organisation admins do not see
+  the asker unless they reveal it with a written reason (an audited action).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.db.models import Exists, OuterRef, Q
+
+from afterclass.core.errors import NotAllowed, NotFound
+from afterclass.posts.models import REMOVED_STATES, Comment, ContentState, Post, PostKind
+from afterclass.spaces.access import (
+    check_can_participate,
+    is_signed_in,
+    my_place,
+)
+from afterclass.spaces.models import AnonymousQuestions, Membership, MembershipState, Role, Space
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from afterclass.people.models import Person
+
+POST_NOT_FOUND = "There is no such post, or you cannot see it."
+MODERATOR_ROLES = (Role.OWNER, Role.MODERATOR)
+
+
+def _active_membership(person: Person, *, moderator: bool = False) -> Exists:
+    memberships = Membership.objects.filter(
+        space=OuterRef("space"), person=person, state=MembershipState.ACTIVE
+    )
+    if moderator:
+        memberships = memberships.filter(role__in=MODERATOR_ROLES)
+    return Exists(memberships)
+
+
+def posts_visible_to(viewer: Person | AnonymousUser | None) -> Q:
+    """Posts the viewer may see, as one Q applied inside the query."""
+    if not is_signed_in(viewer):
+        return Q(pk__in=[])
+    if viewer.is_org_admin:
+        return Q()
+    shown = Q(state=ContentState.VISIBLE) | Q(state__in=REMOVED_STATES) | Q(author=viewer)
+    return Q(_active_membership(viewer)) & (shown | Q(_active_membership(viewer, moderator=True)))
+
+
+def comments_visible_to(viewer: Person | AnonymousUser | None, post: Post) -> Q:
+    """Comments of a post the viewer can see (the post itself already checked)."""
+    if not is_signed_in(viewer):
+        return Q(pk__in=[])
+    if viewer.is_org_admin or my_place(viewer, post.space).is_moderator:
+        return Q()
+    return Q(state=ContentState.VISIBLE) | Q(state__in=REMOVED_STATES) | Q(author=viewer)
+
+
+def access_post(viewer: Person | AnonymousUser | None, post_id: int) -> Post:
+    """Load a post the viewer may see, with its space and author; 404 otherwise."""
+    post = (
+        Post.objects.filter(posts_visible_to(viewer), pk=post_id)
+        .select_related("space", "author", "accepted_answer")
+        .first()
+    )
+    if post is None:
+        raise NotFound(POST_NOT_FOUND)
+    return post
+
+
+def access_comment(viewer: Person | AnonymousUser | None, comment_id: int) -> Comment:
+    comment = Comment.objects.select_related("post", "post__space", "author").filter(pk=comment_id)
+    found = comment.first()
+    if found is None:
+        raise NotFound("There is no such comment, or you cannot see it.")
+    post = access_post(viewer, found.post_id)
+    if not Comment.objects.filter(comments_visible_to(viewer, post), pk=found.pk).exists():
+        raise NotFound("There is no such comment, or you cannot see it.")
+    found.post = post
+    return found
+
+
+def can_moderate_space(viewer: Person | AnonymousUser | None, space: Space) -> bool:
+    place = my_place(viewer, space)
+    return place.is_org_admin or place.is_moderator
+
+
+def moderated_space_ids(viewer: Person | AnonymousUser | None) -> set[int]:
+    """The spaces where the viewer is an owner or moderator, in one query."""
+    if not is_signed_in(viewer):
+        return set()
+    return set(
+        Membership.objects.filter(
+            person=viewer, state=MembershipState.ACTIVE, role__in=MODERATOR_ROLES
+        ).values_list("space_id", flat=True)
+    )
+
+
+def author_shown_to(
+    viewer: Person | AnonymousUser | None, post: Post, *, moderated: Iterable[int] = ()
+) -> Person | None:
+    """The author to show the viewer, or None for "a colleague" (see the module rules)."""
+    if not post.is_anonymous:
+        return post.author
+    if is_signed_in(viewer) and viewer.pk == post.author_id:
+        return post.author
+    if post.space.anonymous_questions == AnonymousQuestions.MEMBERS and post.space_id in set(
+        moderated
+    ):
+        return post.author
+    return None
+
+
+def check_can_post(viewer: Person, space: Space, kind: str, *, anonymous: bool) -> None:
+    """Refuse a post the viewer may not make here, with the reason."""
+    check_can_participate(viewer, space)
+    if kind not in space.allowed_post_kinds:
+        allowed = ", ".join(PostKind(k).label.lower() for k in space.allowed_post_kinds)
+        raise NotAllowed(f"This space takes these kinds of post: {allowed}.")
+    if kind == PostKind.ANNOUNCEMENT and not can_moderate_space(viewer, space):
+        raise NotAllowed("Only the space's moderators and owners can post announcements.")
+    if anonymous and kind != PostKind.QUESTION:
+        raise NotAllowed("Only questions can be asked anonymously.")
+    if anonymous and space.anonymous_questions == AnonymousQuestions.OFF:
+        raise NotAllowed("This space does not take anonymous questions.")
+
+
+def check_can_comment(viewer: Person, post: Post) -> None:
+    check_can_participate(viewer, post.space)
+    if post.state != ContentState.VISIBLE:
+        raise NotAllowed("This post cannot take new comments.")
+    if post.is_locked and not can_moderate_space(viewer, post.space):
+        raise NotAllowed("This thread is locked: no new comments.")
+
+
+def check_can_edit(viewer: Person, author_id: int, state: str) -> None:
+    if viewer.pk != author_id:
+        raise NotAllowed("Only the author can edit this.")
+    if state != ContentState.VISIBLE:
+        raise NotAllowed("This can no longer be edited.")
+
+
+def check_can_moderate_post(viewer: Person, post: Post) -> None:
+    if not can_moderate_space(viewer, post.space):
+        raise NotAllowed("Only the space's moderators can do this.")
+
+
+def check_can_accept(viewer: Person, post: Post) -> None:
+    """The asker (anonymous or not) or a moderator chooses the accepted answer."""
+    if post.kind != PostKind.QUESTION:
+        raise NotAllowed("Only a question has an accepted answer.")
+    if viewer.pk != post.author_id and not can_moderate_space(viewer, post.space):
+        raise NotAllowed("Only the person who asked, or a moderator, can accept an answer.")

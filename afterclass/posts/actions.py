@@ -1,0 +1,363 @@
+"""Every change to posts, comments, votes and reactions. Pages, API and commands call these."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from afterclass.audit.log import record_audit
+from afterclass.core.errors import Conflict, InvalidInput, NotAllowed
+from afterclass.core.markdown import render_markdown
+from afterclass.insights.events import record_event
+from afterclass.insights.models import EventKind
+from afterclass.posts.access import (
+    can_moderate_space,
+    check_can_accept,
+    check_can_comment,
+    check_can_edit,
+    check_can_moderate_post,
+    check_can_post,
+)
+from afterclass.posts.models import (
+    Comment,
+    ContentState,
+    Post,
+    PostKind,
+    Reaction,
+    ReactionKind,
+    Revision,
+    Vote,
+)
+from afterclass.spaces.access import check_can_participate
+from afterclass.spaces.actions.validation import clean_choice, clean_text
+
+if TYPE_CHECKING:
+    from afterclass.people.models import Person
+    from afterclass.spaces.models import Space
+
+UPDATE_LENGTH = 280
+TITLED_KINDS = {PostKind.DISCUSSION, PostKind.QUESTION, PostKind.RESOURCE, PostKind.ANNOUNCEMENT}
+
+
+def _clean_post(kind: str, title: str, body: str, link_url: str) -> tuple[str, str, str]:
+    title = clean_text(title, "title", max_length=200, required=kind in TITLED_KINDS)
+    if kind == PostKind.UPDATE:
+        if title:
+            raise InvalidInput("An update has no title: just the text.", field="title")
+        body = clean_text(body, "text", max_length=UPDATE_LENGTH, required=True)
+    else:
+        body = clean_text(body, "text", max_length=20000, required=kind == PostKind.DISCUSSION)
+    link_url = clean_text(link_url, "link", max_length=1000, required=False)
+    if link_url:
+        try:
+            URLValidator(schemes=["http", "https"])(link_url)
+        except ValidationError as error:
+            raise InvalidInput(
+                "The link must be a full web address starting with https://.", field="link_url"
+            ) from error
+    elif kind == PostKind.RESOURCE:
+        raise InvalidInput(
+            "A resource needs a link (files arrive in a later release).", field="link_url"
+        )
+    return title, body, link_url
+
+
+def do_create_post(
+    space: Space,
+    *,
+    actor: Person,
+    kind: str,
+    title: str = "",
+    body: str = "",
+    link_url: str = "",
+    anonymous: bool = False,
+) -> Post:
+    """Post in a space. Announcements are pinned; an anonymous question hides its asker."""
+    kind = clean_choice(kind, PostKind, "kind")
+    check_can_post(actor, space, kind, anonymous=anonymous)
+    title, body, link_url = _clean_post(kind, title, body, link_url)
+    with transaction.atomic():
+        post = Post.objects.create(
+            space=space,
+            author=actor,
+            is_anonymous=anonymous,
+            kind=kind,
+            title=title,
+            body=body,
+            body_html=render_markdown(body),
+            link_url=link_url,
+            is_pinned=kind == PostKind.ANNOUNCEMENT,
+        )
+        record_event(EventKind.POSTED, person=actor, space=space)
+        # The audit entry of an anonymous question must not name the asker to those who read
+        # the log for other reasons: only the post is named; the author is on the post.
+        record_audit(
+            "post.create", post, actor=None if anonymous else actor, space_id=space.pk, kind=kind
+        )
+    return post
+
+
+def do_edit_post(
+    post: Post, *, actor: Person, title: str | None = None, body: str | None = None,
+    link_url: str | None = None,
+) -> Post:  # fmt: skip
+    """The author edits a post; the previous version is kept for moderators."""
+    check_can_edit(actor, post.author_id, post.state)
+    check_can_participate(actor, post.space)
+    new_title, new_body, new_link = _clean_post(
+        post.kind,
+        post.title if title is None else title,
+        post.body if body is None else body,
+        post.link_url if link_url is None else link_url,
+    )
+    if (new_title, new_body, new_link) == (post.title, post.body, post.link_url):
+        return post
+    with transaction.atomic():
+        Revision.objects.create(post=post, title=post.title, body=post.body)
+        post.title, post.body, post.link_url = new_title, new_body, new_link
+        post.body_html = render_markdown(new_body)
+        post.edited_at = timezone.now()
+        post.save(update_fields=["title", "body", "body_html", "link_url", "edited_at"])
+    return post
+
+
+def do_remove_post(post: Post, *, actor: Person) -> Post:
+    """Remove a post: its author, or a moderator. The thread stays readable."""
+    if post.is_removed:
+        raise Conflict("This post has already been removed.")
+    by_author = actor.pk == post.author_id
+    if not by_author:
+        check_can_moderate_post(actor, post)
+    with transaction.atomic():
+        post.state = (
+            ContentState.REMOVED_BY_AUTHOR if by_author else ContentState.REMOVED_BY_MODERATOR
+        )
+        post.is_pinned = False
+        post.save(update_fields=["state", "is_pinned"])
+        record_audit(
+            "post.remove", post, actor=None if by_author and post.is_anonymous else actor,
+            space_id=post.space_id,
+        )  # fmt: skip
+    return post
+
+
+def do_hide_post(post: Post, *, actor: Person, reason: str) -> Post:
+    """A moderator hides a post with a reason that its author is shown."""
+    check_can_moderate_post(actor, post)
+    reason = clean_text(reason, "reason", max_length=300, required=True)
+    if post.state != ContentState.VISIBLE:
+        raise Conflict("Only a visible post can be hidden.")
+    with transaction.atomic():
+        post.state, post.hidden_reason = ContentState.HIDDEN, reason
+        post.save(update_fields=["state", "hidden_reason"])
+        record_audit("post.hide", post, actor=actor, space_id=post.space_id, reason=reason)
+    return post
+
+
+def do_restore_post(post: Post, *, actor: Person) -> Post:
+    check_can_moderate_post(actor, post)
+    if post.state == ContentState.VISIBLE:
+        raise Conflict("This post is already visible.")
+    with transaction.atomic():
+        post.state, post.hidden_reason = ContentState.VISIBLE, ""
+        post.save(update_fields=["state", "hidden_reason"])
+        record_audit("post.restore", post, actor=actor, space_id=post.space_id)
+    return post
+
+
+def do_set_pinned(post: Post, pinned: bool, *, actor: Person) -> Post:
+    check_can_moderate_post(actor, post)
+    with transaction.atomic():
+        post.is_pinned = pinned
+        post.save(update_fields=["is_pinned"])
+        record_audit("post.pin" if pinned else "post.unpin", post, actor=actor,
+                     space_id=post.space_id)  # fmt: skip
+    return post
+
+
+def do_set_locked(post: Post, locked: bool, *, actor: Person) -> Post:
+    check_can_moderate_post(actor, post)
+    with transaction.atomic():
+        post.is_locked = locked
+        post.save(update_fields=["is_locked"])
+        record_audit("post.lock" if locked else "post.unlock", post, actor=actor,
+                     space_id=post.space_id)  # fmt: skip
+    return post
+
+
+def do_comment(post: Post, *, actor: Person, body: str, parent: Comment | None = None) -> Comment:
+    """Comment on a post, or reply to a top-level comment (one level). On a question a top-level
+    comment is an answer."""
+    check_can_comment(actor, post)
+    text = clean_text(body, "comment", max_length=10000, required=True)
+    if parent is not None:
+        if parent.post_id != post.pk:
+            raise InvalidInput("You can only reply to a comment of this post.", field="parent")
+        if parent.parent_id is not None:
+            parent = parent.parent  # replies stay one level deep: answer the thread
+        if parent is not None and parent.state != ContentState.VISIBLE:
+            raise NotAllowed("This comment cannot take replies.")
+    is_answer = parent is None and post.kind == PostKind.QUESTION
+    now = timezone.now()
+    with transaction.atomic():
+        comment = Comment.objects.create(
+            post=post, parent=parent, author=actor, body=text, body_html=render_markdown(text)
+        )
+        Post.objects.filter(pk=post.pk).update(
+            comment_count=F("comment_count") + 1,
+            answer_count=F("answer_count") + (1 if is_answer else 0),
+            last_activity_at=now,
+        )
+        post.comment_count += 1
+        post.answer_count += 1 if is_answer else 0
+        record_event(
+            EventKind.ANSWERED if is_answer else EventKind.COMMENTED,
+            person=actor,
+            space=post.space,
+        )
+    return comment
+
+
+def do_edit_comment(comment: Comment, *, actor: Person, body: str) -> Comment:
+    check_can_edit(actor, comment.author_id, comment.state)
+    text = clean_text(body, "comment", max_length=10000, required=True)
+    if text == comment.body:
+        return comment
+    with transaction.atomic():
+        Revision.objects.create(comment=comment, body=comment.body)
+        comment.body, comment.body_html = text, render_markdown(text)
+        comment.edited_at = timezone.now()
+        comment.save(update_fields=["body", "body_html", "edited_at"])
+    return comment
+
+
+def do_remove_comment(comment: Comment, *, actor: Person) -> Comment:
+    if comment.is_removed:
+        raise Conflict("This comment has already been removed.")
+    by_author = actor.pk == comment.author_id
+    if not by_author:
+        check_can_moderate_post(actor, comment.post)
+    with transaction.atomic():
+        comment.state = (
+            ContentState.REMOVED_BY_AUTHOR if by_author else ContentState.REMOVED_BY_MODERATOR
+        )
+        comment.save(update_fields=["state"])
+        Post.objects.filter(pk=comment.post_id, accepted_answer=comment).update(
+            accepted_answer=None
+        )
+        record_audit("comment.remove", comment, actor=actor, space_id=comment.post.space_id)
+    return comment
+
+
+def _check_is_answer(comment: Comment) -> None:
+    if comment.post.kind != PostKind.QUESTION or comment.parent_id is not None:
+        raise InvalidInput(
+            "Only answers to a question can be voted on or accepted.", field="comment"
+        )
+    if comment.state != ContentState.VISIBLE:
+        raise Conflict("This answer is no longer visible.")
+
+
+def do_vote(comment: Comment, *, actor: Person, up: bool = True) -> Comment:
+    """Vote an answer up (once per person) or take the vote back. Not on your own answer."""
+    check_can_participate(actor, comment.post.space)
+    _check_is_answer(comment)
+    if comment.author_id == actor.pk:
+        raise NotAllowed("You cannot vote on your own answer.")
+    with transaction.atomic():
+        if up:
+            try:
+                with transaction.atomic():
+                    Vote.objects.create(comment=comment, person=actor)
+            except IntegrityError:
+                return comment  # already voted: voting twice changes nothing
+            change = 1
+            record_event(EventKind.VOTED, person=actor, space=comment.post.space)
+        else:
+            deleted, _ = Vote.objects.filter(comment=comment, person=actor).delete()
+            if not deleted:
+                return comment
+            change = -1
+        Comment.objects.filter(pk=comment.pk).update(vote_count=F("vote_count") + change)
+        comment.vote_count += change
+    return comment
+
+
+def do_accept_answer(post: Post, answer: Comment | None, *, actor: Person) -> Post:
+    """The asker or a moderator marks one answer as accepted (None takes it back)."""
+    check_can_accept(actor, post)
+    if actor.pk == post.author_id:
+        check_can_participate(actor, post.space)
+    if answer is not None:
+        if answer.post_id != post.pk:
+            raise InvalidInput("That answer belongs to another question.", field="answer")
+        answer.post = post
+        _check_is_answer(answer)
+    with transaction.atomic():
+        post.accepted_answer = answer
+        post.save(update_fields=["accepted_answer"])
+        if answer is not None:
+            record_event(EventKind.ACCEPTED, person=actor, space=post.space)
+        if can_moderate_space(actor, post.space) and actor.pk != post.author_id:
+            record_audit("post.accept", post, actor=actor, space_id=post.space_id)
+    return post
+
+
+def do_react(
+    *, actor: Person, kind: str, post: Post | None = None, comment: Comment | None = None,
+    on: bool = True,
+) -> bool:  # fmt: skip
+    """Add (on=True) or take back a reaction on a post or a comment; returns whether it is on."""
+    kind = clean_choice(kind, ReactionKind, "kind")
+    target_post = post if post is not None else (comment.post if comment is not None else None)
+    if target_post is None or (post is not None and comment is not None):
+        raise InvalidInput("React to one post or one comment.", field="target")
+    check_can_participate(actor, target_post.space)
+    state = comment.state if comment is not None else target_post.state
+    if state != ContentState.VISIBLE:
+        raise Conflict("This can no longer take reactions.")
+    helped = 1 if kind == ReactionKind.HELPED else 0
+    with transaction.atomic():
+        if on:
+            try:
+                with transaction.atomic():
+                    Reaction.objects.create(post=post, comment=comment, person=actor, kind=kind)
+            except IntegrityError:
+                return True
+            change = 1
+            record_event(EventKind.REACTED, person=actor, space=target_post.space)
+        else:
+            deleted, _ = Reaction.objects.filter(
+                post=post, comment=comment, person=actor, kind=kind
+            ).delete()
+            if not deleted:
+                return False
+            change = -1
+        if post is not None:
+            Post.objects.filter(pk=post.pk).update(
+                reaction_count=F("reaction_count") + change,
+                helped_count=F("helped_count") + change * helped,
+            )
+    return on
+
+
+def do_reveal_asker(post: Post, *, actor: Person, reason: str) -> Person:
+    """An organisation admin reveals who asked an anonymous question, for abuse handling. The
+    written reason is audited; the asker is told (notifications arrive with issue 5)."""
+    if not actor.is_org_admin:
+        raise NotAllowed("Only organisation admins can reveal who asked.")
+    if not post.is_anonymous:
+        raise InvalidInput("This question is not anonymous.", field="post")
+    reason = clean_text(reason, "reason", max_length=500, required=True)
+    if len(reason) < 10:
+        raise InvalidInput(
+            "Write the reason in a sentence (at least 10 characters).", field="reason"
+        )
+    with transaction.atomic():
+        record_audit("post.reveal_asker", post, actor=actor, space_id=post.space_id, reason=reason)
+    return post.author

@@ -1,0 +1,176 @@
+"""The read side of posts: space feed, home feed, unanswered questions, a post's thread.
+
+Every list passes through `present`, which sets on each post `shown_author` (a Person, or None
+for "a colleague"), `my_reactions` and `is_mine`: templates and the API show only those, never
+`post.author` directly, so an anonymous asker cannot leak through a forgotten field.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import Exists, OuterRef, Prefetch, Q
+
+from afterclass.core.pagination import Page, paginate
+from afterclass.posts.access import (
+    author_shown_to,
+    comments_visible_to,
+    moderated_space_ids,
+    posts_visible_to,
+)
+from afterclass.posts.models import (
+    REMOVED_STATES,
+    Comment,
+    ContentState,
+    Post,
+    PostKind,
+    Reaction,
+    Vote,
+)
+from afterclass.spaces.access import is_signed_in
+from afterclass.spaces.models import Membership, MembershipState
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from afterclass.people.models import Person
+    from afterclass.spaces.models import Space
+
+FEED_ORDER = ["-is_pinned", "-created_at", "-id"]
+NEWEST_ORDER = ["-created_at", "-id"]
+
+
+def present(posts: list[Post], viewer: Person | AnonymousUser | None) -> list[Post]:
+    """Decide once, for a page of posts, what the viewer is shown of each (two queries)."""
+    moderated = moderated_space_ids(viewer)
+    mine: dict[int, set[str]] = defaultdict(set)
+    if is_signed_in(viewer) and posts:
+        for post_id, kind in Reaction.objects.filter(
+            person=viewer, post__in=[post.pk for post in posts]
+        ).values_list("post_id", "kind"):
+            mine[post_id].add(kind)
+    for post in posts:
+        post.shown_author = author_shown_to(viewer, post, moderated=moderated)  # type: ignore[attr-defined]
+        post.is_mine = is_signed_in(viewer) and post.author_id == viewer.pk  # type: ignore[attr-defined]
+        post.my_reactions = mine.get(post.pk, set())  # type: ignore[attr-defined]
+    return posts
+
+
+def _listable(viewer: Person | AnonymousUser | None) -> Q:
+    """Posts that belong in feeds: visible ones (removed and hidden ones stay out)."""
+    return posts_visible_to(viewer) & ~Q(state__in=REMOVED_STATES) & ~Q(state=ContentState.HIDDEN)
+
+
+def space_feed(
+    space: Space,
+    viewer: Person | AnonymousUser | None,
+    *,
+    kind: str | None = None,
+    unanswered: bool = False,
+    cursor: str | None = None,
+    limit: int = 20,
+) -> Page[Post]:
+    """A space's posts: pinned first, then newest; by kind, or unanswered questions only."""
+    posts = Post.objects.filter(_listable(viewer), space=space).for_list()
+    if kind:
+        posts = posts.filter(kind=kind)
+    if unanswered:
+        posts = posts.filter(kind=PostKind.QUESTION, answer_count=0)
+    page = paginate(posts, order=FEED_ORDER, cursor=cursor, limit=limit)
+    present(page.items, viewer)
+    return page
+
+
+def _my_spaces(viewer: Person) -> Exists:
+    return Exists(
+        Membership.objects.filter(
+            space=OuterRef("space"), person=viewer, state=MembershipState.ACTIVE
+        )
+    )
+
+
+def home_feed(
+    viewer: Person | AnonymousUser | None, *, cursor: str | None = None, limit: int = 20
+) -> Page[Post]:
+    """What is new across the spaces I am a member of, newest first."""
+    if not is_signed_in(viewer):
+        return Page(items=[], next=None)
+    posts = Post.objects.filter(_listable(viewer), _my_spaces(viewer)).for_list()
+    page = paginate(posts, order=NEWEST_ORDER, cursor=cursor, limit=limit)
+    present(page.items, viewer)
+    return page
+
+
+def waiting_questions(
+    viewer: Person | AnonymousUser | None, *, cursor: str | None = None, limit: int = 20
+) -> Page[Post]:
+    """Questions without an answer across my spaces, oldest waiting first."""
+    if not is_signed_in(viewer):
+        return Page(items=[], next=None)
+    posts = Post.objects.filter(
+        _listable(viewer), _my_spaces(viewer), kind=PostKind.QUESTION, answer_count=0
+    ).for_list()
+    page = paginate(posts, order=["created_at", "id"], cursor=cursor, limit=limit)
+    present(page.items, viewer)
+    return page
+
+
+def _present_comment(post: Post, comment: Comment) -> None:
+    """The asker's own comments in their anonymous question are anonymous too."""
+    hidden_asker = post.is_anonymous and getattr(post, "shown_author", None) is None
+    is_asker = comment.author_id == post.author_id
+    comment.shown_author = None if hidden_asker and is_asker else comment.author  # type: ignore[attr-defined]
+    comment.by_asker = is_asker and post.kind == PostKind.QUESTION  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Thread:
+    post: Post
+    comments: Sequence[Comment]  # top level, each with `.visible_replies`
+    next: str | None
+    my_votes: set[int]
+
+
+def post_thread(
+    post: Post,
+    viewer: Person | AnonymousUser | None,
+    *,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Thread:
+    """A post with a page of its top-level comments (answers by votes, then time; the accepted
+    answer first) and their replies, in a fixed number of queries."""
+    present([post], viewer)
+    shown = comments_visible_to(viewer, post)
+    replies = Comment.objects.filter(shown).select_related(
+        "author", "author__department", "author__level"
+    )
+    top = (
+        Comment.objects.filter(shown, post=post, parent__isnull=True)
+        .select_related("author", "author__department", "author__level")
+        .prefetch_related(Prefetch("replies", queryset=replies, to_attr="visible_replies"))
+    )
+    if post.kind == PostKind.QUESTION:
+        order = ["-vote_count", "created_at", "id"]
+    else:
+        order = ["created_at", "id"]
+    page = paginate(top, order=order, cursor=cursor, limit=limit)
+    comments = page.items
+    accepted_id = post.accepted_answer_id
+    if accepted_id and not cursor:
+        accepted = [c for c in comments if c.pk == accepted_id]
+        comments = accepted + [c for c in comments if c.pk != accepted_id]
+    for comment in comments:
+        _present_comment(post, comment)
+        for reply in comment.visible_replies:  # type: ignore[attr-defined]
+            _present_comment(post, reply)
+    ids = [c.pk for c in comments]
+    my_votes: set[int] = set()
+    if is_signed_in(viewer) and ids and post.kind == PostKind.QUESTION:
+        my_votes = set(
+            Vote.objects.filter(person=viewer, comment__in=ids).values_list("comment_id", flat=True)
+        )
+    return Thread(post=post, comments=comments, next=page.next, my_votes=my_votes)
