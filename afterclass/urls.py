@@ -15,6 +15,7 @@ urlpatterns = [
     path("backoffice/", admin.site.urls),
     path("", include("afterclass.people.urls")),
     path("spaces/", include("afterclass.spaces.urls")),
+    path("", include("afterclass.posts.urls")),
 ]
 
 handler400 = "afterclass.core.views.bad_request"

@@ -79,10 +79,12 @@ def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
 
 def _register_routers() -> None:
     from afterclass.people.api import router as people_router
+    from afterclass.posts.api import router as posts_router
     from afterclass.spaces.api import router as spaces_router
 
     api.add_router("/", people_router)
     api.add_router("/spaces", spaces_router)
+    api.add_router("/", posts_router)
 
 
 _register_routers()

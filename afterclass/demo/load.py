@@ -6,11 +6,14 @@ created when missing, so loading twice adds nothing. Everything happens in one t
 
 import random
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from afterclass.core.errors import Conflict
+from afterclass.demo.conversations import ConversationWriter
 from afterclass.demo.people import (
     ADMIN_EMAIL,
     DEFAULT_SEED,
@@ -23,6 +26,7 @@ from afterclass.demo.people import (
     generate_people,
 )
 from afterclass.demo.spaces import APPROVE, DECLINE, SPACE_PLANS, SpacePlan
+from afterclass.demo.threads import CONVERSATIONS
 from afterclass.people.actions import (
     do_create_department,
     do_create_person,
@@ -37,6 +41,7 @@ from afterclass.people.models import (
     Organisation,
     Person,
 )
+from afterclass.posts.models import Post
 from afterclass.spaces.actions import (
     do_accept_rules,
     do_create_space,
@@ -50,6 +55,9 @@ from afterclass.spaces.actions import (
 )
 from afterclass.spaces.models import Membership, MembershipState, Role, Space, Status
 
+# An archived demo space closed a month ago; its conversations end before that.
+ARCHIVED_DAYS_AGO = 28
+
 
 @dataclass(frozen=True)
 class DemoSummary:
@@ -59,10 +67,12 @@ class DemoSummary:
     departments: int
     spaces: int
     example_email: str
+    posts_created: int = 0
+    posts: int = 0
 
     @property
     def changed(self) -> bool:
-        return bool(self.people_created or self.spaces_created)
+        return bool(self.people_created or self.spaces_created or self.posts_created)
 
 
 def load_demo(seed: int = DEFAULT_SEED) -> DemoSummary:
@@ -76,6 +86,8 @@ class NorthwindLoader:
         self.seed = seed
         self.people_created = 0
         self.spaces_created = 0
+        self.posts_created = 0
+        self.now = timezone.now()
         self._password_hash: str | None = None
         self.departments: dict[tuple[str, str | None], Department] = {}
         self.levels: dict[str, ManagementLevel] = {}
@@ -109,8 +121,12 @@ class NorthwindLoader:
             person = existing.get(spec.email) or self.person(spec, actor=admin)
             self.by_title[spec.role.job_title] = person
         for plan in SPACE_PLANS:
-            if not Space.objects.filter(slug=plan.slug).exists():
+            space = Space.objects.filter(slug=plan.slug).first()
+            if space is None:
                 self.space(plan)
+            elif space.status == Status.LAUNCHED and not Post.objects.filter(space=space).exists():
+                # Loaded before the demo had posts: give the space its conversations now.
+                self.conversations(space, plan, until=self.now - timedelta(minutes=5))
         example = next(spec for spec in people if spec.role.level == STAFF)
         return DemoSummary(
             people_created=self.people_created,
@@ -119,6 +135,8 @@ class NorthwindLoader:
             departments=Department.objects.filter(parent=None).count(),
             spaces=Space.objects.count(),
             example_email=example.email,
+            posts_created=self.posts_created,
+            posts=Post.objects.count(),
         )
 
     # --- The organisation -----------------------------------------------------------------
@@ -235,9 +253,24 @@ class NorthwindLoader:
         self.accept_rules(space, plan, owner, rng)
         for membership in self.pick_members(space, plan.leavers, rng):
             do_leave_space(space, actor=membership.person)
+        archived_at = self.now - timedelta(days=ARCHIVED_DAYS_AGO)
+        if plan.status != Status.PLANNING:
+            # Posting needs the space open, so an archived space's history is written first.
+            archived = plan.status == Status.ARCHIVED
+            until = archived_at - timedelta(days=1) if archived else self.now - timedelta(minutes=5)
+            self.conversations(space, plan, until=until)
         if plan.status == Status.ARCHIVED:
             do_set_space_status(space, Status.ARCHIVED, actor=owner)
+            Space.objects.filter(pk=space.pk).update(archived_at=archived_at)
         return space
+
+    def conversations(self, space: Space, plan: SpacePlan, *, until: datetime) -> None:
+        conversations = CONVERSATIONS.get(plan.slug)
+        if conversations is None:
+            return
+        rng = random.Random(f"{self.seed}:{plan.slug}:posts")  # noqa: S311 - demo data
+        writer = ConversationWriter(space, conversations, rng, now=self.now, until=until)
+        self.posts_created += writer.write()
 
     def membership(self, space: Space, person: Person) -> Membership:
         return Membership.objects.get(space=space, person=person)

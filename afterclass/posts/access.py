@@ -123,7 +123,10 @@ def check_can_post(viewer: Person, space: Space, kind: str, *, anonymous: bool) 
     """Refuse a post the viewer may not make here, with the reason."""
     check_can_participate(viewer, space)
     if kind not in space.allowed_post_kinds:
-        allowed = ", ".join(PostKind(k).label.lower() for k in space.allowed_post_kinds)
+        # Templates also list kinds that later issues build (polls): name only the ones we take.
+        allowed = ", ".join(
+            str(PostKind(k).label).lower() for k in space.allowed_post_kinds if k in PostKind
+        )
         raise NotAllowed(f"This space takes these kinds of post: {allowed}.")
     if kind == PostKind.ANNOUNCEMENT and not can_moderate_space(viewer, space):
         raise NotAllowed("Only the space's moderators and owners can post announcements.")

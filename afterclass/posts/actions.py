@@ -163,6 +163,9 @@ def do_restore_post(post: Post, *, actor: Person) -> Post:
     check_can_moderate_post(actor, post)
     if post.state == ContentState.VISIBLE:
         raise Conflict("This post is already visible.")
+    if post.state == ContentState.REMOVED_BY_AUTHOR:
+        # The author took it back: publishing it again is theirs to decide, not a moderator's.
+        raise Conflict("The author removed this post; it cannot be restored.")
     with transaction.atomic():
         post.state, post.hidden_reason = ContentState.VISIBLE, ""
         post.save(update_fields=["state", "hidden_reason"])
@@ -172,6 +175,8 @@ def do_restore_post(post: Post, *, actor: Person) -> Post:
 
 def do_set_pinned(post: Post, pinned: bool, *, actor: Person) -> Post:
     check_can_moderate_post(actor, post)
+    if post.is_pinned == pinned:
+        return post
     with transaction.atomic():
         post.is_pinned = pinned
         post.save(update_fields=["is_pinned"])
@@ -182,6 +187,8 @@ def do_set_pinned(post: Post, pinned: bool, *, actor: Person) -> Post:
 
 def do_set_locked(post: Post, locked: bool, *, actor: Person) -> Post:
     check_can_moderate_post(actor, post)
+    if post.is_locked == locked:
+        return post
     with transaction.atomic():
         post.is_locked = locked
         post.save(update_fields=["is_locked"])
@@ -224,7 +231,9 @@ def do_comment(post: Post, *, actor: Person, body: str, parent: Comment | None =
 
 
 def do_edit_comment(comment: Comment, *, actor: Person, body: str) -> Comment:
+    """The author edits a comment, as a post: while they may take part; the old text is kept."""
     check_can_edit(actor, comment.author_id, comment.state)
+    check_can_participate(actor, comment.post.space)
     text = clean_text(body, "comment", max_length=10000, required=True)
     if text == comment.body:
         return comment
@@ -239,18 +248,35 @@ def do_edit_comment(comment: Comment, *, actor: Person, body: str) -> Comment:
 def do_remove_comment(comment: Comment, *, actor: Person) -> Comment:
     if comment.is_removed:
         raise Conflict("This comment has already been removed.")
+    post = comment.post
     by_author = actor.pk == comment.author_id
     if not by_author:
-        check_can_moderate_post(actor, comment.post)
+        check_can_moderate_post(actor, post)
+    # An answer that was showing stops counting, so the question is unanswered again if it was
+    # the only one ("waiting for an answer" and insights read answer_count).
+    was_answer = (
+        post.kind == PostKind.QUESTION
+        and comment.parent_id is None
+        and comment.state == ContentState.VISIBLE
+    )
     with transaction.atomic():
         comment.state = (
             ContentState.REMOVED_BY_AUTHOR if by_author else ContentState.REMOVED_BY_MODERATOR
         )
         comment.save(update_fields=["state"])
-        Post.objects.filter(pk=comment.post_id, accepted_answer=comment).update(
-            accepted_answer=None
+        Post.objects.filter(pk=post.pk, accepted_answer=comment).update(accepted_answer=None)
+        if was_answer:
+            Post.objects.filter(pk=post.pk, answer_count__gt=0).update(
+                answer_count=F("answer_count") - 1
+            )
+            post.answer_count = max(post.answer_count - 1, 0)
+        if post.accepted_answer_id == comment.pk:
+            post.accepted_answer = None
+        # An anonymous asker removing their own comment in their question stays unnamed.
+        anonymous = by_author and post.is_anonymous and comment.author_id == post.author_id
+        record_audit(
+            "comment.remove", comment, actor=None if anonymous else actor, space_id=post.space_id
         )
-        record_audit("comment.remove", comment, actor=actor, space_id=comment.post.space_id)
     return comment
 
 
@@ -298,6 +324,8 @@ def do_accept_answer(post: Post, answer: Comment | None, *, actor: Person) -> Po
             raise InvalidInput("That answer belongs to another question.", field="answer")
         answer.post = post
         _check_is_answer(answer)
+    if post.accepted_answer_id == (answer.pk if answer is not None else None):
+        return post  # already so: no second event or audit entry
     with transaction.atomic():
         post.accepted_answer = answer
         post.save(update_fields=["accepted_answer"])

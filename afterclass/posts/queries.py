@@ -31,7 +31,7 @@ from afterclass.posts.models import (
     Vote,
 )
 from afterclass.spaces.access import is_signed_in
-from afterclass.spaces.models import Membership, MembershipState
+from afterclass.spaces.models import Membership, MembershipState, Status
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -107,12 +107,17 @@ def home_feed(
 def waiting_questions(
     viewer: Person | AnonymousUser | None, *, cursor: str | None = None, limit: int = 20
 ) -> Page[Post]:
-    """Questions without an answer across my spaces, oldest waiting first."""
+    """Questions without an answer across my spaces, oldest waiting first. Archived spaces are
+    read-only, so their questions cannot be answered and are left out."""
     if not is_signed_in(viewer):
         return Page(items=[], next=None)
-    posts = Post.objects.filter(
-        _listable(viewer), _my_spaces(viewer), kind=PostKind.QUESTION, answer_count=0
-    ).for_list()
+    posts = (
+        Post.objects.filter(
+            _listable(viewer), _my_spaces(viewer), kind=PostKind.QUESTION, answer_count=0
+        )
+        .exclude(space__status=Status.ARCHIVED)
+        .for_list()
+    )
     page = paginate(posts, order=["created_at", "id"], cursor=cursor, limit=limit)
     present(page.items, viewer)
     return page
@@ -124,6 +129,12 @@ def _present_comment(post: Post, comment: Comment) -> None:
     is_asker = comment.author_id == post.author_id
     comment.shown_author = None if hidden_asker and is_asker else comment.author  # type: ignore[attr-defined]
     comment.by_asker = is_asker and post.kind == PostKind.QUESTION  # type: ignore[attr-defined]
+
+
+def present_comment(post: Post, comment: Comment) -> Comment:
+    """One comment outside a thread (after an edit or removal): `post` must be presented."""
+    _present_comment(post, comment)
+    return comment
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from afterclass.people.access import people_visible_to
 from afterclass.people.models import Department, Person
 from afterclass.spaces.models import (
     TEMPLATE_PRESETS,
+    AnonymousQuestions,
     Audience,
     JoinPolicy,
     Mode,
@@ -143,6 +144,17 @@ class SpaceForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="One question per line, asked when someone requests to join (at most 5).",
     )
+    anonymous_questions = forms.ChoiceField(
+        label="Anonymous questions",
+        choices=AnonymousQuestions.choices,
+        initial=AnonymousQuestions.OFF,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=(
+            "Whether members may ask a question without their name. The identity is kept for "
+            "abuse handling only."
+        ),
+    )
     target_weekly_active_pct = forms.IntegerField(
         label="Members active each week (%)", min_value=0, max_value=100, required=False
     )
@@ -191,6 +203,7 @@ class SpaceForm(forms.Form):
                 "template",
                 "visibility",
                 "join_policy",
+                "anonymous_questions",
                 *cls.TARGETS,
             )
         }
@@ -240,6 +253,9 @@ class SpaceForm(forms.Form):
                 *self.TARGETS,
             )
         }
+        # Left out when not sent (older forms, the API-like posts of tests): nothing changes.
+        if data.get("anonymous_questions"):
+            fields["anonymous_questions"] = data["anonymous_questions"]
         return fields
 
 

@@ -1,19 +1,25 @@
 """The Northwind demo: loaded through the actions, realistic, deterministic and idempotent."""
 
 from collections import Counter
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from afterclass.audit.models import AuditEntry
 from afterclass.demo.load import DemoSummary
 from afterclass.demo.people import ADMIN_EMAIL, DEPARTMENTS, ROLES, generate_people
 from afterclass.demo.spaces import SPACE_PLANS
+from afterclass.demo.threads import CONVERSATIONS
 from afterclass.insights.models import Event
 from afterclass.people.models import DEFAULT_LEVELS, Department, Organisation, Person
+from afterclass.posts.models import Comment, Post, Reaction, Vote
 from afterclass.spaces.models import (
+    AnonymousQuestions,
     GroundRules,
     Membership,
     MembershipState,
@@ -42,6 +48,10 @@ def counts() -> dict[str, int]:
         "acceptances": RulesAcceptance.objects.count(),
         "audit": AuditEntry.objects.count(),
         "events": Event.objects.count(),
+        "posts": Post.objects.count(),
+        "comments": Comment.objects.count(),
+        "votes": Vote.objects.count(),
+        "reactions": Reaction.objects.count(),
     }
 
 
@@ -53,6 +63,7 @@ def test_demo_loads_northwind_and_a_second_run_adds_nothing():
     second_output = run_demo()
 
     assert counts() == after_first
+    assert after_first["posts"] == sum(len(plan.threads) for plan in CONVERSATIONS.values())
     assert "Loaded the Northwind demo organisation" in first_output
     assert "already loaded; nothing was added" in second_output
     for output in (first_output, second_output):
@@ -108,6 +119,92 @@ def test_demo_spaces_cover_every_template_state_and_membership():
     active = Membership.objects.filter(state=MembershipState.ACTIVE)
     assert active.filter(rules_version_accepted=1).count() > active.count() * 0.8
     assert active.filter(rules_version_accepted=None).exists()
+
+
+@pytest.mark.django_db
+def test_demo_spaces_have_realistic_conversations_of_their_kinds():
+    run_demo()
+    now = timezone.now()
+
+    for space in Space.objects.all():
+        posts = Post.objects.filter(space=space)
+        if space.status == Status.PLANNING:
+            assert not posts.exists(), space.slug
+            continue
+        assert posts.count() >= 1, space.slug
+        assert set(posts.values_list("kind", flat=True)) <= set(space.allowed_post_kinds)
+        # Written through the actions: the counters on each row agree with the rows.
+        for post in posts.annotate(
+            comments_made=Count("comments", distinct=True),
+            answers_made=Count("comments", filter=Q(comments__parent=None), distinct=True),
+        ):
+            assert post.comment_count == post.comments_made
+            if post.kind == "question":
+                assert post.answer_count == post.answers_made
+            assert post.reaction_count == post.reactions.count()
+            assert post.helped_count == post.reactions.filter(kind="helped").count()
+            assert post.last_activity_at >= post.created_at
+            authors = Membership.objects.filter(space=space, person=post.author_id)
+            assert authors.filter(rules_version_accepted=space.rules_version).exists()
+        for comment in Comment.objects.filter(post__space=space):
+            assert comment.vote_count == comment.votes.count()
+            assert comment.created_at >= comment.post.created_at
+        if space.status == Status.ARCHIVED:
+            assert posts.filter(created_at__lt=space.archived_at).count() == posts.count()
+    # History spread over the last ninety days, so insights have something to show.
+    times = list(Post.objects.values_list("created_at", flat=True))
+    assert min(times) >= now - timedelta(days=90)
+    assert min(times) < now - timedelta(days=80)
+    assert max(times) > now - timedelta(days=7)
+    assert len({time.date() for time in times}) > 30
+    assert Event.objects.filter(kind="posted", time__lt=now - timedelta(days=30)).exists()
+
+    questions = Post.objects.filter(kind="question")
+    assert questions.filter(accepted_answer__isnull=False).count() >= 5
+    assert questions.filter(answer_count__gt=0, accepted_answer=None).exists()
+    assert questions.filter(answer_count=0).count() >= 3
+    anonymous = questions.filter(is_anonymous=True)
+    assert anonymous.filter(answer_count=0).exists()
+    assert anonymous.filter(accepted_answer__isnull=False).exists()
+    assert not anonymous.filter(space__anonymous_questions=AnonymousQuestions.OFF).exists()
+    assert Vote.objects.count() >= 20
+    assert Comment.objects.filter(parent__isnull=False).exists()
+    assert Reaction.objects.filter(kind="helped", comment__isnull=False).exists()
+    assert Post.objects.filter(helped_count__gt=0).count() >= 10
+
+    updates = Post.objects.filter(kind="update")
+    assert updates.count() >= 5
+    assert all(len(update.body) <= 280 and not update.title for update in updates)
+    resources = Post.objects.filter(kind="resource")
+    assert resources.exists()
+    assert all(resource.link_url.startswith("https://") for resource in resources)
+    announcements = Post.objects.filter(kind="announcement")
+    assert announcements.exists()
+    for announcement in announcements:
+        assert announcement.is_pinned
+        assert Membership.objects.filter(
+            space=announcement.space_id,
+            person=announcement.author_id,
+            role__in=[Role.OWNER, Role.MODERATOR],
+        ).exists()
+    assert not Post.objects.filter(kind="image").exists()  # images arrive with uploads
+
+
+@pytest.mark.django_db
+def test_demo_adds_conversations_to_spaces_loaded_without_them():
+    run_demo()
+    Post.objects.filter(space__status=Status.LAUNCHED).delete()
+    launched = Space.objects.filter(status=Status.LAUNCHED).count()
+
+    output = run_demo()
+
+    assert "Loaded the Northwind demo organisation" in output
+    assert Post.objects.filter(space__status=Status.LAUNCHED).values(
+        "space"
+    ).distinct().count() == (launched)
+    before = counts()
+    run_demo()
+    assert counts() == before
 
 
 @pytest.mark.django_db

@@ -45,6 +45,7 @@ def test_header_links_are_reached_with_tab_and_show_focus(open_page):
     assert names == [
         "Skip to content",
         "Northwind",
+        "Feed",
         "Spaces",
         "People",
         "Manage",

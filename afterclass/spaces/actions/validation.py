@@ -19,6 +19,10 @@ def clean_text(value: Any, field: str, *, max_length: int, required: bool) -> st
     text = str(value or "").replace("\r\n", "\n").strip()
     if required and not text:
         raise InvalidInput(f"The {field} cannot be empty.", field=field)
+    if "\x00" in text:
+        # Forms and API schemas refuse it too; PostgreSQL cannot store it in a text column.
+        raise InvalidInput(f"The {field} contains a null character, which is not allowed.",
+                           field=field)  # fmt: skip
     if len(text) > max_length:
         raise InvalidInput(
             f"The {field} can be at most {max_length} characters (it has {len(text)}).",

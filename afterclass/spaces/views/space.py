@@ -10,6 +10,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from afterclass.core.errors import Conflict, InvalidInput
+from afterclass.posts.forms import FeedFilterForm
+from afterclass.posts.queries import space_feed
 from afterclass.spaces.access import access_space, check_can_manage
 from afterclass.spaces.actions import (
     do_accept_rules,
@@ -27,7 +29,7 @@ from afterclass.spaces.forms import (
 )
 from afterclass.spaces.models import Space, Status
 from afterclass.spaces.queries import current_rules, members_of, rules_history
-from afterclass.spaces.views import SignedInRequest, space_context
+from afterclass.spaces.views import SignedInRequest, next_url, space_context
 
 HOME_MEMBER_PREVIEW = 8
 
@@ -41,6 +43,12 @@ def home(request: SignedInRequest, slug: str) -> HttpResponse:
     context["members"] = (
         members_of(space, limit=HOME_MEMBER_PREVIEW).items if context["can_view_content"] else []
     )
+    if context["can_view_content"]:
+        filters = FeedFilterForm(request.GET, space=space)
+        feed = space_feed(space, request.user, **filters.query(), cursor=request.GET.get("cursor"))
+        context.update(feed=feed, feed_filters=filters, feed_next=next_url(request, feed.next))
+        if request.htmx:
+            return render(request, "posts/_space_feed.html#feed-page", context)
     return render(request, "spaces/home.html", context)
 
 

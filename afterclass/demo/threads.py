@@ -1,0 +1,682 @@
+"""What Northwind's people have been talking about in each space: posts, answers and replies.
+
+A thread names its author by job title (people.ROLES) when a particular person should write it,
+otherwise the loader picks a member who has accepted the rules. Times are days before loading,
+so the demo always has the last ninety days of history that insights read.
+"""
+
+from dataclasses import dataclass, field
+
+from afterclass.spaces.models import AnonymousQuestions
+
+# The author of an announcement: the space's first moderator (or its owner).
+MODERATOR = "moderator"
+
+
+@dataclass(frozen=True)
+class Reply:
+    body: str
+    by_asker: bool = False
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A top-level comment; on a question, an answer."""
+
+    body: str
+    replies: tuple[Reply, ...] = ()
+    votes: int = 0
+    helped: int = 0
+    accepted: bool = False
+    by: str | None = None
+
+
+@dataclass(frozen=True)
+class Thread:
+    kind: str
+    title: str
+    body: str
+    days_ago: int
+    link_url: str = ""
+    anonymous: bool = False
+    by: str | None = None
+    answers: tuple[Answer, ...] = ()
+    reactions: dict[str, int] = field(default_factory=dict)
+    # Who marks the accepted answer: the asker, or a moderator tidying up an old question.
+    accepted_by_moderator: bool = False
+
+
+@dataclass(frozen=True)
+class Conversations:
+    anonymous_questions: str = AnonymousQuestions.OFF
+    threads: tuple[Thread, ...] = ()
+
+
+NEW_MANAGERS = Conversations(
+    anonymous_questions=AnonymousQuestions.MEMBERS,
+    threads=(
+        Thread(
+            "announcement",
+            "Welcome to the circle: how to get the most from it",
+            "Hello and welcome! A few things that make this space work well:\n\n"
+            "- **Ask early.** A question asked in week one saves a difficult month later.\n"
+            "- **You can ask anonymously.** Tick *ask anonymously* on a question; only the "
+            "moderators can see who asked.\n"
+            "- **Mark the answer that helped** so the next new manager finds it quickly.\n\n"
+            "Individual cases still go to your HR business partner.",
+            days_ago=88,
+            by=MODERATOR,
+            answers=(
+                Answer("Thanks for setting this up. Glad to have somewhere to ask the basics."),
+                Answer("Looking forward to learning from everyone here."),
+            ),
+            reactions={"like": 6, "celebrate": 3},
+        ),
+        Thread(
+            "question",
+            "How do I raise lateness with someone I get on well with?",
+            "One of my team is often ten to fifteen minutes late. Their work is good and we "
+            "get on well, which is exactly why I keep putting it off. How do I raise it "
+            "without it feeling like a telling-off?",
+            days_ago=76,
+            anonymous=True,
+            answers=(
+                Answer(
+                    "Keep it about the facts and the effect: *\"You've been in after 9:10 four "
+                    'times this fortnight, and the morning handover starts without you."* Then '
+                    "ask what is going on. More often than not there is a reason (school run, "
+                    "bus times) and you can agree something together.",
+                    replies=(
+                        Reply("That wording helps a lot, thank you.", by_asker=True),
+                        Reply("Same here: asking *what's going on* first changed the tone."),
+                    ),
+                    votes=5,
+                    helped=4,
+                    accepted=True,
+                ),
+                Answer(
+                    "Do it soon and in private. The longer you wait, the bigger it feels for "
+                    "both of you.",
+                    votes=2,
+                ),
+                Answer(
+                    "If it continues after a first chat, the attendance policy has a clear next "
+                    "step; your HR business partner can walk you through it.",
+                    votes=1,
+                ),
+            ),
+            reactions={"helped": 5, "like": 2},
+        ),
+        Thread(
+            "question",
+            "What do you actually talk about in a first one-to-one?",
+            "I have inherited a team of six and I'm starting one-to-ones next week. Beyond "
+            '"how\'s it going?", what do you cover in the first one?',
+            days_ago=64,
+            answers=(
+                Answer(
+                    "I use three questions for the first one:\n\n"
+                    "1. What do you enjoy most about your job?\n"
+                    "2. What gets in the way?\n"
+                    "3. How do you like to receive feedback?\n\n"
+                    "Then I mostly listen and take notes.",
+                    votes=6,
+                    helped=5,
+                    accepted=True,
+                ),
+                Answer(
+                    "Agree how often you will meet and that it is *their* time, not a status "
+                    "update. Status goes in the team meeting.",
+                    replies=(Reply("Yes, this was the biggest change for my team."),),
+                    votes=3,
+                ),
+            ),
+            reactions={"helped": 4},
+        ),
+        Thread(
+            "discussion",
+            "The feedback model that finally worked for me",
+            "After a few awkward attempts I have settled on **situation, behaviour, impact**: "
+            "describe when it happened, what the person did, and the effect it had. It keeps "
+            "me away from judging the person and it works for praise as well as problems.\n\n"
+            "What do others use?",
+            days_ago=51,
+            answers=(
+                Answer(
+                    'SBI here too. I add a question at the end, *"How did you see it?"*, so it '
+                    "becomes a conversation.",
+                    replies=(Reply("Nice addition, I'm stealing that."),),
+                ),
+                Answer(
+                    "I find I use it more for positive feedback now. People remember specific "
+                    "praise far longer than a general *well done*."
+                ),
+                Answer("We practised this on Stepping into Management; good to see it in use."),
+            ),
+            reactions={"insightful": 5, "helped": 3, "like": 2},
+        ),
+        Thread(
+            "resource",
+            "Managing sickness absence: the ACAS guide",
+            "A clear, neutral guide to handling short and long-term sickness absence. Read it "
+            "alongside our own absence policy before a return-to-work meeting.",
+            days_ago=45,
+            link_url="https://www.acas.org.uk/absence-from-work",
+            reactions={"helped": 4, "like": 1},
+        ),
+        Thread(
+            "question",
+            "How do you say no to a senior stakeholder on your team's behalf?",
+            'A director regularly asks my team for "quick" reports that take half a day each. '
+            "How have you pushed back without damaging the relationship?",
+            days_ago=33,
+            answers=(
+                Answer(
+                    'Offer a choice rather than a no: *"We can do this by Friday if the '
+                    'stock report moves to next week. Which matters more?"* It makes the cost '
+                    "visible.",
+                    votes=4,
+                    helped=2,
+                ),
+                Answer(
+                    "Keep a simple log of ad-hoc requests for a month. The numbers make the "
+                    "conversation much easier.",
+                    votes=2,
+                ),
+            ),
+            reactions={"like": 3},
+        ),
+        Thread(
+            "question",
+            "Is it normal to feel like I'm doing two jobs?",
+            "I still have most of my old work and now the team as well. Did it settle down "
+            "for you, or did you have to hand things over deliberately?",
+            days_ago=9,
+            anonymous=True,
+        ),
+        Thread(
+            "discussion",
+            "What I wish I had known in my first month as a manager",
+            "Mine: you don't have to have the answer straight away. *\"Let me come back to you "
+            'tomorrow"* is a perfectly good reply.',
+            days_ago=20,
+            answers=(
+                Answer("That your calendar fills up unless you block time for your own work."),
+                Answer(
+                    "That the team watches how you react to bad news more than anything you "
+                    "say in meetings.",
+                    replies=(Reply("So true. Stay calm, ask questions, then act."),),
+                ),
+                Answer("To ask for a mentor. It took me a year to do it."),
+            ),
+            reactions={"like": 7, "insightful": 2},
+        ),
+        Thread(
+            "question",
+            "Any tools for planning a team's workload across shifts?",
+            "We plan the rota in a spreadsheet and it breaks every time someone is off. What "
+            "do other teams use?",
+            days_ago=3,
+        ),
+    ),
+)
+
+EXCEL_FOLLOW_UP = Conversations(
+    threads=(
+        Thread(
+            "announcement",
+            "Week 1 practice task: XLOOKUP on a made-up price list",
+            "Download nothing, type it yourself: a table of ten product codes and prices, and "
+            "a list of orders with codes. Use **XLOOKUP** to bring the price into each order "
+            "and show *not found* for unknown codes. Post how you did it by Friday.",
+            days_ago=85,
+            by="Trainer",
+            answers=(
+                Answer("Done! The *if_not_found* argument is so much tidier than IFERROR."),
+                Answer("Took me a while but got there. Posting my version below."),
+            ),
+            reactions={"like": 5},
+        ),
+        Thread(
+            "discussion",
+            "My week 1 solution, with a fallback for unknown codes",
+            '```\n=XLOOKUP([@Code], Prices[Code], Prices[Price], "not found")\n```\n\n'
+            "Using a Table means the formula fills down by itself when I add orders.",
+            days_ago=83,
+            answers=(
+                Answer(
+                    "Nice. You can also use `match_mode` 2 for wildcard codes like `AB*`.",
+                    replies=(Reply("Didn't know that, thanks!"),),
+                ),
+            ),
+            reactions={"helped": 3, "insightful": 2},
+        ),
+        Thread(
+            "question",
+            "Why does my VLOOKUP return #N/A when the value is clearly there?",
+            "Both cells show `10452`, but VLOOKUP says #N/A. I've checked the range twice.",
+            days_ago=71,
+            answers=(
+                Answer(
+                    "Nine times out of ten one of them is text and the other a number, or "
+                    "there's a trailing space. Try `=ISNUMBER(A2)` on both, and wrap the lookup "
+                    "value in `TRIM()`.",
+                    replies=(
+                        Reply(
+                            "It was a trailing space from the export. Fixed, thank you!",
+                            by_asker=True,
+                        ),
+                    ),
+                    votes=6,
+                    helped=5,
+                    accepted=True,
+                ),
+                Answer("Also check the sheet isn't set to manual calculation.", votes=1),
+            ),
+            reactions={"helped": 6},
+        ),
+        Thread(
+            "question",
+            "My pivot table doesn't pick up new rows",
+            "Every week I paste new data under the old and the pivot table ignores it. Do I "
+            "have to change the range each time?",
+            days_ago=57,
+            answers=(
+                Answer(
+                    "Turn the data into a Table first (**Ctrl+T**), then point the pivot at the "
+                    "Table's name. New rows are included when you refresh.",
+                    votes=5,
+                    helped=4,
+                    accepted=True,
+                ),
+            ),
+            reactions={"helped": 3},
+        ),
+        Thread(
+            "resource",
+            "Microsoft's guide to XLOOKUP",
+            "The official reference with examples for every argument. Good to keep open "
+            "while doing the week 1 task.",
+            days_ago=80,
+            by="Trainer",
+            link_url="https://support.microsoft.com/en-gb/office/xlookup-function-b7fd680e-6d10"
+            "-43e6-84f9-88eae8bf5929",
+            reactions={"helped": 4},
+        ),
+        Thread(
+            "announcement",
+            "Week 3 practice task: clean a messy export",
+            "A made-up export with merged cells, dates stored as text and spare spaces. Tidy "
+            "it into one clean Table using Power Query or formulas, and tell us which steps "
+            "you took.",
+            days_ago=43,
+            by="Trainer",
+            answers=(Answer("Power Query's *Trim* and *Change type* did most of it for me."),),
+            reactions={"like": 4},
+        ),
+        Thread(
+            "resource",
+            "What is Power Query? A short introduction",
+            "If week 3 made you curious about Power Query, start here.",
+            days_ago=42,
+            link_url="https://learn.microsoft.com/en-us/power-query/power-query-what-is-power-query",
+            reactions={"like": 2, "helped": 2},
+        ),
+        Thread(
+            "question",
+            "How do I highlight a whole row based on one cell?",
+            'I\'d like every row where *Status* is "Overdue" to turn amber.',
+            days_ago=26,
+            answers=(
+                Answer(
+                    "Select the whole table, *Conditional formatting → New rule → Use a "
+                    'formula*, and enter `=$F2="Overdue"`. The `$` keeps the column fixed.',
+                    votes=3,
+                    helped=2,
+                ),
+            ),
+            reactions={"helped": 2},
+        ),
+        Thread(
+            "question",
+            "Best way to compare two supplier statements?",
+            "I have our ledger and the supplier's statement, both as made-up lists of invoice "
+            "numbers and amounts. What is the quickest way to see what is missing on each side?",
+            days_ago=6,
+        ),
+    ),
+)
+
+CUSTOMER_SERVICE_TIPS = Conversations(
+    threads=(
+        Thread(
+            "announcement",
+            "How this stream works",
+            "One tip per post, 280 characters at most. Add a tag like #calls or #chat. If a "
+            "tip helped you, press *This helped me*: the most helpful tips go into the "
+            "induction pack each quarter.",
+            days_ago=87,
+            by=MODERATOR,
+            reactions={"like": 8},
+        ),
+        Thread(
+            "update",
+            "",
+            "#calls When a customer is angry, let them finish before you say anything. Then "
+            "repeat back the one thing they most want fixed. Thanks to Priya for this one.",
+            days_ago=82,
+            answers=(Answer("Works every time, especially on delivery complaints."),),
+            reactions={"helped": 9, "like": 3},
+        ),
+        Thread(
+            "update",
+            "",
+            "#systems In the CRM, Ctrl+Shift+F searches every field, including old order "
+            "notes. Much faster than the customer search box.",
+            days_ago=70,
+            reactions={"helped": 7, "insightful": 2},
+        ),
+        Thread(
+            "update",
+            "",
+            "#chat Send one short message at a time on live chat. Long blocks of text get "
+            "skimmed and customers ask again.",
+            days_ago=61,
+            reactions={"helped": 4, "like": 2},
+        ),
+        Thread(
+            "update",
+            "",
+            "#complaints Say what you *will* do and by when, not what you can't. \"I'll call "
+            'you back by 3pm with an update" beats "I can\'t do anything until the depot '
+            'replies".',
+            days_ago=48,
+            answers=(
+                Answer(
+                    "And then call at 2:55!",
+                    replies=(Reply("Ha, yes. Under-promise, over-deliver."),),
+                ),
+            ),
+            reactions={"helped": 8, "like": 4},
+        ),
+        Thread(
+            "update",
+            "",
+            "#systems When the returns portal is down, log the return on the paper form in "
+            "the shared drive and put RETURNS-DOWN in the case note. Team leads batch them "
+            "later.",
+            days_ago=35,
+            reactions={"helped": 5},
+        ),
+        Thread(
+            "update",
+            "",
+            "#calls Smile when you answer. It sounds silly, but customers hear it.",
+            days_ago=22,
+            reactions={"like": 6, "helped": 2},
+        ),
+        Thread(
+            "update",
+            "",
+            "#chat Copy the customer's own words for the problem into your reply. They feel "
+            "heard and there is less back and forth.",
+            days_ago=12,
+            reactions={"insightful": 3, "helped": 3},
+        ),
+        Thread(
+            "update",
+            "",
+            "#complaints Before transferring a call, tell the customer who they are going to "
+            "and why. Warm transfers halve the repeat explanations.",
+            days_ago=4,
+            reactions={"helped": 2},
+        ),
+    ),
+)
+
+SITE_SAFETY = Conversations(
+    threads=(
+        Thread(
+            "announcement",
+            "What makes a good safety photo",
+            "Show the good practice or the fix, not people. Say **where** (site and aisle), "
+            "**what** you see, and **what changed**. Crop out faces and number plates before "
+            "posting.",
+            days_ago=60,
+            by=MODERATOR,
+            answers=(
+                Answer("Could we add the date the fix was made too?"),
+                Answer("Good idea; please add it to the caption when you know it."),
+            ),
+            reactions={"like": 5},
+        ),
+    ),
+)
+
+HR_BUSINESS_PARTNERS = Conversations(
+    threads=(
+        Thread(
+            "announcement",
+            "Agreed interpretations now live in the policy library",
+            "Everything we agreed last quarter, including flexible working for shift teams, is "
+            "written up in the HR policy library. Please point managers there.",
+            days_ago=74,
+            by=MODERATOR,
+            reactions={"like": 3},
+        ),
+        Thread(
+            "discussion",
+            "Flexible working requests from shift workers",
+            "We are seeing more requests for fixed shifts from warehouse teams. How are we each "
+            "weighing the business case so that decisions are consistent across sites?",
+            days_ago=66,
+            answers=(
+                Answer(
+                    "I ask the manager to show the effect on shift cover over a month, not just "
+                    "one week. It makes the conversation more concrete.",
+                    replies=(Reply("Agreed; I'll add that to our checklist."),),
+                ),
+                Answer("A three-month trial period has worked well in Transport."),
+            ),
+            reactions={"insightful": 3},
+        ),
+        Thread(
+            "question",
+            "Compassionate leave for extended family: how are we applying it?",
+            "The policy says *close family*. A manager asked whether that covers a grandparent "
+            "who raised the employee. What would you advise?",
+            days_ago=38,
+            answers=(
+                Answer(
+                    "I'd read *close family* by the relationship, not the title. If they were "
+                    "raised by them, that is close family.",
+                    votes=3,
+                    accepted=True,
+                ),
+                Answer("Same view. Let's add an example to the policy FAQ.", votes=1),
+            ),
+            reactions={"helped": 2},
+        ),
+        Thread(
+            "resource",
+            "ACAS: disciplinary procedure step by step",
+            "A useful refresher before supporting a manager through a first disciplinary.",
+            days_ago=19,
+            link_url="https://www.acas.org.uk/disciplinary-procedure-step-by-step",
+            reactions={"helped": 2},
+        ),
+    ),
+)
+
+ONBOARDING_2025 = Conversations(
+    threads=(
+        Thread(
+            "announcement",
+            "Welcome to Northwind!",
+            "This space is yours for your first ninety days. Ask anything, however small, and "
+            "complete each week's onboarding activity before Friday's check-in.",
+            days_ago=90,
+            by=MODERATOR,
+            answers=(
+                Answer("Thank you! Excited to get started."),
+                Answer("Hello from the Field sales team."),
+            ),
+            reactions={"like": 7, "celebrate": 4},
+        ),
+        Thread(
+            "discussion",
+            "Introduce yourself",
+            "Tell us your name, your team and one thing you did before Northwind. I'll start: "
+            "I design the learning programmes and I used to teach secondary science.",
+            days_ago=89,
+            by="Learning Designer",
+            answers=(
+                Answer("Hi! I drive a forklift in the Leeds warehouse; before this, a bakery."),
+                Answer(
+                    "Service desk here. I used to fix laptops in a university.",
+                    replies=(Reply("Welcome! We'll be sending you lots of tickets."),),
+                ),
+                Answer("Live chat advisor, previously in retail for six years."),
+            ),
+            reactions={"like": 6},
+        ),
+        Thread(
+            "question",
+            "How do I book a desk in the head office?",
+            "I'm in on Tuesdays and Thursdays. Is there a system, or do I just turn up?",
+            days_ago=84,
+            answers=(
+                Answer(
+                    "Use the *Desk booking* tile on the intranet home page. Book by 4pm the "
+                    "day before.",
+                    votes=4,
+                    helped=3,
+                    accepted=True,
+                ),
+            ),
+            reactions={"helped": 4},
+        ),
+        Thread(
+            "question",
+            "Where do I find my payslip?",
+            "My first payday is next week and I don't know where payslips appear.",
+            days_ago=70,
+            answers=(
+                Answer(
+                    "In the HR portal under *My pay*. It appears two days before payday.",
+                    votes=3,
+                    accepted=True,
+                ),
+            ),
+            accepted_by_moderator=True,
+            reactions={"helped": 3},
+        ),
+        Thread(
+            "resource",
+            "Your first 90 days checklist",
+            "Everything to do in your first three months, week by week.",
+            days_ago=88,
+            by=MODERATOR,
+            link_url="https://intranet.example.org/onboarding/first-90-days",
+            reactions={"helped": 5},
+        ),
+        Thread(
+            "question",
+            "Is there a staff discount scheme?",
+            "Someone mentioned discounts at the induction but I didn't catch the details.",
+            days_ago=52,
+        ),
+    ),
+)
+
+WELLBEING = Conversations(
+    anonymous_questions=AnonymousQuestions.EVERYONE,
+    threads=(
+        Thread(
+            "announcement",
+            "Support that is there for you",
+            "The Employee Assistance Programme is free, confidential and open 24 hours a day. "
+            "Our mental health first aiders are listed on the intranet. This space is for "
+            "sharing ideas, not for crises: if you need urgent help, call the EAP or 999.",
+            days_ago=86,
+            by=MODERATOR,
+            reactions={"like": 9, "helped": 3},
+        ),
+        Thread(
+            "question",
+            "How do you switch off after a late shift?",
+            "I finish at 10pm and lie awake until two. What helps others wind down?",
+            days_ago=58,
+            anonymous=True,
+            answers=(
+                Answer(
+                    "A short walk before going in the house, and no phone for the first half "
+                    "hour. It took a couple of weeks to make a difference.",
+                    replies=(Reply("I'll try the walk. Thank you.", by_asker=True),),
+                    votes=4,
+                    helped=3,
+                    accepted=True,
+                ),
+                Answer("Writing tomorrow's to-do list before leaving work helps me.", votes=2),
+            ),
+            reactions={"helped": 4},
+        ),
+        Thread(
+            "discussion",
+            "Walking meetings: who has tried them?",
+            "We've started doing our weekly one-to-ones as a walk round the business park. "
+            "Anyone else? Any downsides?",
+            days_ago=40,
+            answers=(
+                Answer("Love them, but keep a notebook handy for actions."),
+                Answer(
+                    "Not great in the rain! We have an indoor fallback route.",
+                    replies=(Reply("An indoor route is a great idea."),),
+                ),
+            ),
+            reactions={"like": 5, "insightful": 1},
+        ),
+        Thread(
+            "resource",
+            "NHS Every Mind Matters",
+            "Free, practical tips for sleep, stress and low mood, with a short quiz that builds "
+            "a personal plan.",
+            days_ago=30,
+            by=MODERATOR,
+            link_url="https://www.nhs.uk/every-mind-matters/",
+            reactions={"helped": 4},
+        ),
+        Thread(
+            "question",
+            "Screen time tips for long data-entry days?",
+            "My eyes are tired by mid-afternoon. What do people do?",
+            days_ago=17,
+            answers=(
+                Answer(
+                    "The 20-20-20 rule: every 20 minutes look at something 20 feet away for "
+                    "20 seconds.",
+                    votes=3,
+                    helped=2,
+                ),
+                Answer("Ask for a workstation assessment; they adjusted my screen height."),
+            ),
+        ),
+        Thread(
+            "question",
+            "Is it OK to ask for a later start for a few weeks?",
+            "Things at home are difficult right now and mornings are the hardest part.",
+            days_ago=5,
+            anonymous=True,
+        ),
+    ),
+)
+
+CONVERSATIONS: dict[str, Conversations] = {
+    "new-managers-circle": NEW_MANAGERS,
+    "excel-data-skills-follow-up": EXCEL_FOLLOW_UP,
+    "quick-tips-customer-service": CUSTOMER_SERVICE_TIPS,
+    "site-safety-photo-board": SITE_SAFETY,
+    "hr-business-partners": HR_BUSINESS_PARTNERS,
+    "onboarding-cohort-2025": ONBOARDING_2025,
+    "wellbeing-at-work": WELLBEING,
+}

@@ -1,0 +1,275 @@
+"""Posts API schemas: what a client sends to post, comment, vote, react and moderate, and how
+posts and comments look to the person asking.
+
+An author is built only from the `shown_author` that posts.queries decided for the viewer:
+an anonymous asker is `"author": null` with `"author_label": "A colleague"`, and nothing else in
+these schemas (ids, e-mails, avatars, links) names them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from ninja import Field, Schema
+from pydantic import StrictBool
+
+from afterclass.api.schemas import Id, InputSchema, PageParams, storable
+from afterclass.people.models import Person
+from afterclass.posts.models import Comment, ContentState, Post, PostKind, ReactionKind
+
+ANONYMOUS_LABEL = "A colleague"
+
+Title = Annotated[str, Field(max_length=200), storable]
+PostBody = Annotated[str, Field(max_length=20000), storable]
+LinkUrl = Annotated[str, Field(max_length=1000), storable]
+CommentBody = Annotated[str, Field(max_length=10000), storable]
+HideReason = Annotated[str, Field(max_length=300), storable]
+RevealReason = Annotated[str, Field(max_length=500), storable]
+
+# --- What clients send ----------------------------------------------------------------------
+
+
+class PostCreateIn(InputSchema):
+    kind: PostKind = Field(description="Which kinds a space takes: see its allowed_post_kinds.")
+    title: Title = Field("", description="Required except for updates (which have none).")
+    body: PostBody = Field("", description="Markdown. An update is at most 280 characters.")
+    link_url: LinkUrl = Field("", description="An https:// address; required for a resource.")
+    anonymous: StrictBool = Field(
+        False, description="Ask a question as 'a colleague', where the space allows it."
+    )
+
+
+class PostUpdateIn(InputSchema):
+    """Only the fields sent are changed."""
+
+    title: Title | None = None
+    body: PostBody | None = None
+    link_url: LinkUrl | None = None
+
+
+class CommentCreateIn(InputSchema):
+    body: CommentBody = Field(description="Markdown.")
+    parent: Id | None = Field(
+        None, description="A comment of this post to reply to; replies are one level deep."
+    )
+
+
+class CommentUpdateIn(InputSchema):
+    body: CommentBody = Field(description="Markdown.")
+
+
+class AcceptIn(InputSchema):
+    answer: Id | None = Field(description="The answer to accept, or null to take it back.")
+
+
+class HideIn(InputSchema):
+    reason: HideReason = Field(description="Shown to the author.")
+
+
+class RevealIn(InputSchema):
+    reason: RevealReason = Field(description="Why, in a sentence: it is kept in the audit log.")
+
+
+class FeedParams(PageParams):
+    kind: PostKind | None = Field(None, description="Only posts of this kind.")
+    unanswered: bool = Field(False, description="Only questions without an answer.")
+
+
+# --- What clients receive -------------------------------------------------------------------
+
+
+class AuthorOut(Schema):
+    id: int
+    display_name: str
+    job_title: str
+    avatar_url: str | None
+
+    @classmethod
+    def build(cls, person: Person) -> AuthorOut:
+        return cls(
+            id=person.pk,
+            display_name=person.display_name,
+            job_title=person.job_title,
+            avatar_url=person.avatar.url if person.avatar else None,
+        )
+
+
+def _author_fields(shown: Person | None) -> dict[str, object]:
+    """The only place an author becomes JSON: from `shown_author`, never from `.author`."""
+    return {
+        "author": AuthorOut.build(shown) if shown is not None else None,
+        "author_label": shown.display_name if shown is not None else ANONYMOUS_LABEL,
+    }
+
+
+class SpaceRefOut(Schema):
+    slug: str
+    name: str
+
+
+class PostOut(Schema):
+    id: int
+    space: SpaceRefOut
+    kind: PostKind
+    title: str = Field(description="Empty for a removed post.")
+    body: str = Field(description="Markdown, as written; empty for a removed post.")
+    link_url: str
+    author: AuthorOut | None = Field(description="null when the asker is anonymous to me.")
+    author_label: str = Field(description=f'The name to show, or "{ANONYMOUS_LABEL}".')
+    is_anonymous: bool
+    is_mine: bool
+    state: ContentState
+    is_pinned: bool
+    is_locked: bool
+    is_answered: bool
+    accepted_answer: int | None = Field(description="The accepted answer's id (questions).")
+    comment_count: int
+    answer_count: int
+    reaction_count: int
+    helped_count: int
+    my_reactions: list[ReactionKind]
+    created_at: datetime
+    edited_at: datetime | None
+    last_activity_at: datetime
+
+    @classmethod
+    def fields_of(cls, post: Post) -> dict[str, object]:
+        """`post` must have been through posts.queries.present (or a feed that calls it)."""
+        removed = post.is_removed
+        return {
+            "id": post.pk,
+            "space": SpaceRefOut(slug=post.space.slug, name=post.space.name),
+            "kind": post.kind,
+            "title": "" if removed else post.title,
+            "body": "" if removed else post.body,
+            "link_url": "" if removed else post.link_url,
+            **_author_fields(post.shown_author),  # type: ignore[attr-defined]
+            "is_anonymous": post.is_anonymous,
+            "is_mine": post.is_mine,  # type: ignore[attr-defined]
+            "state": post.state,
+            "is_pinned": post.is_pinned,
+            "is_locked": post.is_locked,
+            "is_answered": post.is_answered,
+            "accepted_answer": post.accepted_answer_id,
+            "comment_count": post.comment_count,
+            "answer_count": post.answer_count,
+            "reaction_count": post.reaction_count,
+            "helped_count": post.helped_count,
+            "my_reactions": sorted(post.my_reactions),  # type: ignore[attr-defined]
+            "created_at": post.created_at,
+            "edited_at": post.edited_at,
+            "last_activity_at": post.last_activity_at,
+        }
+
+    @classmethod
+    def build(cls, post: Post) -> PostOut:
+        return cls.model_validate(cls.fields_of(post))
+
+
+class PostPermissionsOut(Schema):
+    edit: bool
+    remove: bool
+    comment: bool
+    accept: bool = Field(description="Choose the accepted answer (questions).")
+    moderate: bool = Field(description="Hide, restore, pin and lock.")
+    reveal_asker: bool = Field(description="Organisation admins, on an anonymous question.")
+
+
+class PostDetailOut(PostOut):
+    body_html: str = Field(description="The markdown rendered to sanitised HTML.")
+    hidden_reason: str = Field(description="Why a moderator hid it (the author and moderators).")
+    can: PostPermissionsOut
+
+    @classmethod
+    def build_detail(cls, post: Post, can: PostPermissionsOut) -> PostDetailOut:
+        return cls.model_validate(
+            {
+                **cls.fields_of(post),
+                "body_html": "" if post.is_removed else post.body_html,
+                "hidden_reason": post.hidden_reason,
+                "can": can,
+            }
+        )
+
+
+class PostPage(Schema):
+    items: list[PostOut]
+    next: str | None
+
+
+class CommentOut(Schema):
+    id: int
+    post: int
+    parent: int | None
+    author: AuthorOut | None = Field(description="null for an anonymous asker's own comments.")
+    author_label: str
+    by_asker: bool = Field(description="Written by the person who asked the question.")
+    is_mine: bool
+    body: str = Field(description="Markdown; empty for a removed comment.")
+    body_html: str
+    state: ContentState
+    hidden_reason: str
+    vote_count: int
+    my_vote: bool
+    is_accepted: bool
+    created_at: datetime
+    edited_at: datetime | None
+    replies: list[CommentOut] = Field(description="For a top-level comment: its replies.")
+
+    @classmethod
+    def build(
+        cls, comment: Comment, *, viewer: Person, accepted: int | None, my_votes: set[int]
+    ) -> CommentOut:
+        """`comment` must have been presented (posts.queries) for the viewer."""
+        removed = comment.is_removed
+        replies = getattr(comment, "visible_replies", [])
+        return cls.model_validate(
+            {
+                "id": comment.pk,
+                "post": comment.post_id,
+                "parent": comment.parent_id,
+                **_author_fields(comment.shown_author),  # type: ignore[attr-defined]
+                "by_asker": comment.by_asker,  # type: ignore[attr-defined]
+                "is_mine": comment.author_id == viewer.pk,
+                "body": "" if removed else comment.body,
+                "body_html": "" if removed else comment.body_html,
+                "state": comment.state,
+                "hidden_reason": comment.hidden_reason
+                if comment.state == ContentState.HIDDEN
+                else "",
+                "vote_count": comment.vote_count,
+                "my_vote": comment.pk in my_votes,
+                "is_accepted": accepted is not None and comment.pk == accepted,
+                "created_at": comment.created_at,
+                "edited_at": comment.edited_at,
+                "replies": [
+                    cls.build(reply, viewer=viewer, accepted=accepted, my_votes=my_votes)
+                    for reply in replies
+                ],
+            }
+        )
+
+
+class CommentPage(Schema):
+    items: list[CommentOut]
+    next: str | None
+
+
+class VoteOut(Schema):
+    comment: int
+    vote_count: int
+    my_vote: bool
+
+
+class ReactionOut(Schema):
+    kind: ReactionKind
+    on: bool = Field(description="Whether my reaction of this kind is now there.")
+
+
+class AskerOut(Schema):
+    """Who asked an anonymous question: for organisation admins, after an audited reveal."""
+
+    id: int
+    display_name: str
+    email: str

@@ -1,0 +1,36 @@
+"""Template helpers for post pages: the reaction buttons and a post's short name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django import template
+
+from afterclass.posts.models import Post, PostKind, ReactionKind
+
+register = template.Library()
+
+
+@dataclass(frozen=True)
+class ReactionButton:
+    kind: str
+    label: str
+    on: bool
+
+
+@register.filter
+def reaction_buttons(post: Post) -> list[ReactionButton]:
+    """One toggle per reaction kind, pressed when the viewer has reacted so (from `present`)."""
+    mine: set[str] = getattr(post, "my_reactions", set())
+    return [ReactionButton(str(kind), str(kind.label), kind in mine) for kind in ReactionKind]
+
+
+@register.filter
+def kind_label(kind: str) -> str:
+    return str(PostKind(kind).label) if kind in PostKind.values else kind
+
+
+@register.filter
+def headline(post: Post) -> str:
+    """What a list calls a post: its title, or the start of its text (updates have no title)."""
+    return post.title or post.body[:80] or PostKind(post.kind).label

@@ -1,0 +1,246 @@
+"""The read side of posts: what each list holds, in which order, and in how many queries."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from afterclass.people.tests.factories import PersonFactory
+from afterclass.posts.access import access_post
+from afterclass.posts.actions import (
+    do_accept_answer,
+    do_hide_post,
+    do_react,
+    do_remove_post,
+    do_set_pinned,
+    do_vote,
+)
+from afterclass.posts.models import Post
+from afterclass.posts.queries import home_feed, post_thread, present, space_feed, waiting_questions
+from afterclass.posts.tests.factories import make_comment, make_post
+from afterclass.spaces.actions import do_set_space_status, do_update_space
+from afterclass.spaces.models import AnonymousQuestions, Role
+from afterclass.spaces.tests.factories import add_member, make_space
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def space(admin):
+    return make_space(admin)
+
+
+@pytest.fixture
+def member(space):
+    return add_member(space).person
+
+
+@pytest.fixture
+def moderator(space):
+    return add_member(space, role=Role.MODERATOR).person
+
+
+def titles(page):
+    return [post.title for post in page.items]
+
+
+def test_space_feed_pinned_first_then_newest(space, member, moderator):
+    first = make_post(space, member, title="first")
+    make_post(space, member, title="second")
+    make_post(space, member, title="third")
+    do_set_pinned(first, True, actor=moderator)
+
+    assert titles(space_feed(space, member)) == ["first", "third", "second"]
+
+
+def test_space_feed_leaves_out_hidden_and_removed_posts(space, member, moderator):
+    make_post(space, member, title="kept")
+    do_hide_post(make_post(space, member, title="hidden"), actor=moderator, reason="Not now.")
+    do_remove_post(make_post(space, member, title="removed"), actor=member)
+
+    assert titles(space_feed(space, member)) == ["kept"]
+    assert titles(space_feed(space, moderator)) == ["kept"]
+
+
+def test_space_feed_filters_by_kind_and_unanswered(space, member, moderator):
+    make_post(space, member, title="talk")
+    answered = make_post(space, member, kind="question", title="answered")
+    make_comment(answered, moderator)
+    make_post(space, member, kind="question", title="waiting")
+
+    assert titles(space_feed(space, member, kind="question")) == ["waiting", "answered"]
+    assert titles(space_feed(space, member, unanswered=True)) == ["waiting"]
+
+
+def test_space_feed_is_empty_for_outsiders(space, member):
+    make_post(space, member)
+
+    assert space_feed(space, PersonFactory()).items == []
+    assert space_feed(space, AnonymousUser()).items == []
+
+
+def test_space_feed_pages_with_a_cursor(space, member):
+    for number in range(5):
+        make_post(space, member, title=f"post {number}")
+
+    first = space_feed(space, member, limit=2)
+    second = space_feed(space, member, limit=2, cursor=first.next)
+    third = space_feed(space, member, limit=2, cursor=second.next)
+
+    assert titles(first) + titles(second) + titles(third) == [f"post {n}" for n in range(4, -1, -1)]
+    assert third.next is None
+
+
+def test_space_feed_presents_each_post(space, member):
+    post = make_post(space, member)
+    do_react(actor=member, kind="helped", post=post)
+
+    item = space_feed(space, member).items[0]
+
+    assert item.shown_author == member
+    assert item.is_mine
+    assert item.my_reactions == {"helped"}
+    other = add_member(space).person
+    item = space_feed(space, other).items[0]
+    assert not item.is_mine
+    assert item.my_reactions == set()
+
+
+def test_home_feed_holds_only_my_spaces(admin, space, member):
+    elsewhere = make_space(admin, name="Elsewhere")
+    make_post(space, member, title="mine")
+    make_post(elsewhere, admin, title="not mine")
+
+    assert titles(home_feed(member)) == ["mine"]
+    assert titles(home_feed(admin)) == ["not mine", "mine"]  # admin owns both
+    assert home_feed(AnonymousUser()).items == []
+
+
+def test_waiting_questions_oldest_first_without_answers(space, member, moderator):
+    make_post(space, member, kind="question", title="older")
+    make_post(space, member, kind="question", title="newer")
+    answered = make_post(space, member, kind="question", title="answered")
+    make_comment(answered, moderator)
+    make_post(space, member, title="a discussion")
+
+    assert titles(waiting_questions(member)) == ["older", "newer"]
+    assert waiting_questions(None).items == []
+
+
+def test_waiting_questions_leave_out_archived_spaces(admin, space, member):
+    make_post(space, member, kind="question", title="open")
+    old = make_space(admin, name="Old")
+    add_member(old, member)
+    make_post(old, member, kind="question", title="closed")
+    do_set_space_status(old, "archived", actor=admin)
+
+    assert titles(waiting_questions(member)) == ["open"]
+    assert titles(home_feed(member)) == ["closed", "open"]  # still readable in the feed
+
+
+def test_post_thread_orders_answers_by_votes_and_accepted_first(space, member, moderator):
+    question = make_post(space, member, kind="question")
+    voters = [add_member(space).person for _ in range(2)]
+    early = make_comment(question, moderator, body="early")
+    popular = make_comment(question, voters[0], body="popular")
+    accepted = make_comment(question, voters[1], body="accepted")
+    do_vote(popular, actor=member)
+    do_vote(popular, actor=voters[1])
+    do_vote(early, actor=member)
+    do_accept_answer(question, accepted, actor=member)
+
+    thread = post_thread(access_post(member, question.pk), member)
+
+    assert [c.body for c in thread.comments] == ["accepted", "popular", "early"]
+    assert thread.my_votes == {popular.pk, early.pk}
+
+
+def test_post_thread_discussion_comments_oldest_first_with_replies(space, member, moderator):
+    post = make_post(space, member)
+    first = make_comment(post, moderator, body="first")
+    make_comment(post, member, body="second")
+    make_comment(post, member, body="reply", parent=first)
+
+    thread = post_thread(access_post(member, post.pk), member)
+
+    assert [c.body for c in thread.comments] == ["first", "second"]
+    assert [r.body for r in thread.comments[0].visible_replies] == ["reply"]
+    assert thread.my_votes == set()
+
+
+# --- Query counts: the same for 1 and for 50 rows -------------------------------------------
+
+
+def fill_space(space, author, count, *, kind="discussion"):
+    for number in range(count):
+        make_post(space, author, kind=kind, title=f"Post {number}")
+
+
+@pytest.fixture
+def anonymous_space(space, admin):
+    do_update_space(space, actor=admin, anonymous_questions=AnonymousQuestions.MEMBERS)
+    return space
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_space_feed_query_count_is_flat(anonymous_space, member, count, django_assert_num_queries):
+    space = anonymous_space
+    fill_space(space, member, count)
+    for post in Post.objects.all():
+        do_react(actor=member, kind="like", post=post)
+    make_post(space, member, kind="question", anonymous=True)
+
+    # moderated spaces, posts, my reactions
+    with django_assert_num_queries(3):
+        page = space_feed(space, member, limit=100)
+    assert len(page.items) == count + 1
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_home_feed_query_count_is_flat(admin, member, count, django_assert_num_queries):
+    for number in range(2):
+        space = make_space(admin, name=f"Space {number}")
+        add_member(space, member)
+        fill_space(space, member, count)
+
+    with django_assert_num_queries(3):
+        page = home_feed(member, limit=100)
+    assert len(page.items) == 2 * count
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_waiting_questions_query_count_is_flat(space, member, count, django_assert_num_queries):
+    fill_space(space, member, count, kind="question")
+
+    with django_assert_num_queries(3):
+        page = waiting_questions(member, limit=100)
+    assert len(page.items) == count
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_present_query_count_is_flat(space, member, count, django_assert_num_queries):
+    fill_space(space, member, count)
+    posts = list(Post.objects.for_list())
+
+    with django_assert_num_queries(2):
+        present(posts, member)
+
+
+@pytest.mark.parametrize("count", [1, 50])
+@pytest.mark.parametrize("kind", ["question", "discussion"])
+def test_post_thread_query_count_is_flat(
+    anonymous_space, member, moderator, kind, count, django_assert_num_queries
+):
+    space = anonymous_space
+    post = make_post(space, member, kind=kind, anonymous=kind == "question")
+    helpers = [add_member(space).person for _ in range(3)]
+    for number in range(count):
+        comment = make_comment(post, helpers[number % 3], body=f"Comment {number}")
+        make_comment(post, member, body=f"Reply {number}", parent=comment)
+        if kind == "question":
+            do_vote(comment, actor=moderator)
+    post = access_post(moderator, post.pk)
+
+    # moderated spaces, my reactions, my membership, comments, their replies, my votes
+    with django_assert_num_queries(6 if kind == "question" else 5):
+        thread = post_thread(post, moderator, limit=100)
+    assert len(thread.comments) == count
+    assert all(len(comment.visible_replies) == 1 for comment in thread.comments)

@@ -1,0 +1,25 @@
+"""Post pages, included at the site root: feeds, a space's new-post form, a post and its
+comments, and the controls on them."""
+
+from django.urls import URLPattern, path
+
+from afterclass.posts.views import compose, feeds, moderation, thread
+
+urlpatterns: list[URLPattern] = [
+    path("feed/", feeds.home, name="home-feed"),
+    path("questions/waiting/", feeds.waiting, name="waiting-questions"),
+    path("spaces/<slug:slug>/posts/new/", compose.create, name="post-create"),
+    path("posts/<int:post_id>/", thread.detail, name="post-detail"),
+    path("posts/<int:post_id>/edit/", compose.edit, name="post-edit"),
+    path("posts/<int:post_id>/remove/", thread.remove, name="post-remove"),
+    path("posts/<int:post_id>/comments/", thread.comment, name="post-comment"),
+    path("posts/<int:post_id>/accept/", thread.accept, name="post-accept"),
+    path("posts/<int:post_id>/react/", thread.react, name="post-react"),
+    path("posts/<int:post_id>/answers/<int:comment_id>/vote/", thread.vote, name="answer-vote"),
+    path("posts/<int:post_id>/hide/", moderation.hide, name="post-hide"),
+    path("posts/<int:post_id>/restore/", moderation.restore, name="post-restore"),
+    path("posts/<int:post_id>/pin/", moderation.pin, name="post-pin"),
+    path("posts/<int:post_id>/lock/", moderation.lock, name="post-lock"),
+    path("comments/<int:comment_id>/edit/", thread.edit_comment, name="comment-edit"),
+    path("comments/<int:comment_id>/remove/", thread.remove_comment, name="comment-remove"),
+]

@@ -1,0 +1,39 @@
+"""Feeds across my spaces: what is new, and questions waiting for an answer."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from afterclass.posts.queries import home_feed, waiting_questions
+from afterclass.spaces.views import SignedInRequest, next_url
+
+
+@login_required
+@require_GET
+def home(request: SignedInRequest) -> HttpResponse:
+    page = home_feed(request.user, cursor=request.GET.get("cursor"))
+    context = {
+        "page": page,
+        "next_url": next_url(request, page.next),
+        "current": "feed",
+        "with_space": True,
+    }
+    template = "posts/feed.html#post-page" if request.htmx else "posts/feed.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def waiting(request: SignedInRequest) -> HttpResponse:
+    page = waiting_questions(request.user, cursor=request.GET.get("cursor"))
+    context = {
+        "page": page,
+        "next_url": next_url(request, page.next),
+        "current": "waiting",
+        "with_space": True,
+    }
+    template = "posts/feed.html#post-page" if request.htmx else "posts/feed.html"
+    return render(request, template, context)

@@ -1,0 +1,236 @@
+"""A post's page and what members do on it: comment, reply, vote, accept, react, remove."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from afterclass.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from afterclass.posts.access import (
+    access_comment,
+    can_moderate_space,
+    check_can_accept,
+    check_can_comment,
+    check_can_edit,
+)
+from afterclass.posts.actions import (
+    do_accept_answer,
+    do_comment,
+    do_edit_comment,
+    do_react,
+    do_remove_comment,
+    do_remove_post,
+    do_vote,
+)
+from afterclass.posts.forms import (
+    AcceptForm,
+    CommentForm,
+    EditCommentForm,
+    HideForm,
+    ReactForm,
+    VoteForm,
+    show_action_error,
+)
+from afterclass.posts.models import Comment, Post, PostKind, Revision
+from afterclass.posts.queries import post_thread, present
+from afterclass.posts.views import back_to_post, load_post
+from afterclass.spaces.access import check_can_participate
+from afterclass.spaces.views import SignedInRequest, next_url
+
+
+def _refusal(check: Any, *args: Any) -> str | None:
+    """The reason a check refuses, or None when it allows."""
+    try:
+        check(*args)
+    except NotAllowed as error:
+        return str(error.message)
+    return None
+
+
+def _post_page(
+    request: SignedInRequest,
+    post: Post,
+    *,
+    comment_form: CommentForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    viewer = request.user
+    thread = post_thread(post, viewer, cursor=request.GET.get("cursor"))
+    moderator = can_moderate_space(viewer, post.space)
+    context = {
+        "post": post,
+        "space": post.space,
+        "thread": thread,
+        "my_votes": thread.my_votes,
+        "next_url": next_url(request, thread.next),
+        "is_moderator": moderator,
+        "can_take_part": _refusal(check_can_participate, viewer, post.space) is None,
+        "comment_refusal": _refusal(check_can_comment, viewer, post),
+        "can_accept": _refusal(check_can_accept, viewer, post) is None,
+        "comment_form": comment_form or CommentForm(),
+        "hide_form": HideForm() if moderator else None,
+        "revisions": list(Revision.objects.filter(post=post)) if moderator else [],
+        "is_question": post.kind == PostKind.QUESTION,
+    }
+    if request.htmx and request.GET.get("cursor"):
+        return render(request, "posts/post.html#comment-page", context, status=status)
+    return render(request, "posts/post.html", context, status=status)
+
+
+@login_required
+@require_GET
+def detail(request: SignedInRequest, post_id: int) -> HttpResponse:
+    return _post_page(request, load_post(request, post_id))
+
+
+@login_required
+@require_POST
+def comment(request: SignedInRequest, post_id: int) -> HttpResponse:
+    post = load_post(request, post_id)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return _post_page(request, post, comment_form=form, status=400)
+    parent = None
+    if form.cleaned_data["parent"]:
+        parent = access_comment(request.user, form.cleaned_data["parent"])
+    try:
+        created = do_comment(
+            post, actor=request.user, body=form.cleaned_data["body"], parent=parent
+        )
+    except (InvalidInput, Conflict, NotAllowed) as error:
+        show_action_error(form, error)
+        return _post_page(request, post, comment_form=form, status=error.status)
+    return back_to_post(post, f"comment-{created.pk}")
+
+
+def _answer_of(request: SignedInRequest, post: Post, comment_id: int) -> Comment:
+    answer = access_comment(request.user, comment_id)
+    if answer.post_id != post.pk:
+        raise NotFound("There is no such comment, or you cannot see it.")
+    answer.post = post
+    return answer
+
+
+@login_required
+@require_POST
+def vote(request: SignedInRequest, post_id: int, comment_id: int) -> HttpResponse:
+    post = load_post(request, post_id)
+    answer = _answer_of(request, post, comment_id)
+    form = VoteForm(request.POST)
+    form.is_valid()  # a checkbox-like value: anything but "on"/"true"/"1" means "take back"
+    try:
+        do_vote(answer, actor=request.user, up=bool(form.cleaned_data.get("up")))
+    except (InvalidInput, Conflict) as error:
+        messages.error(request, error.message)
+        return back_to_post(post, f"comment-{answer.pk}")
+    if request.htmx:
+        answer.refresh_from_db(fields=["vote_count"])
+        voted = set(answer.votes.filter(person=request.user).values_list("comment_id", flat=True))
+        context = {"post": post, "comment": answer, "my_votes": voted, "can_take_part": True}
+        return render(request, "posts/_vote.html", context)
+    return back_to_post(post, f"comment-{answer.pk}")
+
+
+@login_required
+@require_POST
+def accept(request: SignedInRequest, post_id: int) -> HttpResponse:
+    post = load_post(request, post_id)
+    form = AcceptForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose an answer to accept.")
+        return back_to_post(post)
+    answer_id = form.cleaned_data["answer"]
+    answer = _answer_of(request, post, answer_id) if answer_id else None
+    try:
+        do_accept_answer(post, answer, actor=request.user)
+    except (InvalidInput, Conflict) as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, "The answer is marked as accepted." if answer else "No answer is accepted now."
+        )
+    return back_to_post(post, f"comment-{answer.pk}" if answer else "")
+
+
+@login_required
+@require_POST
+def react(request: SignedInRequest, post_id: int) -> HttpResponse:
+    post = load_post(request, post_id)
+    form = ReactForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose one of the reactions.")
+        return back_to_post(post)
+    try:
+        do_react(
+            actor=request.user,
+            kind=form.cleaned_data["kind"],
+            post=post,
+            on=form.cleaned_data["on"],
+        )
+    except (InvalidInput, Conflict) as error:
+        messages.error(request, error.message)
+        return back_to_post(post)
+    if request.htmx:
+        post.refresh_from_db(fields=["reaction_count", "helped_count"])
+        present([post], request.user)
+        return render(request, "posts/_reactions.html", {"post": post, "can_take_part": True})
+    return back_to_post(post)
+
+
+@login_required
+@require_POST
+def remove(request: SignedInRequest, post_id: int) -> HttpResponse:
+    post = load_post(request, post_id)
+    try:
+        do_remove_post(post, actor=request.user)
+    except Conflict as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "The post is removed. Its comments stay readable.")
+    return back_to_post(post)
+
+
+@login_required
+@require_POST
+def remove_comment(request: SignedInRequest, comment_id: int) -> HttpResponse:
+    found = access_comment(request.user, comment_id)
+    post = load_post(request, found.post_id)
+    found.post = post
+    try:
+        do_remove_comment(found, actor=request.user)
+    except Conflict as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "The comment is removed.")
+    return back_to_post(post, f"comment-{found.pk}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_comment(request: SignedInRequest, comment_id: int) -> HttpResponse:
+    found = access_comment(request.user, comment_id)
+    post = load_post(request, found.post_id)
+    found.post = post
+    check_can_edit(request.user, found.author_id, found.state)
+    status = 200
+    if request.method == "POST":
+        form = EditCommentForm(request.POST)
+        status = 400
+        if form.is_valid():
+            try:
+                do_edit_comment(found, actor=request.user, body=form.cleaned_data["body"])
+            except (InvalidInput, Conflict) as error:
+                show_action_error(form, error)
+                status = error.status
+            else:
+                messages.success(request, "Your changes are saved.")
+                return back_to_post(post, f"comment-{found.pk}")
+    else:
+        form = EditCommentForm(initial={"body": found.body})
+    context = {"post": post, "comment": found, "form": form}
+    return render(request, "posts/edit_comment.html", context, status=status)
