@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "afterclass.people",
     "afterclass.spaces",
     "afterclass.posts",
+    "afterclass.attachments",
+    "afterclass.moderation",
     "afterclass.api",
 ]
 
@@ -226,6 +228,8 @@ warnings.filterwarnings(
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The largest file a person may attach to a post (afterclass.attachments).
+AFTERCLASS_MAX_UPLOAD_MB = int(os.environ.get("AFTERCLASS_MAX_UPLOAD_MB") or 25)
 
 # --- Security -------------------------------------------------------------------------------
 HTTPS = env_bool("AFTERCLASS_HTTPS", default=PRODUCTION)

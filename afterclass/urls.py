@@ -16,6 +16,8 @@ urlpatterns = [
     path("", include("afterclass.people.urls")),
     path("spaces/", include("afterclass.spaces.urls")),
     path("", include("afterclass.posts.urls")),
+    path("", include("afterclass.moderation.urls")),
+    path("", include("afterclass.attachments.urls")),
 ]
 
 handler400 = "afterclass.core.views.bad_request"

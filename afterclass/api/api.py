@@ -78,6 +78,8 @@ def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
 
 
 def _register_routers() -> None:
+    from afterclass.attachments.api import router as attachments_router
+    from afterclass.moderation.api import router as moderation_router
     from afterclass.people.api import router as people_router
     from afterclass.posts.api import router as posts_router
     from afterclass.spaces.api import router as spaces_router
@@ -85,6 +87,8 @@ def _register_routers() -> None:
     api.add_router("/", people_router)
     api.add_router("/spaces", spaces_router)
     api.add_router("/", posts_router)
+    api.add_router("/", moderation_router)
+    api.add_router("/", attachments_router)
 
 
 _register_routers()

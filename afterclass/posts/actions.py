@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -10,9 +11,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from afterclass.attachments.actions import attach, check_attachments
 from afterclass.audit.log import record_audit
 from afterclass.core.errors import Conflict, InvalidInput, NotAllowed
-from afterclass.core.markdown import render_markdown
 from afterclass.insights.events import record_event
 from afterclass.insights.models import EventKind
 from afterclass.posts.access import (
@@ -23,6 +24,8 @@ from afterclass.posts.access import (
     check_can_moderate_post,
     check_can_post,
 )
+from afterclass.posts.hashtags import parse_hashtags, save_post_hashtags
+from afterclass.posts.mentions import render_text, save_mentions
 from afterclass.posts.models import (
     Comment,
     ContentState,
@@ -44,7 +47,9 @@ UPDATE_LENGTH = 280
 TITLED_KINDS = {PostKind.DISCUSSION, PostKind.QUESTION, PostKind.RESOURCE, PostKind.ANNOUNCEMENT}
 
 
-def _clean_post(kind: str, title: str, body: str, link_url: str) -> tuple[str, str, str]:
+def _clean_post(
+    kind: str, title: str, body: str, link_url: str, *, has_file: bool = False
+) -> tuple[str, str, str]:
     title = clean_text(title, "title", max_length=200, required=kind in TITLED_KINDS)
     if kind == PostKind.UPDATE:
         if title:
@@ -60,10 +65,8 @@ def _clean_post(kind: str, title: str, body: str, link_url: str) -> tuple[str, s
             raise InvalidInput(
                 "The link must be a full web address starting with https://.", field="link_url"
             ) from error
-    elif kind == PostKind.RESOURCE:
-        raise InvalidInput(
-            "A resource needs a link (files arrive in a later release).", field="link_url"
-        )
+    elif kind == PostKind.RESOURCE and not has_file:
+        raise InvalidInput("A resource needs a link or a file.", field="link_url")
     return title, body, link_url
 
 
@@ -76,11 +79,17 @@ def do_create_post(
     body: str = "",
     link_url: str = "",
     anonymous: bool = False,
+    attachments: Sequence[int] = (),
+    alt_texts: Sequence[str] = (),
 ) -> Post:
-    """Post in a space. Announcements are pinned; an anonymous question hides its asker."""
+    """Post in a space. Announcements are pinned; an anonymous question hides its asker.
+    `attachments` are the actor's own unattached uploads: 1-10 pictures with alt texts for an
+    image post, or one file for a resource (instead of a link)."""
     kind = clean_choice(kind, PostKind, "kind")
     check_can_post(actor, space, kind, anonymous=anonymous)
-    title, body, link_url = _clean_post(kind, title, body, link_url)
+    chosen = check_attachments(actor, kind, attachments, alt_texts)
+    title, body, link_url = _clean_post(kind, title, body, link_url, has_file=bool(chosen))
+    rendered = render_text(body, space)
     with transaction.atomic():
         post = Post.objects.create(
             space=space,
@@ -89,10 +98,13 @@ def do_create_post(
             kind=kind,
             title=title,
             body=body,
-            body_html=render_markdown(body),
+            body_html=rendered.html,
             link_url=link_url,
             is_pinned=kind == PostKind.ANNOUNCEMENT,
         )
+        attach(post, chosen, actor=actor)
+        save_post_hashtags(post, [*parse_hashtags(title), *rendered.hashtags], new=True)
+        save_mentions(rendered.mentioned, post=post, new=True)
         record_event(EventKind.POSTED, person=actor, space=space)
         # The audit entry of an anonymous question must not name the asker to those who read
         # the log for other reasons: only the post is named; the author is on the post.
@@ -109,18 +121,26 @@ def do_edit_post(
     """The author edits a post; the previous version is kept for moderators."""
     check_can_edit(actor, post.author_id, post.state)
     check_can_participate(actor, post.space)
+    wanted_link = post.link_url if link_url is None else link_url
     new_title, new_body, new_link = _clean_post(
         post.kind,
         post.title if title is None else title,
         post.body if body is None else body,
-        post.link_url if link_url is None else link_url,
+        wanted_link,
+        # A resource with a file may drop its link (asked only when it matters).
+        has_file=post.kind == PostKind.RESOURCE
+        and not wanted_link.strip()
+        and post.attachments.exists(),
     )
     if (new_title, new_body, new_link) == (post.title, post.body, post.link_url):
         return post
     with transaction.atomic():
         Revision.objects.create(post=post, title=post.title, body=post.body)
         post.title, post.body, post.link_url = new_title, new_body, new_link
-        post.body_html = render_markdown(new_body)
+        rendered = render_text(new_body, post.space)
+        post.body_html = rendered.html
+        save_post_hashtags(post, [*parse_hashtags(new_title), *rendered.hashtags])
+        save_mentions(rendered.mentioned, post=post)
         post.edited_at = timezone.now()
         post.save(update_fields=["title", "body", "body_html", "link_url", "edited_at"])
     return post
@@ -211,10 +231,12 @@ def do_comment(post: Post, *, actor: Person, body: str, parent: Comment | None =
             raise NotAllowed("This comment cannot take replies.")
     is_answer = parent is None and post.kind == PostKind.QUESTION
     now = timezone.now()
+    rendered = render_text(text, post.space)
     with transaction.atomic():
         comment = Comment.objects.create(
-            post=post, parent=parent, author=actor, body=text, body_html=render_markdown(text)
+            post=post, parent=parent, author=actor, body=text, body_html=rendered.html
         )
+        save_mentions(rendered.mentioned, comment=comment, new=True)
         Post.objects.filter(pk=post.pk).update(
             comment_count=F("comment_count") + 1,
             answer_count=F("answer_count") + (1 if is_answer else 0),
@@ -239,7 +261,9 @@ def do_edit_comment(comment: Comment, *, actor: Person, body: str) -> Comment:
         return comment
     with transaction.atomic():
         Revision.objects.create(comment=comment, body=comment.body)
-        comment.body, comment.body_html = text, render_markdown(text)
+        rendered = render_text(text, comment.post.space)
+        comment.body, comment.body_html = text, rendered.html
+        save_mentions(rendered.mentioned, comment=comment)
         comment.edited_at = timezone.now()
         comment.save(update_fields=["body", "body_html", "edited_at"])
     return comment

@@ -22,6 +22,7 @@ from afterclass.posts.access import (
     can_moderate_space,
     check_can_comment,
 )
+from afterclass.posts.hashtags import hashtag_feed, normalise_tag
 from afterclass.posts.models import Comment, ContentState, Post, PostKind, ReactionKind
 from afterclass.posts.queries import (
     home_feed,
@@ -181,6 +182,19 @@ def questions_waiting(request: HttpRequest, params: Query[PageParams]) -> PostPa
     return PostPage(items=[PostOut.build(post) for post in page.items], next=page.next)
 
 
+@router.get(
+    "/hashtags/{tag}", response={200: PostPage, **READ_ERRORS}, summary="Posts with a hashtag"
+)
+def hashtag_posts(request: HttpRequest, tag: str, params: Query[PageParams]) -> PostPage:
+    """Posts tagged `tag` (without `#`, any case), newest first, from the spaces whose posts I
+    may read. A tag used only where I cannot look is an empty list, as is an unused one."""
+    name = normalise_tag(tag)
+    if name is None:
+        raise NotFound("There is no such hashtag.")
+    page = hashtag_feed(name, current_person(request), cursor=params.cursor, limit=params.limit)
+    return PostPage(items=[PostOut.build(post) for post in page.items], next=page.next)
+
+
 # --- Posts ----------------------------------------------------------------------------------
 
 
@@ -198,6 +212,8 @@ def post_create(request: HttpRequest, slug: str, payload: PostCreateIn) -> Statu
             body=payload.body,
             link_url=payload.link_url,
             anonymous=payload.anonymous,
+            attachments=payload.attachments,
+            alt_texts=payload.alt_texts,
         )
     post.space = space
     return Status(201, _detail(post, viewer))

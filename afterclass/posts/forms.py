@@ -11,12 +11,15 @@ from afterclass.posts.actions import TITLED_KINDS, UPDATE_LENGTH
 from afterclass.posts.models import PostKind, ReactionKind
 from afterclass.spaces.models import AnonymousQuestions, Space
 
-# Kinds that cannot be written from the page in this release (image posts need uploads; polls
-# arrive with their own issue).
-NOT_WRITABLE_YET = {PostKind.IMAGE, "poll"}
+# Kinds that cannot be written from the page in this release (polls arrive with their issue).
+NOT_WRITABLE_YET = {"poll"}
+# An image post's form offers this many picture slots at first, and at most MAX_PICTURE_SLOTS.
+PICTURE_SLOTS = 3
+MAX_PICTURE_SLOTS = 10
+PICTURE_TYPES = "image/png,image/jpeg,image/gif,image/webp"
 
 # The actions name some fields as a person reads them; the forms call them otherwise.
-ERROR_FIELDS = {"text": "body", "comment": "body", "link": "link_url"}
+ERROR_FIELDS = {"text": "body", "comment": "body", "link": "link_url", "attachments": "file"}
 
 ANONYMOUS_HELP: dict[str, str] = {
     AnonymousQuestions.MEMBERS: (
@@ -72,10 +75,37 @@ class PostForm(forms.Form):
         widget=forms.CheckboxInput(attrs={"aria-describedby": "anonymous-help"}),
     )
 
-    def __init__(self, *args: Any, space: Space, kinds: list[str], kind: str, **kwargs: Any):
+    def __init__(
+        self, *args: Any, space: Space, kinds: list[str], kind: str, slots: int = PICTURE_SLOTS,
+        **kwargs: Any,
+    ) -> None:  # fmt: skip
         super().__init__(*args, **kwargs)
         self.space = space
         self.chosen_kind = kind
+        self.slots = max(1, min(slots, MAX_PICTURE_SLOTS)) if kind == PostKind.IMAGE else 0
+        for number in range(1, self.slots + 1):
+            self.fields[f"picture_{number}"] = forms.FileField(
+                label=f"Picture {number}",
+                required=number == 1,
+                widget=forms.FileInput(attrs={"accept": PICTURE_TYPES}),
+                error_messages={"required": "Choose at least one picture."},
+            )
+            self.fields[f"alt_{number}"] = forms.CharField(
+                label=f"Description of picture {number}",
+                max_length=300,
+                required=False,
+                help_text="What the picture shows, for people who cannot see it (alt text).",
+            )
+        if kind == PostKind.RESOURCE:
+            self.fields["file"] = forms.FileField(
+                label="File",
+                required=False,
+                help_text="A PDF, document, spreadsheet, presentation, text, CSV or ZIP file; "
+                "instead of a link, or with one.",
+            )
+            self.fields["link_url"].help_text = "Or a file below. " + str(
+                self.fields["link_url"].help_text
+            )
         kind_field = cast(forms.ChoiceField, self.fields["kind"])
         kind_field.choices = [(value, PostKind(value).label) for value in kinds]
         kind_field.error_messages["invalid_choice"] = (
@@ -104,6 +134,28 @@ class PostForm(forms.Form):
         return self.chosen_kind == PostKind.RESOURCE
 
     @property
+    def picture_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [(self[f"picture_{n}"], self[f"alt_{n}"]) for n in range(1, self.slots + 1)]
+
+    @property
+    def more_slots(self) -> int | None:
+        """How many slots the "more pictures" link asks for, or None at the maximum."""
+        if not 0 < self.slots < MAX_PICTURE_SLOTS:
+            return None
+        return min(self.slots + 3, MAX_PICTURE_SLOTS)
+
+    def files_to_upload(self) -> list[tuple[str, Any, str]]:
+        """(field name, uploaded file, alt text) in order, for the files that were chosen."""
+        data = self.cleaned_data
+        if self.chosen_kind == PostKind.RESOURCE:
+            return [("file", data["file"], "")] if data.get("file") else []
+        return [
+            (f"picture_{n}", data[f"picture_{n}"], data.get(f"alt_{n}") or "")
+            for n in range(1, self.slots + 1)
+            if data.get(f"picture_{n}")
+        ]
+
+    @property
     def offers_anonymous(self) -> bool:
         return (
             self.chosen_kind == PostKind.QUESTION
@@ -120,6 +172,12 @@ class PostForm(forms.Form):
                 self.add_error("anonymous", "Only questions can be asked anonymously.")
             elif self.space.anonymous_questions == AnonymousQuestions.OFF:
                 self.add_error("anonymous", "This space does not take anonymous questions.")
+        for number in range(1, self.slots + 1):
+            if cleaned.get(f"picture_{number}") and not cleaned.get(f"alt_{number}"):
+                self.add_error(
+                    f"alt_{number}",
+                    f"Describe picture {number} for people who cannot see it.",
+                )
         return cleaned
 
 

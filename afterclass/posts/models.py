@@ -203,3 +203,66 @@ class Revision(models.Model):
 
     def __str__(self) -> str:
         return f"revision of {self.post_id or self.comment_id}"
+
+
+class Hashtag(models.Model):
+    """A #hashtag, stored lowercase; a page lists the posts that carry it."""
+
+    name = models.CharField(max_length=50, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"#{self.name}"
+
+
+class PostHashtag(models.Model):
+    """A hashtag written in a post (its title or body); replaced when the post is edited."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="post_hashtags")
+    tag = models.ForeignKey(Hashtag, on_delete=models.CASCADE, related_name="post_hashtags")
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["tag", "post"], name="post_hashtag_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post_id} #{self.tag_id}"
+
+
+class Mention(models.Model):
+    """An @mention, in a post or a comment, of a person who can see its space. Mentions of
+    anyone else are left as plain text and never recorded."""
+
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="mentions"
+    )
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="mentions"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentions"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=(Q(post__isnull=False) & Q(comment__isnull=True))
+                | (Q(post__isnull=True) & Q(comment__isnull=False)),
+                name="mention_in_post_or_comment",
+            ),
+            models.UniqueConstraint(
+                fields=["post", "person"],
+                condition=Q(post__isnull=False),
+                name="mention_once_per_post",
+            ),
+            models.UniqueConstraint(
+                fields=["comment", "person"],
+                condition=Q(comment__isnull=False),
+                name="mention_once_per_comment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"@{self.person_id} in {self.post_id or self.comment_id}"

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
 
+from afterclass.attachments.queries import with_attachments
 from afterclass.core.pagination import Page, paginate
 from afterclass.posts.access import (
     author_shown_to,
@@ -56,6 +57,7 @@ def present(posts: list[Post], viewer: Person | AnonymousUser | None) -> list[Po
         post.shown_author = author_shown_to(viewer, post, moderated=moderated)  # type: ignore[attr-defined]
         post.is_mine = is_signed_in(viewer) and post.author_id == viewer.pk  # type: ignore[attr-defined]
         post.my_reactions = mine.get(post.pk, set())  # type: ignore[attr-defined]
+    with_attachments(posts)  # a query only when there are image posts or resources
     return posts
 
 

@@ -15,6 +15,7 @@ from ninja import Field, Schema
 from pydantic import StrictBool
 
 from afterclass.api.schemas import Id, InputSchema, PageParams, storable
+from afterclass.attachments.schemas import AttachmentOut
 from afterclass.people.models import Person
 from afterclass.posts.models import Comment, ContentState, Post, PostKind, ReactionKind
 
@@ -26,6 +27,7 @@ LinkUrl = Annotated[str, Field(max_length=1000), storable]
 CommentBody = Annotated[str, Field(max_length=10000), storable]
 HideReason = Annotated[str, Field(max_length=300), storable]
 RevealReason = Annotated[str, Field(max_length=500), storable]
+AltText = Annotated[str, Field(max_length=300), storable]
 
 # --- What clients send ----------------------------------------------------------------------
 
@@ -37,6 +39,15 @@ class PostCreateIn(InputSchema):
     link_url: LinkUrl = Field("", description="An https:// address; required for a resource.")
     anonymous: StrictBool = Field(
         False, description="Ask a question as 'a colleague', where the space allows it."
+    )
+    attachments: list[Id] = Field(
+        [],
+        max_length=10,
+        description="Ids from POST /attachments: 1-10 pictures for an image post, or one file "
+        "for a resource (then link_url may be empty).",
+    )
+    alt_texts: list[AltText] = Field(
+        [], max_length=10, description="For an image post: one description per picture, in order."
     )
 
 
@@ -129,6 +140,7 @@ class PostOut(Schema):
     reaction_count: int
     helped_count: int
     my_reactions: list[ReactionKind]
+    attachments: list[AttachmentOut] = Field(description="Pictures or a file, in order.")
     created_at: datetime
     edited_at: datetime | None
     last_activity_at: datetime
@@ -157,6 +169,10 @@ class PostOut(Schema):
             "reaction_count": post.reaction_count,
             "helped_count": post.helped_count,
             "my_reactions": sorted(post.my_reactions),  # type: ignore[attr-defined]
+            "attachments": [
+                AttachmentOut.build(attachment)
+                for attachment in getattr(post, "shown_attachments", [])
+            ],
             "created_at": post.created_at,
             "edited_at": post.edited_at,
             "last_activity_at": post.last_activity_at,

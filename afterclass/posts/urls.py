@@ -3,11 +3,12 @@ comments, and the controls on them."""
 
 from django.urls import URLPattern, path
 
-from afterclass.posts.views import compose, feeds, moderation, thread
+from afterclass.posts.views import compose, feeds, hashtags, moderation, thread
 
 urlpatterns: list[URLPattern] = [
     path("feed/", feeds.home, name="home-feed"),
     path("questions/waiting/", feeds.waiting, name="waiting-questions"),
+    path("hashtags/<str:tag>/", hashtags.tag_page, name="hashtag"),
     path("spaces/<slug:slug>/posts/new/", compose.create, name="post-create"),
     path("posts/<int:post_id>/", thread.detail, name="post-detail"),
     path("posts/<int:post_id>/edit/", compose.edit, name="post-edit"),

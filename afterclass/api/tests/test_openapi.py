@@ -39,6 +39,9 @@ EXPECTED_OPERATIONS = {
     ("post", "/api/v1/spaces/{slug}/posts"),
     ("get", "/api/v1/feed"),
     ("get", "/api/v1/questions/waiting"),
+    ("post", "/api/v1/attachments"),
+    ("get", "/api/v1/attachments/{attachment_id}"),
+    ("get", "/api/v1/hashtags/{tag}"),
     ("get", "/api/v1/posts/{post_id}"),
     ("patch", "/api/v1/posts/{post_id}"),
     ("delete", "/api/v1/posts/{post_id}"),
@@ -60,6 +63,9 @@ EXPECTED_OPERATIONS = {
     ("delete", "/api/v1/posts/{post_id}/reactions/{kind}"),
     ("post", "/api/v1/comments/{comment_id}/reactions/{kind}"),
     ("delete", "/api/v1/comments/{comment_id}/reactions/{kind}"),
+    ("post", "/api/v1/reports"),
+    ("get", "/api/v1/spaces/{slug}/reports"),
+    ("post", "/api/v1/reports/{report_id}/resolve"),
 }
 
 

@@ -8,10 +8,17 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from afterclass.attachments.actions import do_discard_uploads, do_upload
 from afterclass.core.errors import Conflict, InvalidInput, NotAllowed
 from afterclass.posts.access import can_moderate_space, check_can_edit
 from afterclass.posts.actions import do_create_post, do_edit_post
-from afterclass.posts.forms import EditPostForm, PostForm, show_action_error, writable_kinds
+from afterclass.posts.forms import (
+    PICTURE_SLOTS,
+    EditPostForm,
+    PostForm,
+    show_action_error,
+    writable_kinds,
+)
 from afterclass.posts.models import Post, PostKind
 from afterclass.posts.views import back_to_post, load_post
 from afterclass.spaces.access import access_space, check_can_participate, check_can_view_content
@@ -27,13 +34,30 @@ def create(request: SignedInRequest, slug: str) -> HttpResponse:
     posted = request.method == "POST"
     wanted = (request.POST if posted else request.GET).get("kind", "")
     kind = wanted if wanted in kinds else (kinds[0] if kinds else "")
-    form = PostForm(request.POST if posted else None, space=space, kinds=kinds, kind=kind)
+    slots = _slots((request.POST if posted else request.GET).get("slots"))
+    form = PostForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        space=space,
+        kinds=kinds,
+        kind=kind,
+        slots=slots,
+    )
     status = 200
     if posted:
         status = 400
         if form.is_valid():
             data = form.cleaned_data
+            uploads: list[int] = []
             try:
+                alt_texts = []
+                for field, upload, alt_text in form.files_to_upload():
+                    try:
+                        uploads.append(do_upload(upload, actor=request.user).pk)
+                    except InvalidInput as error:
+                        error.field = field
+                        raise
+                    alt_texts.append(alt_text)
                 post = do_create_post(
                     space,
                     actor=request.user,
@@ -42,9 +66,13 @@ def create(request: SignedInRequest, slug: str) -> HttpResponse:
                     body=data["body"],
                     link_url=data["link_url"] if form.shows_link else "",
                     anonymous=data["anonymous"],
+                    attachments=uploads,
+                    alt_texts=alt_texts,
                 )
             except (InvalidInput, Conflict, NotAllowed) as error:
-                # Shown on the form, so that what the person wrote is not lost.
+                # The post was not written: its uploads are not kept. Shown on the form, so
+                # that what the person wrote is not lost (files must be chosen again).
+                do_discard_uploads(uploads, actor=request.user)
                 show_action_error(form, error)
                 status = error.status
             else:
@@ -61,8 +89,17 @@ def create(request: SignedInRequest, slug: str) -> HttpResponse:
         kinds=[(value, PostKind(value).label) for value in kinds],
         kind=kind,
         refusal=refusal,
+        slots=form.slots,
     )
     return render(request, "posts/new.html", context, status=status)
+
+
+def _slots(value: str | None) -> int:
+    """How many picture slots an image post's form shows (a plain number, clamped)."""
+    try:
+        return int(value or PICTURE_SLOTS)
+    except ValueError:
+        return PICTURE_SLOTS
 
 
 def _edit_page(

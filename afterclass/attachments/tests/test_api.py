@@ -1,0 +1,150 @@
+"""Attachments API: uploading, fetching a file one may see, and posts that use uploads."""
+
+import json
+
+import pytest
+
+from afterclass.attachments.models import Attachment
+from afterclass.attachments.tests.factories import (
+    make_upload,
+    pdf_bytes,
+    picture_bytes,
+    stored_files,
+    upload_file,
+)
+from afterclass.people.actions import do_create_access_token
+from afterclass.people.models import Person
+from afterclass.posts.models import Post
+from afterclass.posts.tests.factories import make_post
+
+pytestmark = pytest.mark.django_db
+
+CANARY = "canary-93ab-secret-api-file"
+
+
+def bearer(person: Person) -> dict[str, str]:
+    _, raw = do_create_access_token(person, "tests", actor=person)
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+def upload(client, person: Person | None, name: str, content: bytes):
+    auth = bearer(person) if person is not None else {}
+    return client.post("/api/v1/attachments", {"file": upload_file(name, content)}, **auth)
+
+
+def test_upload_returns_an_id_and_the_file_s_facts(client, member):
+    response = upload(client, member, "reading.pdf", pdf_bytes())
+    assert response.status_code == 201
+    data = response.json()
+    attachment = Attachment.objects.get()
+    assert data["id"] == attachment.pk
+    assert data["name"] == "reading.pdf"
+    assert data["content_type"] == "application/pdf"
+    assert data["size"] == len(pdf_bytes())
+    assert data["attached"] is False
+    assert data["url"] == f"/attachments/{attachment.pk}/reading.pdf"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("page.png", b"<!doctype html><script>alert(1)</script>", "content is HTML, not PNG"),
+        ("icon.png", b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>", "SVG"),
+        ("empty.pdf", b"", "empty"),
+        ("broken.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 30, "damaged"),
+        ("run.exe", b"MZ\x90\x00" + b"\x00" * 60, "cannot be shared here"),
+    ],
+)
+def test_upload_refusals_store_nothing(client, member, name, content, message):
+    response = upload(client, member, name, content)
+    assert response.status_code == 400
+    assert message in response.json()["detail"]
+    assert response.json()["field"] == "file"
+    assert not Attachment.objects.exists()
+    assert stored_files() == []
+
+
+def test_upload_refuses_over_the_limit(client, member, settings):
+    settings.AFTERCLASS_MAX_UPLOAD_MB = 1
+    response = upload(client, member, "big.pdf", pdf_bytes() + b"0" * 1024 * 1024)
+    assert response.status_code == 400
+    assert "the limit is 1 MB" in response.json()["detail"]
+    assert stored_files() == []
+
+
+def test_upload_cuts_folders_from_the_name(client, member):
+    response = upload(client, member, "../../etc/passwd.pdf", pdf_bytes())
+    assert response.status_code == 201
+    attachment = Attachment.objects.get()
+    assert attachment.original_name == "passwd.pdf"
+    assert ".." not in attachment.file.name
+    assert attachment.file.name.startswith("attachments/")
+
+
+def test_upload_needs_a_file_and_a_person(client, member):
+    assert upload(client, None, "a.pdf", pdf_bytes()).status_code == 401
+    response = client.post("/api/v1/attachments", {}, **bearer(member))
+    assert response.status_code == 422
+    assert not Attachment.objects.exists()
+
+
+def test_get_attachment_is_permission_checked(client, secret_space, owner, member, outsider):
+    pdf = make_upload(owner, f"{CANARY}.pdf", pdf_bytes(CANARY))
+    make_post(secret_space, owner, kind="resource", title="Notes", attachments=[pdf.pk])
+    url = f"/api/v1/attachments/{pdf.pk}"
+    for person in (member, outsider):
+        response = client.get(url, **bearer(person))
+        assert response.status_code == 404
+        assert CANARY not in response.content.decode()
+        assert response.json() == {"detail": "There is no such file, or you cannot see it."}
+    assert client.get(url).status_code == 401
+    response = client.get(url, **bearer(owner))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert CANARY.encode() in b"".join(response.streaming_content)
+    assert client.get("/api/v1/attachments/999999", **bearer(owner)).status_code == 404
+
+
+def test_create_image_post_with_uploads_lists_them_in_the_json(client, board, member):
+    ids = [upload(client, member, f"p{n}.png", picture_bytes()).json()["id"] for n in range(2)]
+    response = client.post(
+        f"/api/v1/spaces/{board.slug}/posts",
+        json.dumps({"kind": "image", "body": "Site", "attachments": ids,
+                    "alt_texts": ["A crane", "A digger"]}),
+        content_type="application/json",
+        **bearer(member),
+    )  # fmt: skip
+    assert response.status_code == 201, response.content
+    data = response.json()
+    assert [a["id"] for a in data["attachments"]] == ids
+    assert [a["alt_text"] for a in data["attachments"]] == ["A crane", "A digger"]
+    assert data["attachments"][0]["thumbnail_url"] == f"/attachments/{ids[0]}/thumbnail/"
+    assert data["attachments"][0]["attached"] is True
+    feed = client.get(f"/api/v1/spaces/{board.slug}/posts", **bearer(member)).json()
+    assert [a["id"] for a in feed["items"][0]["attachments"]] == ids
+
+
+def test_create_post_refuses_missing_alt_text_and_changes_nothing(client, board, member):
+    picture = upload(client, member, "p.png", picture_bytes()).json()["id"]
+    response = client.post(
+        f"/api/v1/spaces/{board.slug}/posts",
+        json.dumps({"kind": "image", "attachments": [picture]}),
+        content_type="application/json",
+        **bearer(member),
+    )
+    assert response.status_code == 400
+    assert response.json()["field"] == "alt_texts"
+    assert not Post.objects.exists()
+    assert Attachment.objects.get().post is None
+
+
+def test_create_resource_with_a_file_and_no_link(client, course, member):
+    pdf = upload(client, member, "reading.pdf", pdf_bytes()).json()["id"]
+    response = client.post(
+        f"/api/v1/spaces/{course.slug}/posts",
+        json.dumps({"kind": "resource", "title": "Reading", "attachments": [pdf]}),
+        content_type="application/json",
+        **bearer(member),
+    )
+    assert response.status_code == 201
+    assert response.json()["attachments"][0]["name"] == "reading.pdf"

@@ -1,0 +1,33 @@
+"""Template helpers for pages that show posts: the "Report" form beside a post or comment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.urls import reverse
+
+from afterclass.moderation.access import can_report
+from afterclass.moderation.models import ReportReason
+from afterclass.posts.models import Post
+
+register = template.Library()
+
+
+@register.inclusion_tag("moderation/_report_form.html", takes_context=True)
+def report_form(context: template.Context, target: Any) -> dict[str, Any]:
+    """The form, when the viewer may report `target` (no query: the page's space is annotated
+    with the viewer's membership); nothing otherwise."""
+    space = context.get("space")
+    viewer = context.get("user")
+    if space is None or not can_report(viewer, target, space):
+        return {"show": False}
+    is_post = isinstance(target, Post)
+    return {
+        "show": True,
+        "target": target,
+        "noun": "post" if is_post else "comment",
+        "url": reverse("post-report" if is_post else "comment-report", args=[target.pk]),
+        "reasons": ReportReason.choices,
+        "csrf_token": context.get("csrf_token"),
+    }

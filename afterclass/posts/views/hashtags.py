@@ -1,0 +1,33 @@
+"""A hashtag's page: the posts carrying it across the spaces the viewer may read."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from afterclass.core.errors import NotFound
+from afterclass.posts.hashtags import hashtag_feed, normalise_tag
+from afterclass.spaces.views import SignedInRequest, next_url
+
+NOT_A_HASHTAG = "There is no such hashtag."
+
+
+@login_required
+@require_GET
+def tag_page(request: SignedInRequest, tag: str) -> HttpResponse:
+    """Newest first, 20 at a time. A tag nobody used, or used only where the viewer cannot
+    look, shows the same empty page: the page never tells which."""
+    name = normalise_tag(tag)
+    if name is None:
+        raise NotFound(NOT_A_HASHTAG)
+    page = hashtag_feed(name, request.user, cursor=request.GET.get("cursor"))
+    context = {
+        "tag": name,
+        "page": page,
+        "next_url": next_url(request, page.next),
+        "with_space": True,
+    }
+    template = "posts/hashtag.html#post-page" if request.htmx else "posts/hashtag.html"
+    return render(request, template, context)
