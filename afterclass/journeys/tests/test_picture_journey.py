@@ -22,6 +22,9 @@ def owner():
     return AdminFactory(display_name="Alex Morgan", email="alex.morgan@example.org")
 
 
+LOADED_WIDTH = "async image => { await image.decode(); return image.naturalWidth; }"
+
+
 def test_picture_post_on_a_visual_board_shows_in_the_grid(open_page, owner):
     board = make_space(owner, name="Office makeover", slug="makeover", template=Template.VISUAL)
     member = add_member(board, PersonFactory(display_name="Priya Shah")).person
@@ -38,13 +41,14 @@ def test_picture_post_on_a_visual_board_shows_in_the_grid(open_page, owner):
     expect(page.get_by_text("Your post is up.")).to_be_visible()
     picture = page.get_by_role("img", name=ALT)
     expect(picture).to_be_visible()
-    assert picture.evaluate("image => image.naturalWidth") == 800
+    # decode() waits until the picture has loaded, so the width is never read too early.
+    assert picture.evaluate(LOADED_WIDTH) == 800
     attachment = Attachment.objects.get()
     assert GPS_CANARY.encode() not in attachment.file.read()
     page.goto(reverse("space-home", args=[board.slug]))
     tile = page.locator(".layout-grid .pictures img")
     expect(tile).to_have_attribute("alt", ALT)
-    assert tile.evaluate("image => image.naturalWidth") > 0
+    assert tile.evaluate(LOADED_WIDTH) > 0
 
 
 def test_pdf_resource_downloads_for_a_member_not_an_outsider(open_page, owner, tmp_path: Path):
