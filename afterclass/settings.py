@@ -212,7 +212,7 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns at start-up when it is missing
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("AFTERCLASS_MEDIA_DIR", DATA_DIR / "media"))
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -220,6 +220,23 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# An S3-compatible object store instead of the local folder when a bucket is named. Objects stay
+# private (no ACL: the bucket's own default) and the pages never link to the bucket: files are
+# read back by our permission-checking views (see afterclass.core.storage). Credentials are
+# boto3's own: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or the machine's role.
+if os.environ.get("AFTERCLASS_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "afterclass.core.storage.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AFTERCLASS_S3_BUCKET"],
+            "endpoint_url": os.environ.get("AFTERCLASS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AFTERCLASS_S3_REGION") or None,
+            "addressing_style": os.environ.get("AFTERCLASS_S3_ADDRESSING_STYLE") or None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 WHITENOISE_USE_FINDERS = not PRODUCTION
 # WhiteNoise (and FileResponse) give Django's ASGI handler a synchronous file iterator, which it
 # reads in a thread, with a warning. Harmless for our small files; keep the log readable.

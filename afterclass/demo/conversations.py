@@ -1,20 +1,28 @@
 """Writing a demo space's conversations through the posts actions, then dating them in the past.
 
-Every post, answer, vote and reaction is made by the action a person would use, so counters,
-events and audit entries agree with the rows. Only the timestamps are set afterwards (the
-actions always say "now"), as a fixture would, so the demo carries ninety days of history.
+Every upload, post, answer, vote, reaction and report is made by the action a person would use,
+so counters, events and audit entries agree with the rows; pictures and PDFs are drawn by
+demo.media and pass do_upload's checks like anyone's. Only the timestamps are set afterwards
+(the actions always say "now"), as a fixture would, so the demo carries ninety days of history.
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Max, Model, QuerySet
 
+from afterclass.attachments.actions import do_upload
+from afterclass.attachments.models import Attachment
 from afterclass.audit.models import AuditEntry
+from afterclass.demo.media import draw_picture, make_pdf
 from afterclass.demo.threads import MODERATOR, Answer, Conversations, Thread
 from afterclass.insights.models import Event
+from afterclass.moderation.actions import do_report
+from afterclass.moderation.models import Report
 from afterclass.people.models import Person
 from afterclass.posts.actions import (
     do_accept_answer,
@@ -102,15 +110,19 @@ class ConversationWriter:
 
     # --- Writing ---------------------------------------------------------------------------
 
-    def write(self) -> int:
-        """Write every thread, oldest first; returns how many posts were made."""
+    def write(self, threads: Sequence[Thread] | None = None) -> int:
+        """Write every thread (or only `threads`, into a space that already has its history),
+        oldest first; returns how many posts were made."""
         if self.plan.anonymous_questions != self.space.anonymous_questions:
             do_update_space(
                 self.space, actor=self.owner, anonymous_questions=self.plan.anonymous_questions
             )
-        threads = sorted(self.plan.threads, key=lambda thread: -thread.days_ago)
-        first = self.post_time(threads[0]) if threads else self.until
-        self.date_space(first - timedelta(days=1))
+        if threads is None:
+            threads = sorted(self.plan.threads, key=lambda thread: -thread.days_ago)
+            first = self.post_time(threads[0]) if threads else self.until
+            self.date_space(first - timedelta(days=1))
+        else:
+            threads = sorted(threads, key=lambda thread: -thread.days_ago)
         for thread in threads:
             self.thread(thread)
         return len(threads)
@@ -133,6 +145,7 @@ class ConversationWriter:
     def thread(self, thread: Thread) -> None:
         author = self.person(thread.by)
         when = self.post_time(thread)
+        uploads = self.uploads(thread, author)
         post = do_create_post(
             self.space,
             actor=author,
@@ -141,7 +154,12 @@ class ConversationWriter:
             body=thread.body,
             link_url=thread.link_url,
             anonymous=thread.anonymous,
+            attachments=[upload.pk for upload in uploads],
+            alt_texts=[picture.alt for picture in thread.pictures],
         )
+        if uploads:
+            uploaded = when - timedelta(minutes=self.rng.randint(2, 20))
+            Attachment.objects.filter(post=post).update(created_at=uploaded)
         self.dated(Post, when, pk=post.pk)
         last = when
         for kind, count in thread.reactions.items():
@@ -155,11 +173,31 @@ class ConversationWriter:
             last = max(last, self.answer(post, thread, answer, answered_at, author))
         Post.objects.filter(pk=post.pk).update(created_at=when, last_activity_at=last)
 
+    def uploads(self, thread: Thread, author: Person) -> list[Attachment]:
+        """The thread's pictures or file, drawn now and uploaded by its author, as in the
+        post form: through the same checks as anyone's upload."""
+        files = [
+            (f"{picture.scene}.jpg", draw_picture(picture.scene, self.drawing(), picture.text))
+            for picture in thread.pictures
+        ]
+        if thread.document is not None:
+            document = thread.document
+            files.append((document.name, make_pdf(document.heading, document.lines)))
+        return [
+            do_upload(SimpleUploadedFile(name, content), actor=author) for name, content in files
+        ]
+
+    def drawing(self) -> random.Random:
+        """A generator of its own for each picture, seeded from the thread's."""
+        return random.Random(self.rng.getrandbits(64))  # noqa: S311 - demo pictures
+
     def answer(
         self, post: Post, thread: Thread, answer: Answer, when: datetime, asker: Person
     ) -> datetime:
-        """One top-level comment with its replies, votes, reactions and acceptance."""
-        author = self.person(answer.by, besides=(asker,))
+        """One top-level comment with its replies, votes, reactions, acceptance and reports."""
+        # A comment that gets reported is an ordinary member's, never a moderator's.
+        unlikely = (self.owner, self.moderator) if answer.reports else ()
+        author = self.person(answer.by, besides=(asker, *unlikely))
         comment = do_comment(post, actor=author, body=answer.body)
         self.comments += 1
         self.dated(Comment, when, pk=comment.pk)
@@ -181,4 +219,9 @@ class ConversationWriter:
             chooser = self.moderator if thread.accepted_by_moderator else asker
             do_accept_answer(post, comment, actor=chooser)
             self.stamp(self.later(last, most_hours=6))
+        reporters = self.some(len(answer.reports), besides=(author, self.owner, self.moderator))
+        for flag, reporter in zip(answer.reports, reporters, strict=False):
+            do_report(comment, actor=reporter, reason=flag.reason, text=flag.text)
+            at = self.later(when, most_hours=20)
+            self.dated(Report, at, comment=comment, reporter=reporter)
         return last

@@ -12,6 +12,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from afterclass.attachments.models import Attachment
 from afterclass.core.errors import Conflict
 from afterclass.demo.conversations import ConversationWriter
 from afterclass.demo.people import (
@@ -124,9 +125,14 @@ class NorthwindLoader:
             space = Space.objects.filter(slug=plan.slug).first()
             if space is None:
                 self.space(plan)
-            elif space.status == Status.LAUNCHED and not Post.objects.filter(space=space).exists():
-                # Loaded before the demo had posts: give the space its conversations now.
-                self.conversations(space, plan, until=self.now - timedelta(minutes=5))
+            elif space.status == Status.LAUNCHED:
+                until = self.now - timedelta(minutes=5)
+                if not Post.objects.filter(space=space).exists():
+                    # Loaded before the demo had posts: give the space its conversations now.
+                    self.conversations(space, plan, until=until)
+                elif not Attachment.objects.filter(post__space=space).exists():
+                    # Loaded before the demo had pictures and files: add just those posts.
+                    self.conversations(space, plan, until=until, only_files=True)
         example = next(spec for spec in people if spec.role.level == STAFF)
         return DemoSummary(
             people_created=self.people_created,
@@ -264,13 +270,20 @@ class NorthwindLoader:
             Space.objects.filter(pk=space.pk).update(archived_at=archived_at)
         return space
 
-    def conversations(self, space: Space, plan: SpacePlan, *, until: datetime) -> None:
+    def conversations(
+        self, space: Space, plan: SpacePlan, *, until: datetime, only_files: bool = False
+    ) -> None:
         conversations = CONVERSATIONS.get(plan.slug)
         if conversations is None:
             return
+        threads = None
+        if only_files:
+            threads = [thread for thread in conversations.threads if thread.has_files]
+            if not threads:
+                return
         rng = random.Random(f"{self.seed}:{plan.slug}:posts")  # noqa: S311 - demo data
         writer = ConversationWriter(space, conversations, rng, now=self.now, until=until)
-        self.posts_created += writer.write()
+        self.posts_created += writer.write(threads)
 
     def membership(self, space: Space, person: Person) -> Membership:
         return Membership.objects.get(space=space, person=person)

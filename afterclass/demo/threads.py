@@ -20,6 +20,14 @@ class Reply:
 
 
 @dataclass(frozen=True)
+class Flag:
+    """A member reports a comment to the space's moderators (moderation.ReportReason)."""
+
+    reason: str
+    text: str = ""
+
+
+@dataclass(frozen=True)
 class Answer:
     """A top-level comment; on a question, an answer."""
 
@@ -29,6 +37,26 @@ class Answer:
     helped: int = 0
     accepted: bool = False
     by: str | None = None
+    # Each flag is raised by a different member, and stays open for the moderators' queue.
+    reports: tuple[Flag, ...] = ()
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A picture drawn by code (a scene of demo.media.SCENES) with its alt text."""
+
+    scene: str
+    alt: str
+    text: tuple[str, ...] = ()  # the words on the sign, when the scene has one
+
+
+@dataclass(frozen=True)
+class Document:
+    """A one-page PDF attached to a resource."""
+
+    name: str
+    heading: str
+    lines: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -44,6 +72,12 @@ class Thread:
     reactions: dict[str, int] = field(default_factory=dict)
     # Who marks the accepted answer: the asker, or a moderator tidying up an old question.
     accepted_by_moderator: bool = False
+    pictures: tuple[Picture, ...] = ()  # an image post's pictures
+    document: Document | None = None  # a resource's file
+
+    @property
+    def has_files(self) -> bool:
+        return bool(self.pictures or self.document)
 
 
 @dataclass(frozen=True)
@@ -218,6 +252,38 @@ NEW_MANAGERS = Conversations(
             "do other teams use?",
             days_ago=3,
         ),
+        Thread(
+            "resource",
+            "First one-to-one: question sheet",
+            "The questions from the thread on first one-to-ones, on one page. Print it or keep "
+            "it open during the conversation, and skip what does not fit the person.",
+            days_ago=50,
+            by=MODERATOR,
+            document=Document(
+                "first-one-to-one-questions.pdf",
+                "First one-to-one: question sheet",
+                (
+                    "Before: book 45 minutes somewhere quiet, and say it is a getting-to-know-you "
+                    "chat, not a review.",
+                    "",
+                    "Getting to know each other",
+                    "- What do you enjoy most about your job?",
+                    "- What gets in the way of doing your best work?",
+                    "- How do you like to receive feedback: in the moment, or saved for our "
+                    "one-to-ones?",
+                    "",
+                    "Working together",
+                    "- What did a previous manager do that helped you?",
+                    "- How often would you like to meet, and for how long?",
+                    "- What should I know about you that is not in your file?",
+                    "",
+                    "Close",
+                    "- Agree one thing each of you will do before the next one-to-one.",
+                    "- Write down the date of the next one before you leave the room.",
+                ),
+            ),
+            reactions={"helped": 5, "like": 2},
+        ),
     ),
 )
 
@@ -344,6 +410,75 @@ EXCEL_FOLLOW_UP = Conversations(
             "numbers and amounts. What is the quickest way to see what is missing on each side?",
             days_ago=6,
         ),
+        Thread(
+            "resource",
+            "Pivot tables cheat sheet",
+            "One page to keep next to your keyboard: building a pivot table, grouping dates, "
+            "showing values as a % of the total, and refreshing when the data changes. It "
+            "follows session 3 of the course.",
+            days_ago=54,
+            by="Trainer",
+            document=Document(
+                "pivot-tables-cheat-sheet.pdf",
+                "Pivot tables cheat sheet",
+                (
+                    "Excel & data skills course, session 3. Practise on made-up data only.",
+                    "",
+                    "1. Start with a clean table: one header row, no blank rows or merged cells.",
+                    "   Press Ctrl+T to make it a table, so new rows are included automatically.",
+                    "2. Insert > PivotTable, choose 'New worksheet', then drag fields:",
+                    "   Rows: what you group by (region, product). Values: what you add up.",
+                    "3. Group dates: right-click a date in Rows > Group > Months and Years.",
+                    "4. Percentages: Values field > Show Values As > % of Grand Total.",
+                    "5. Count instead of sum: Values field settings > Summarise by > Count.",
+                    "6. Filter with slicers: PivotTable Analyse > Insert Slicer.",
+                    "7. New data? Data > Refresh All (Ctrl+Alt+F5). Pivots do not update alone.",
+                    "",
+                    "Common mistakes",
+                    "- Numbers stored as text are counted, not summed: convert them first.",
+                    "- A blank in the date column stops date grouping: fill or remove it.",
+                    "- Typing over a pivot table's cells is lost at the next refresh.",
+                ),
+            ),
+            answers=(
+                Answer(
+                    "Printed and pinned up. The refresh reminder alone has saved me twice.",
+                    helped=2,
+                ),
+            ),
+            reactions={"helped": 6, "like": 3},
+        ),
+        Thread(
+            "resource",
+            "Lookup errors: what they mean and the fix",
+            "The lookup errors that came up most in the practice tasks, each with what it "
+            "means and how to fix it: #N/A, wrong matches from approximate lookups, and "
+            "numbers stored as text.",
+            days_ago=24,
+            by="Data Analyst",
+            document=Document(
+                "lookup-errors.pdf",
+                "Lookup errors: what they mean and the fix",
+                (
+                    "#N/A - the value was not found.",
+                    "   Check for spaces (use TRIM) and for codes stored as text in one list only.",
+                    '   XLOOKUP can say so: =XLOOKUP(A2,Codes,Prices,"not found").',
+                    "",
+                    "A wrong price with no error - an approximate match was used.",
+                    "   VLOOKUP's last argument must be FALSE (or 0) for an exact match.",
+                    "",
+                    "#REF! - the column number is larger than the table.",
+                    "   Count the columns again, or switch to XLOOKUP, which has no column number.",
+                    "",
+                    "Numbers that look right but never match - numbers stored as text.",
+                    "   Select the column, Data > Text to Columns > Finish converts them.",
+                    "",
+                    "#SPILL! - a formula's results would overwrite cells that are not empty.",
+                    "   Clear the cells below, or move the formula.",
+                ),
+            ),
+            reactions={"helped": 4},
+        ),
     ),
 )
 
@@ -449,6 +584,254 @@ SITE_SAFETY = Conversations(
                 Answer("Good idea; please add it to the caption when you know it."),
             ),
             reactions={"like": 5},
+        ),
+        Thread(
+            "image",
+            "",
+            "**Leeds DC, aisle 12.** The pedestrian walkway between the racking has been "
+            "repainted. The old lines had worn away where the forklift route crosses; they are "
+            "now 100 mm wide and the walking figure is back on the floor.",
+            days_ago=84,
+            pictures=(
+                Picture(
+                    "walkway",
+                    "A warehouse aisle between two blue and orange racks, with two fresh yellow "
+                    "lines marking a walkway and a white walking figure painted on the floor.",
+                    ("PEDESTRIANS",),
+                ),
+            ),
+            answers=(Answer("Much easier to see at the start of a night shift. Thanks!"),),
+            reactions={"like": 6},
+        ),
+        Thread(
+            "image",
+            "",
+            "**Bradford, goods-in, door 4.** The fire exit was half blocked by returned cages. "
+            "Cages now have their own marked bay and the hatching in front of the door is fresh. "
+            "Fixed on the 3rd.",
+            days_ago=77,
+            pictures=(
+                Picture(
+                    "fire-exit",
+                    "A green fire exit sign with a running figure and an arrow above a grey "
+                    "door; yellow hatching on the floor in front of the door is clear.",
+                ),
+                Picture(
+                    "hazard-sign",
+                    "A yellow warning triangle on a white sign reading: keep clear, fire exit.",
+                    ("KEEP CLEAR", "FIRE EXIT"),
+                ),
+            ),
+            answers=(
+                Answer(
+                    "Could we get the same hatching at door 7? Same problem there.",
+                    replies=(Reply("On the list for next week.", by_asker=True),),
+                ),
+            ),
+            reactions={"like": 5, "helped": 2},
+        ),
+        Thread(
+            "image",
+            "",
+            "**Leeds DC.** New charging area for the reach trucks: chargers on the wall, a "
+            "hatched bay so nobody parks in front of them, and goggles at the end of the row.",
+            days_ago=69,
+            by="Health & Safety Lead",
+            pictures=(
+                Picture(
+                    "charging-area",
+                    "Four battery chargers on a wall under a sign reading battery charging area, "
+                    "with a yellow and black hatched bay marked on the floor in front of them.",
+                    ("BATTERY CHARGING AREA",),
+                ),
+                Picture(
+                    "hazard-sign",
+                    "A yellow warning triangle on a white sign reading: battery acid, wear "
+                    "goggles.",
+                    ("BATTERY ACID", "WEAR GOGGLES"),
+                ),
+            ),
+            answers=(Answer("Is the eyewash station on the same wall?"),),
+            reactions={"like": 4, "celebrate": 2},
+        ),
+        Thread(
+            "image",
+            "",
+            "**Doncaster yard.** Maximum stacking height painted on the empty-pallet wall at "
+            "1.8 m. Stacks were reaching well above head height; now the limit is obvious from "
+            "across the yard.",
+            days_ago=58,
+            pictures=(
+                Picture(
+                    "pallet-stack",
+                    "Three stacks of wrapped pallets against a wall, all below a red line "
+                    "labelled maximum height 1.8 metres.",
+                    ("MAX HEIGHT 1.8 m",),
+                ),
+            ),
+            reactions={"like": 3, "helped": 1},
+        ),
+        Thread(
+            "image",
+            "",
+            "**Bradford, loading bay 2.** The spill kit now stands next to the diesel tank with "
+            "a new label. In last month's drill nobody could find it behind the bins.",
+            days_ago=47,
+            pictures=(
+                Picture(
+                    "spill-kit",
+                    "A yellow bin labelled spill kit, oil and chemical, standing beside a closed "
+                    "roller door.",
+                ),
+                Picture(
+                    "hazard-sign",
+                    "A yellow warning triangle on a white sign reading: diesel, no naked flames.",
+                    ("DIESEL", "NO NAKED FLAMES"),
+                ),
+            ),
+            answers=(
+                Answer(
+                    "Good move. Worth checking the pads inside too: ours had been used and not "
+                    "replaced."
+                ),
+            ),
+            reactions={"like": 5},
+        ),
+        Thread(
+            "image",
+            "",
+            "**Transport office, Leeds.** The planners' desks after the workstation "
+            "assessments: screens raised to eye height, cables tied along the back of the desk, "
+            "footrests for those who asked.",
+            days_ago=39,
+            pictures=(
+                Picture(
+                    "workstation",
+                    "A tidy desk with a monitor at eye height, a keyboard and mouse, a small "
+                    "plant, and an office chair pushed under it.",
+                ),
+                Picture(
+                    "workstation",
+                    "The same kind of desk from another side, with the cables tied in a single "
+                    "run along the back edge.",
+                    ("Cables tied away",),
+                ),
+            ),
+            answers=(
+                Answer("Ask for an assessment if you have not had one; it takes twenty minutes."),
+            ),
+            reactions={"like": 4, "helped": 2},
+        ),
+        Thread(
+            "image",
+            "",
+            "**Doncaster, mezzanine stairs.** The fire point was hidden behind empty totes. "
+            "The totes went back to the returns cage, and the extinguisher had its monthly "
+            "check the same day (tag on the bracket).",
+            days_ago=30,
+            by="Health & Safety Lead",
+            pictures=(
+                Picture(
+                    "extinguisher",
+                    "A red fire extinguisher on a wall bracket under a red sign reading fire "
+                    "point, with a white inspection tag marked OK.",
+                ),
+            ),
+            reactions={"like": 3},
+        ),
+        Thread(
+            "image",
+            "",
+            "**Leeds yard gate.** Hi-vis station with numbered pegs. Visitors were walking into "
+            "the yard without vests; now the vests hang right at the gate and the sign says why.",
+            days_ago=21,
+            pictures=(
+                Picture(
+                    "hi-vis-station",
+                    "Yellow and orange hi-vis vests hanging on numbered pegs under a sign reading "
+                    "hi-vis beyond this point.",
+                ),
+            ),
+            answers=(
+                Answer("Could the visitors' sign-in sheet mention it too?"),
+                Answer(
+                    "Is anyone selling a second-hand bike? Mine went from the rack by the gate "
+                    "last week.",
+                    reports=(Flag("off_topic"),),
+                ),
+            ),
+            reactions={"like": 6, "celebrate": 1},
+        ),
+        Thread(
+            "image",
+            "",
+            "**Bradford mezzanine.** The step down at the end of the walkway now has a warning "
+            "sign and a yellow nosing. Two near misses were reported there in the autumn.",
+            days_ago=13,
+            pictures=(
+                Picture(
+                    "walkway",
+                    "A mezzanine walkway between racks, marked with yellow lines and a white "
+                    "walking figure.",
+                    ("MEZZANINE WALKWAY",),
+                ),
+                Picture(
+                    "hazard-sign",
+                    "A yellow warning triangle on a white sign reading: mind the step.",
+                    ("MIND", "THE STEP"),
+                ),
+            ),
+            answers=(
+                Answer(
+                    "20% off boots and hi-vis at my cousin's workwear shop this month. Message "
+                    "me for the code!",
+                    reports=(
+                        Flag("spam"),
+                        Flag("breaks_rules", "Advertising a shop; this board is for safety."),
+                    ),
+                ),
+            ),
+            reactions={"like": 4, "helped": 1},
+        ),
+        Thread(
+            "image",
+            "",
+            "**Doncaster, by the canteen.** Fire exit and fire point checked and clear before "
+            "Monday's toolbox talk. For the new starters: this is what good looks like.",
+            days_ago=6,
+            by=MODERATOR,
+            pictures=(
+                Picture(
+                    "fire-exit",
+                    "A green fire exit sign above a door with clear yellow hatching in front.",
+                ),
+                Picture(
+                    "extinguisher",
+                    "A red fire extinguisher on its bracket under a fire point sign, its "
+                    "inspection tag marked OK.",
+                ),
+                Picture(
+                    "hi-vis-station",
+                    "Hi-vis vests on numbered pegs by the canteen door.",
+                    ("HI-VIS FOR THE YARD",),
+                ),
+            ),
+            reactions={"like": 5},
+        ),
+        Thread(
+            "image",
+            "",
+            "**Leeds DC, dock 6.** The roof leak is fixed. Until the floor is fully dry the "
+            "wet-floor sign stays at both ends of the dock.",
+            days_ago=2,
+            pictures=(
+                Picture(
+                    "hazard-sign",
+                    "A yellow warning triangle on a white sign reading: wet floor.",
+                    ("WET", "FLOOR"),
+                ),
+            ),
+            reactions={"like": 2},
         ),
     ),
 )

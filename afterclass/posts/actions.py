@@ -33,10 +33,11 @@ from afterclass.posts.models import (
     PostKind,
     Reaction,
     ReactionKind,
+    ReadMark,
     Revision,
     Vote,
 )
-from afterclass.spaces.access import check_can_participate
+from afterclass.spaces.access import check_can_participate, my_place
 from afterclass.spaces.actions.validation import clean_choice, clean_text
 
 if TYPE_CHECKING:
@@ -105,6 +106,7 @@ def do_create_post(
         attach(post, chosen, actor=actor)
         save_post_hashtags(post, [*parse_hashtags(title), *rendered.hashtags], new=True)
         save_mentions(rendered.mentioned, post=post, new=True)
+        _mark_read(post, actor)  # your own post is not news to you
         record_event(EventKind.POSTED, person=actor, space=space)
         # The audit entry of an anonymous question must not name the asker to those who read
         # the log for other reasons: only the post is named; the author is on the post.
@@ -244,12 +246,45 @@ def do_comment(post: Post, *, actor: Person, body: str, parent: Comment | None =
         )
         post.comment_count += 1
         post.answer_count += 1 if is_answer else 0
+        post.last_activity_at = now
+        # Commenting, you are at the end of the thread: your own comment is not news to you.
+        _mark_read(post, actor)
         record_event(
             EventKind.ANSWERED if is_answer else EventKind.COMMENTED,
             person=actor,
             space=post.space,
         )
     return comment
+
+
+def _mark_read(post: Post, person: Person) -> None:
+    """Write the person's read mark for the post as it is now, in one statement (an upsert)."""
+    now = timezone.now()
+    ReadMark.objects.bulk_create(
+        [
+            ReadMark(
+                person=person,
+                post=post,
+                seen_comment_count=post.comment_count,
+                seen_activity_at=post.last_activity_at,
+                updated_at=now,
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["person", "post"],
+        update_fields=["seen_comment_count", "seen_activity_at", "updated_at"],
+    )
+
+
+def do_mark_read(post: Post, *, actor: Person) -> bool:
+    """The actor has read the post as it is now; returns whether a mark was written. Read state
+    belongs to active members of the post's space: anyone else (an organisation admin looking in
+    from outside) leaves none. One upsert; no query more when `post.space` carries the actor's
+    membership (`with_membership_of`)."""
+    if not my_place(actor, post.space).is_active_member:
+        return False
+    _mark_read(post, actor)
+    return True
 
 
 def do_edit_comment(comment: Comment, *, actor: Person, body: str) -> Comment:

@@ -221,8 +221,12 @@ def post_create(request: HttpRequest, slug: str, payload: PostCreateIn) -> Statu
 
 @router.get("/posts/{post_id}", response={200: PostDetailOut, **READ_ERRORS}, summary="A post")
 def post_detail(request: HttpRequest, post_id: Path[Id]) -> PostDetailOut:
+    """Reading a post marks it read for a member; `unread` and `new_comments` in the answer say
+    what was new before this read."""
     viewer, post = _post(request, post_id)
-    return _detail(post, viewer)
+    detail = _detail(post, viewer)
+    actions.do_mark_read(post, actor=viewer)
+    return detail
 
 
 @router.patch(

@@ -266,3 +266,24 @@ class Mention(models.Model):
 
     def __str__(self) -> str:
         return f"@{self.person_id} in {self.post_id or self.comment_id}"
+
+
+class ReadMark(models.Model):
+    """How far one member has read one post: its comment count and last activity when they last
+    opened it. A post is unread when it has had activity since (or was never opened)."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="read_marks"
+    )
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="read_marks")
+    seen_comment_count = models.PositiveIntegerField(default=0)
+    seen_activity_at = models.DateTimeField()
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["person", "post"], name="read_mark_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} read {self.post_id}"

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, FilteredRelation, OuterRef, Prefetch, Q
 
 from afterclass.attachments.queries import with_attachments
 from afterclass.core.pagination import Page, paginate
@@ -44,19 +45,63 @@ FEED_ORDER = ["-is_pinned", "-created_at", "-id"]
 NEWEST_ORDER = ["-created_at", "-id"]
 
 
+# Per post: None when the viewer keeps no read state there (not an active member of its space),
+# else (comments seen, last activity seen), both None when never opened.
+ReadPoint = tuple[int | None, datetime | None]
+
+
+def _read_marks(ids: list[int], viewer: Person) -> dict[int, ReadPoint | None]:
+    """The viewer's read marks for these posts and whether they are a member of each post's
+    space (an organisation admin may not be), in one query."""
+    member = Exists(
+        Membership.objects.filter(
+            space=OuterRef("space"), person=viewer, state=MembershipState.ACTIVE
+        )
+    )
+    rows = (
+        Post.objects.filter(pk__in=ids)
+        .annotate(
+            mark=FilteredRelation("read_marks", condition=Q(read_marks__person=viewer)),
+            is_member=member,
+        )
+        .order_by()
+        .values_list("pk", "is_member", "mark__seen_comment_count", "mark__seen_activity_at")
+    )
+    return {pk: (count, seen_at) if is_member else None for pk, is_member, count, seen_at in rows}
+
+
+def _set_read_state(post: Post, point: ReadPoint | None) -> None:
+    if point is None:
+        unread, new = False, 0
+    elif point[1] is None:
+        unread, new = True, 0  # never opened: the whole post is new
+    else:
+        unread = post.last_activity_at > point[1]
+        new = max(post.comment_count - (point[0] or 0), 0) if unread else 0
+    post.is_unread = unread  # type: ignore[attr-defined]
+    post.new_comments = new  # type: ignore[attr-defined]
+
+
 def present(posts: list[Post], viewer: Person | AnonymousUser | None) -> list[Post]:
-    """Decide once, for a page of posts, what the viewer is shown of each (two queries)."""
+    """Decide once, for a page of posts, what the viewer is shown of each (three queries).
+
+    Read state (`is_unread`, `new_comments`) is for active members: a post is unread when it was
+    never opened or has had activity since; an organisation admin outside the space has none."""
     moderated = moderated_space_ids(viewer)
     mine: dict[int, set[str]] = defaultdict(set)
+    marks: dict[int, ReadPoint | None] = {}
     if is_signed_in(viewer) and posts:
-        for post_id, kind in Reaction.objects.filter(
-            person=viewer, post__in=[post.pk for post in posts]
-        ).values_list("post_id", "kind"):
+        ids = [post.pk for post in posts]
+        for post_id, kind in Reaction.objects.filter(person=viewer, post__in=ids).values_list(
+            "post_id", "kind"
+        ):
             mine[post_id].add(kind)
+        marks = _read_marks(ids, viewer)
     for post in posts:
         post.shown_author = author_shown_to(viewer, post, moderated=moderated)  # type: ignore[attr-defined]
         post.is_mine = is_signed_in(viewer) and post.author_id == viewer.pk  # type: ignore[attr-defined]
         post.my_reactions = mine.get(post.pk, set())  # type: ignore[attr-defined]
+        _set_read_state(post, marks.get(post.pk))
     with_attachments(posts)  # a query only when there are image posts or resources
     return posts
 

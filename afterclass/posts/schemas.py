@@ -140,6 +140,12 @@ class PostOut(Schema):
     reaction_count: int
     helped_count: int
     my_reactions: list[ReactionKind]
+    unread: bool = Field(
+        description="New to me: never opened, or activity since I last read it (members only)."
+    )
+    new_comments: int = Field(
+        description="Comments since I last read it (0 when never read: the whole post is new)."
+    )
     attachments: list[AttachmentOut] = Field(description="Pictures or a file, in order.")
     created_at: datetime
     edited_at: datetime | None
@@ -169,6 +175,8 @@ class PostOut(Schema):
             "reaction_count": post.reaction_count,
             "helped_count": post.helped_count,
             "my_reactions": sorted(post.my_reactions),  # type: ignore[attr-defined]
+            "unread": getattr(post, "is_unread", False),
+            "new_comments": getattr(post, "new_comments", 0),
             "attachments": [
                 AttachmentOut.build(attachment)
                 for attachment in getattr(post, "shown_attachments", [])

@@ -2,18 +2,57 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from afterclass.core.errors import InvalidInput
 from afterclass.core.pagination import Page, paginate
 from afterclass.people.models import Person
+from afterclass.posts.models import ContentState, Post, ReadMark
 from afterclass.spaces.access import is_signed_in
 from afterclass.spaces.models import GroundRules, Membership, MembershipState, Space, Status
 
 MY_SPACES = "mine"
 JOINABLE = "discover"
 MAX_QUERY_LENGTH = 200
+# Unread counts look at recent activity only, which keeps them cheap and meaningful.
+UNREAD_WINDOW = timedelta(days=90)
+
+
+def unread_posts(viewer: Person) -> Coalesce:
+    """For a Space queryset: how many of its visible posts had activity in the last 90 days
+    that the viewer has not read (never opened, or new activity since their read mark)."""
+    read = ReadMark.objects.filter(
+        post=OuterRef("pk"), person=viewer, seen_activity_at__gte=OuterRef("last_activity_at")
+    )
+    posts = (
+        Post.objects.filter(
+            space=OuterRef("pk"),
+            state=ContentState.VISIBLE,
+            last_activity_at__gte=timezone.now() - UNREAD_WINDOW,
+        )
+        .exclude(Exists(read))
+        .order_by()
+        .values("space")
+        .annotate(unread=Count("pk"))
+        .values("unread")
+    )
+    return Coalesce(Subquery(posts, output_field=IntegerField()), 0)
+
+
+def unread_count(space: Space, viewer: Person) -> int:
+    """The space feed's header count for a member (one query)."""
+    found = (
+        Space.objects.filter(pk=space.pk)
+        .annotate(unread=unread_posts(viewer))
+        .values_list("unread", flat=True)
+        .first()
+    )
+    return found or 0
 
 
 def space_directory(
@@ -35,6 +74,7 @@ def space_directory(
     mine = Membership.objects.filter(space=OuterRef("pk"), person=viewer)
     if which == MY_SPACES:
         spaces = spaces.filter(Exists(mine.filter(state=MembershipState.ACTIVE)))
+        spaces = spaces.annotate(unread_count=unread_posts(viewer))
     else:
         spaces = spaces.exclude(Exists(mine.filter(state=MembershipState.ACTIVE)))
         if not viewer.is_org_admin:

@@ -174,6 +174,11 @@ class SpaceSummaryOut(Schema):
     my_membership: MyMembershipOut | None = Field(
         description="My own membership in any state (pending, left…), or null."
     )
+    unread_count: int | None = Field(
+        None,
+        description="In my spaces (`which=mine`): posts with activity in the last 90 days that "
+        "I have not read since. null elsewhere.",
+    )
 
     @classmethod
     def fields_of(cls, space: Space, viewer: Person) -> dict[str, object]:
@@ -201,6 +206,7 @@ class SpaceSummaryOut(Schema):
             "member_count": space.member_count,
             "cover_url": space.cover.url if space.cover else None,
             "my_membership": mine,
+            "unread_count": getattr(space, "unread_count", None),
         }
 
     @classmethod

@@ -47,3 +47,15 @@ def secret_space(owner):
         owner, name="Board coaching", slug="secret", template=Template.COURSE,
         visibility=Visibility.SECRET,
     )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def s3_endpoint():
+    """moto's S3 server, over real HTTP on a free local port, for one test module."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()

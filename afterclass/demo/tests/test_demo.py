@@ -1,5 +1,6 @@
 """The Northwind demo: loaded through the actions, realistic, deterministic and idempotent."""
 
+import random
 from collections import Counter
 from datetime import timedelta
 from io import StringIO
@@ -10,12 +11,16 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from afterclass.attachments import detect
+from afterclass.attachments.models import Attachment
 from afterclass.audit.models import AuditEntry
 from afterclass.demo.load import DemoSummary
+from afterclass.demo.media import SCENES, draw_picture, make_pdf
 from afterclass.demo.people import ADMIN_EMAIL, DEPARTMENTS, ROLES, generate_people
 from afterclass.demo.spaces import SPACE_PLANS
 from afterclass.demo.threads import CONVERSATIONS
 from afterclass.insights.models import Event
+from afterclass.moderation.models import Report, ReportState
 from afterclass.people.models import DEFAULT_LEVELS, Department, Organisation, Person
 from afterclass.posts.models import Comment, Post, Reaction, Vote
 from afterclass.spaces.models import (
@@ -52,6 +57,8 @@ def counts() -> dict[str, int]:
         "comments": Comment.objects.count(),
         "votes": Vote.objects.count(),
         "reactions": Reaction.objects.count(),
+        "attachments": Attachment.objects.count(),
+        "reports": Report.objects.count(),
     }
 
 
@@ -177,7 +184,10 @@ def test_demo_spaces_have_realistic_conversations_of_their_kinds():
     assert all(len(update.body) <= 280 and not update.title for update in updates)
     resources = Post.objects.filter(kind="resource")
     assert resources.exists()
-    assert all(resource.link_url.startswith("https://") for resource in resources)
+    assert all(
+        resource.link_url.startswith("https://") or resource.attachments.exists()
+        for resource in resources
+    )
     announcements = Post.objects.filter(kind="announcement")
     assert announcements.exists()
     for announcement in announcements:
@@ -187,7 +197,129 @@ def test_demo_spaces_have_realistic_conversations_of_their_kinds():
             person=announcement.author_id,
             role__in=[Role.OWNER, Role.MODERATOR],
         ).exists()
-    assert not Post.objects.filter(kind="image").exists()  # images arrive with uploads
+    assert Post.objects.filter(kind="image").exists()
+
+
+@pytest.mark.django_db
+def test_demo_visual_board_has_image_posts_with_described_pictures():
+    run_demo()
+
+    board = Space.objects.get(slug="site-safety-photo-board")
+    images = Post.objects.filter(space=board, kind="image")
+    assert 8 <= images.count() <= 12
+    assert len({post.created_at.date() for post in images}) == images.count()
+    assert min(post.created_at for post in images) < timezone.now() - timedelta(days=60)
+    assert images.filter(comment_count__gt=0).count() >= 5
+    assert images.filter(reaction_count__gt=0).count() == images.count()
+    for post in images:
+        pictures = list(post.attachments.all())
+        assert 1 <= len(pictures) <= 3
+        assert post.body
+        for picture in pictures:
+            # Uploaded by the post's author through do_upload: re-encoded, sized, thumbnailed.
+            assert picture.is_image
+            assert picture.uploader_id == post.author_id
+            assert picture.content_type == "image/jpeg"
+            assert 20 <= len(picture.alt_text) <= 300
+            assert (picture.width, picture.height) == (960, 720)
+            assert picture.thumbnail.name
+            assert picture.created_at <= post.created_at
+            with picture.file.open("rb") as stored:
+                assert detect.detect(stored) is detect.JPEG
+                assert len(stored.read()) == picture.size
+    assert Attachment.objects.filter(post=None).count() == 0
+
+
+@pytest.mark.django_db
+def test_demo_course_and_discussion_spaces_share_pdf_resources():
+    run_demo()
+
+    files = Attachment.objects.filter(post__kind="resource").select_related("post__space")
+    by_space = Counter(attachment.post.space.template for attachment in files)
+    assert by_space[Template.COURSE] >= 2
+    assert by_space[Template.DISCUSSION] >= 1
+    for attachment in files:
+        assert attachment.content_type == "application/pdf"
+        assert attachment.original_name.endswith(".pdf")
+        assert attachment.uploader_id == attachment.post.author_id
+        assert attachment.post.title
+        assert attachment.post.body
+        with attachment.file.open("rb") as stored:
+            content = stored.read()
+        assert content.startswith(b"%PDF-1.4")
+        assert len(content) == attachment.size
+    assert Post.objects.filter(kind="resource", title="Pivot tables cheat sheet").exists()
+
+
+@pytest.mark.django_db
+def test_demo_moderators_have_open_reports_to_handle():
+    run_demo()
+
+    reports = Report.objects.select_related("comment__post", "space")
+    assert reports.count() >= 2
+    assert set(reports.values_list("state", flat=True)) == {ReportState.OPEN}
+    assert len(set(reports.values_list("space", flat=True))) == 1
+    space = reports[0].space
+    assert space.status == Status.LAUNCHED
+    assert len(set(reports.values_list("comment", flat=True))) == 2
+    assert {"off_topic", "spam"} <= set(reports.values_list("reason", flat=True))
+    for report in reports:
+        assert report.comment is not None
+        assert report.reporter_id != report.comment.author_id
+        assert report.created_at >= report.comment.created_at
+        assert report.created_at <= timezone.now()
+        # Reported by ordinary members, about an ordinary member's comment.
+        for person in (report.reporter_id, report.comment.author_id):
+            assert Membership.objects.filter(
+                space=space, person=person, state=MembershipState.ACTIVE, role=Role.MEMBER
+            ).exists()
+    assert AuditEntry.objects.filter(action="report.create").count() == reports.count()
+
+
+@pytest.mark.django_db
+def test_demo_adds_pictures_and_files_to_spaces_loaded_without_them():
+    run_demo()
+    before = counts()
+    Post.objects.filter(attachments__isnull=False).delete()
+    assert Attachment.objects.count() == 0
+
+    output = run_demo()
+
+    assert "Loaded the Northwind demo organisation" in output
+    after = counts()
+    for name in ("posts", "attachments", "reports"):
+        assert after[name] == before[name], name
+    assert Post.objects.filter(kind="image", attachments__isnull=True).count() == 0
+    run_demo()
+    assert counts() == after
+
+
+def test_demo_pictures_are_drawn_the_same_from_the_same_seed():
+    for scene in SCENES:
+        first = draw_picture(scene, random.Random(3), ("KEEP CLEAR",))
+        assert first == draw_picture(scene, random.Random(3), ("KEEP CLEAR",))
+        assert first != draw_picture(scene, random.Random(4), ("KEEP CLEAR",))
+        assert first.startswith(b"\xff\xd8\xff")
+
+
+def test_demo_pdf_is_well_formed():
+    lines = ["A line with a \\ and (brackets).", "x" * 200]
+    content = make_pdf("Pivot tables (cheat sheet)", lines)
+
+    assert content.startswith(b"%PDF-1.4\n")
+    assert content.endswith(b"%%EOF\n")
+    # The cross-reference table points at each object's first byte, as readers require.
+    xref = int(content.rsplit(b"startxref\n", 1)[1].split(b"\n")[0])
+    assert content[xref:].startswith(b"xref\n0 8\n")
+    entries = content[xref:].split(b"\n")[3:10]
+    for number, entry in enumerate(entries, start=1):
+        offset = int(entry.split()[0])
+        assert content[offset:].startswith(b"%d 0 obj\n" % number)
+    length = int(content.split(b"/Length ")[1].split(b" ")[0])
+    stream = content.split(b"stream\n", 1)[1].split(b"\nendstream", 1)[0]
+    assert len(stream) == length
+    assert b"(Pivot tables \\(cheat sheet\\)) Tj" in stream
+    assert b"\\\\" in stream
 
 
 @pytest.mark.django_db

@@ -20,8 +20,8 @@ from afterclass.spaces.tests.factories import add_member
 pytestmark = pytest.mark.django_db
 
 # After the token's first use: token, space with my membership, reports page, moderated
-# spaces, my reactions.
-LIST_QUERIES = 5
+# spaces, my reactions, my read marks.
+LIST_QUERIES = 6
 
 
 def bearer(person: Person) -> dict[str, str]:

@@ -25,11 +25,12 @@ from afterclass.spaces.tests.factories import add_member, make_space
 pytestmark = pytest.mark.django_db
 
 # Queries per request after the token's first use: the token (1), then as commented below.
-SPACE_FEED_QUERIES = 5  # + space, posts, moderated spaces, my reactions
-HOME_FEED_QUERIES = 4  # + posts, moderated spaces, my reactions
-WAITING_QUERIES = 4  # + posts, moderated spaces, my reactions
-# + post, space with my place, moderated spaces, my reactions, comments, replies, my votes
-COMMENTS_QUERIES = 8
+SPACE_FEED_QUERIES = 6  # + space, posts, moderated spaces, my reactions, my read marks
+HOME_FEED_QUERIES = 5  # + posts, moderated spaces, my reactions, my read marks
+WAITING_QUERIES = 5  # + posts, moderated spaces, my reactions, my read marks
+# + post, space with my place, moderated spaces, my reactions, my read marks, comments, replies,
+# my votes
+COMMENTS_QUERIES = 9
 
 
 def bearer(person: Person) -> dict[str, str]:

@@ -304,8 +304,9 @@ def test_hashtag_page_query_count_is_flat(client, django_assert_num_queries, wor
     for number in range(rows):
         make_post(world["listed"], world["member"], title=f"Post {number}", body="#flat")
     client.force_login(moderator)
-    # session, person, page of posts, moderated spaces, my reactions, organisation
-    with django_assert_num_queries(6):
+    # session, person, page of posts, moderated spaces, my reactions, my read marks,
+    # organisation
+    with django_assert_num_queries(7):
         response = client.get(page_url("flat"))
     assert len(response.context["page"].items) == min(rows, 20)
 
@@ -360,7 +361,7 @@ def test_hashtag_api_query_count_is_flat(client, django_assert_num_queries, worl
         make_post(world["listed"], world["member"], title=f"Post {number}", body="#flat")
     auth = bearer(world["member"])
     client.get("/api/v1/people/me", **auth)  # the token's first use is recorded once
-    # token, page of posts, moderated spaces, my reactions
-    with django_assert_num_queries(4):
+    # token, page of posts, moderated spaces, my reactions, my read marks
+    with django_assert_num_queries(5):
         response = client.get("/api/v1/hashtags/flat?limit=100", **auth)
     assert len(response.json()["items"]) == rows

@@ -188,8 +188,8 @@ def test_space_feed_query_count_is_flat(anonymous_space, member, count, django_a
         do_react(actor=member, kind="like", post=post)
     make_post(space, member, kind="question", anonymous=True)
 
-    # moderated spaces, posts, my reactions
-    with django_assert_num_queries(3):
+    # moderated spaces, posts, my reactions, my read marks
+    with django_assert_num_queries(4):
         page = space_feed(space, member, limit=100)
     assert len(page.items) == count + 1
 
@@ -201,7 +201,7 @@ def test_home_feed_query_count_is_flat(admin, member, count, django_assert_num_q
         add_member(space, member)
         fill_space(space, member, count)
 
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         page = home_feed(member, limit=100)
     assert len(page.items) == 2 * count
 
@@ -210,7 +210,7 @@ def test_home_feed_query_count_is_flat(admin, member, count, django_assert_num_q
 def test_waiting_questions_query_count_is_flat(space, member, count, django_assert_num_queries):
     fill_space(space, member, count, kind="question")
 
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         page = waiting_questions(member, limit=100)
     assert len(page.items) == count
 
@@ -220,7 +220,8 @@ def test_present_query_count_is_flat(space, member, count, django_assert_num_que
     fill_space(space, member, count)
     posts = list(Post.objects.for_list())
 
-    with django_assert_num_queries(2):
+    # moderated spaces, my reactions, my read marks
+    with django_assert_num_queries(3):
         present(posts, member)
 
 
@@ -239,8 +240,9 @@ def test_post_thread_query_count_is_flat(
             do_vote(comment, actor=moderator)
     post = access_post(moderator, post.pk)
 
-    # moderated spaces, my reactions, my membership, comments, their replies, my votes
-    with django_assert_num_queries(6 if kind == "question" else 5):
+    # moderated spaces, my reactions, my read marks, my membership, comments, their replies,
+    # my votes
+    with django_assert_num_queries(7 if kind == "question" else 6):
         thread = post_thread(post, moderator, limit=100)
     assert len(thread.comments) == count
     assert all(len(comment.visible_replies) == 1 for comment in thread.comments)

@@ -158,8 +158,8 @@ def test_space_feed_query_count_does_not_grow_with_posts(
         make_post(space, member, title=f"Post {number}")
     client = signed_in(client, member)
     # session, person, space with my membership, rules, members preview, feed page,
-    # moderated spaces, my reactions, organisation
-    with django_assert_num_queries(9):
+    # moderated spaces, my reactions, my read marks, unread count, organisation
+    with django_assert_num_queries(11):
         response = client.get(reverse("space-home", args=[space.slug]))
     assert len(response.context["feed"].items) == min(rows, 20)
 
@@ -333,8 +333,8 @@ def test_post_page_query_count_does_not_grow_with_comments(
     do_edit_post(question, actor=owner, title="How, exactly?")
     client = signed_in(client, member)
     # session, person, post, space with my membership, moderated spaces, my reactions,
-    # answers, their replies, my votes, organisation
-    with django_assert_num_queries(10):
+    # my read mark, answers, their replies, my votes, organisation, read mark written
+    with django_assert_num_queries(12):
         response = client.get(reverse("post-detail", args=[question.pk]))
     assert len(response.context["thread"].comments) == rows
 
@@ -348,7 +348,7 @@ def test_post_page_query_count_for_a_moderator(
         make_comment(post, owner, f"Comment {number}")
     client = signed_in(client, owner)
     # as a member's count, with earlier versions instead of my votes (not a question)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(12):
         assert client.get(reverse("post-detail", args=[post.pk])).status_code == 200
 
 
@@ -712,8 +712,9 @@ def test_feeds_query_count_does_not_grow_with_posts(
     for number in range(rows):
         make_post(space if number % 2 else other, owner, kind="question", title=f"Q {number}")
     client = signed_in(client, member)
-    # session, person, page of posts, moderated spaces, my reactions, organisation
-    with django_assert_num_queries(6):
+    # session, person, page of posts, moderated spaces, my reactions, my read marks,
+    # organisation
+    with django_assert_num_queries(7):
         response = client.get(reverse(name))
     assert len(response.context["page"].items) == min(rows, 20)
 

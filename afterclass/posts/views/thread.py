@@ -22,6 +22,7 @@ from afterclass.posts.actions import (
     do_accept_answer,
     do_comment,
     do_edit_comment,
+    do_mark_read,
     do_react,
     do_remove_comment,
     do_remove_post,
@@ -85,7 +86,10 @@ def _post_page(
 @login_required
 @require_GET
 def detail(request: SignedInRequest, post_id: int) -> HttpResponse:
-    return _post_page(request, load_post(request, post_id))
+    post = load_post(request, post_id)
+    response = _post_page(request, post)  # shows what was new before this visit
+    do_mark_read(post, actor=request.user)
+    return response
 
 
 @login_required

@@ -28,7 +28,7 @@ from afterclass.spaces.forms import (
     show_action_error,
 )
 from afterclass.spaces.models import Space, Status
-from afterclass.spaces.queries import current_rules, members_of, rules_history
+from afterclass.spaces.queries import current_rules, members_of, rules_history, unread_count
 from afterclass.spaces.views import SignedInRequest, next_url, space_context
 
 HOME_MEMBER_PREVIEW = 8
@@ -49,6 +49,8 @@ def home(request: SignedInRequest, slug: str) -> HttpResponse:
         context.update(feed=feed, feed_filters=filters, feed_next=next_url(request, feed.next))
         if request.htmx:
             return render(request, "posts/_space_feed.html#feed-page", context)
+        if context["place"].is_active_member:
+            context["unread_count"] = unread_count(space, request.user)
     return render(request, "spaces/home.html", context)
 
 
