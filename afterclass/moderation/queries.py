@@ -61,18 +61,24 @@ def excerpt_of(target: Post | Comment) -> str:
     return Truncator(" ".join(text.split())).chars(EXCERPT_LENGTH)
 
 
+def _target_of(report: Report) -> Post | Comment:
+    """What a report is about: exactly one of post or comment (a database constraint)."""
+    if report.comment is not None:
+        return report.comment
+    if report.post is None:
+        raise ValueError(f"Report {report.pk} is about nothing")
+    return report.post
+
+
 def present_reports(reports: list[Report], viewer: Person | AnonymousUser | None) -> list[Report]:
     """Decide once, for a page of reports, what the viewer is shown of what each is about."""
-    posts = [report.post if report.post is not None else report.comment.post for report in reports]  # type: ignore[union-attr]
+    targets = [_target_of(report) for report in reports]
+    posts = [target.post if isinstance(target, Comment) else target for target in targets]
     present(posts, viewer)
-    for report in reports:
-        target: Post | Comment
-        if report.comment is not None:
-            target = present_comment(report.comment.post, report.comment)
-            report.target_post = report.comment.post  # type: ignore[attr-defined]
-        else:
-            target = report.post  # type: ignore[assignment]
-            report.target_post = report.post  # type: ignore[attr-defined]
+    for report, target, post in zip(reports, targets, posts, strict=True):
+        if isinstance(target, Comment):
+            target = present_comment(post, target)
+        report.target_post = post  # type: ignore[attr-defined]
         report.target = target  # type: ignore[attr-defined]
         report.shown_author = getattr(target, "shown_author", None)  # type: ignore[attr-defined]
         report.excerpt = excerpt_of(target)  # type: ignore[attr-defined]
