@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from afterclass.audit.log import record_audit
-from afterclass.core.errors import Conflict, InvalidInput
+from afterclass.core.errors import Conflict
 from afterclass.moderation.access import check_can_report, check_can_resolve
 from afterclass.moderation.models import (
     NOTE_LENGTH,
@@ -20,7 +20,12 @@ from afterclass.moderation.models import (
     ReportState,
 )
 from afterclass.posts.access import access_comment, access_post
-from afterclass.posts.actions import do_hide_post, do_remove_comment, do_remove_post
+from afterclass.posts.actions import (
+    do_hide_comment,
+    do_hide_post,
+    do_remove_comment,
+    do_remove_post,
+)
 from afterclass.posts.models import Comment, ContentState, Post
 from afterclass.spaces.actions.validation import clean_choice, clean_text
 
@@ -90,10 +95,12 @@ def _act_on_target(report: Report, outcome: str, note: str, *, actor: Person) ->
     if comment is None:  # the database allows no such report: one of the two is set
         return
     if outcome == Outcome.HIDDEN:
-        raise InvalidInput(
-            "A comment cannot be hidden: remove it, or dismiss the report.", field="outcome"
-        )
-    if not comment.is_removed:
+        if comment.state == ContentState.HIDDEN:
+            return
+        if comment.is_removed:
+            raise Conflict("This comment has already been removed: remove or dismiss instead.")
+        do_hide_comment(comment, actor=actor, reason=note)
+    elif not comment.is_removed:
         do_remove_comment(comment, actor=actor)
 
 

@@ -339,6 +339,53 @@ def do_remove_comment(comment: Comment, *, actor: Person) -> Comment:
     return comment
 
 
+def _counts_as_answer(comment: Comment) -> bool:
+    return comment.post.kind == PostKind.QUESTION and comment.parent_id is None
+
+
+def _change_answer_count(post: Post, change: int) -> None:
+    Post.objects.filter(pk=post.pk, answer_count__gte=-change).update(
+        answer_count=F("answer_count") + change
+    )
+    post.answer_count = max(post.answer_count + change, 0)
+
+
+def do_hide_comment(comment: Comment, *, actor: Person, reason: str) -> Comment:
+    """A moderator hides a comment with a reason that its author is shown. A hidden answer stops
+    counting as an answer; if it was accepted it stays so (restoring brings it back as it was)."""
+    post = comment.post
+    check_can_moderate_post(actor, post)
+    reason = clean_text(reason, "reason", max_length=300, required=True)
+    if comment.state != ContentState.VISIBLE:
+        raise Conflict("Only a visible comment can be hidden.")
+    with transaction.atomic():
+        comment.state, comment.hidden_reason = ContentState.HIDDEN, reason
+        comment.save(update_fields=["state", "hidden_reason"])
+        if _counts_as_answer(comment):
+            _change_answer_count(post, -1)
+        record_audit("comment.hide", comment, actor=actor, space_id=post.space_id, reason=reason)
+    return comment
+
+
+def do_restore_comment(comment: Comment, *, actor: Person) -> Comment:
+    """A moderator shows a hidden (or moderator-removed) comment again; what its author removed
+    stays removed."""
+    post = comment.post
+    check_can_moderate_post(actor, post)
+    if comment.state == ContentState.VISIBLE:
+        raise Conflict("This comment is already visible.")
+    if comment.state == ContentState.REMOVED_BY_AUTHOR:
+        # The author took it back: publishing it again is theirs to decide, not a moderator's.
+        raise Conflict("The author removed this comment; it cannot be restored.")
+    with transaction.atomic():
+        comment.state, comment.hidden_reason = ContentState.VISIBLE, ""
+        comment.save(update_fields=["state", "hidden_reason"])
+        if _counts_as_answer(comment):
+            _change_answer_count(post, 1)
+        record_audit("comment.restore", comment, actor=actor, space_id=post.space_id)
+    return comment
+
+
 def _check_is_answer(comment: Comment) -> None:
     if comment.post.kind != PostKind.QUESTION or comment.parent_id is not None:
         raise InvalidInput(
@@ -425,11 +472,14 @@ def do_react(
             if not deleted:
                 return False
             change = -1
-        if post is not None:
-            Post.objects.filter(pk=post.pk).update(
-                reaction_count=F("reaction_count") + change,
-                helped_count=F("helped_count") + change * helped,
-            )
+        counters = {
+            "reaction_count": F("reaction_count") + change,
+            "helped_count": F("helped_count") + change * helped,
+        }
+        if comment is not None:
+            Comment.objects.filter(pk=comment.pk).update(**counters)
+        else:
+            Post.objects.filter(pk=target_post.pk).update(**counters)
     return on
 
 

@@ -397,6 +397,28 @@ def comment_remove(request: HttpRequest, comment_id: Path[Id]) -> CommentOut:
     return _comment_out(comment, viewer)
 
 
+@router.post(
+    "/comments/{comment_id}/hide", response={200: CommentOut, **WRITE_ERRORS},
+    summary="Hide a comment",
+)  # fmt: skip
+def comment_hide(request: HttpRequest, comment_id: Path[Id], payload: HideIn) -> CommentOut:
+    """A moderator hides a comment with a reason that its author is shown."""
+    viewer, comment = _comment(request, comment_id)
+    actions.do_hide_comment(comment, actor=viewer, reason=payload.reason)
+    return _comment_out(comment, viewer)
+
+
+@router.post(
+    "/comments/{comment_id}/restore", response={200: CommentOut, **WRITE_ERRORS},
+    summary="Restore a comment",
+)  # fmt: skip
+def comment_restore(request: HttpRequest, comment_id: Path[Id]) -> CommentOut:
+    """A moderator shows a hidden comment again (not one its author removed)."""
+    viewer, comment = _comment(request, comment_id)
+    actions.do_restore_comment(comment, actor=viewer)
+    return _comment_out(comment, viewer)
+
+
 # --- Votes and reactions --------------------------------------------------------------------
 
 

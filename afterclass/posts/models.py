@@ -116,6 +116,8 @@ class Comment(models.Model):
     )
     hidden_reason = models.CharField(max_length=300, blank=True)
     vote_count = models.IntegerField(default=0)
+    reaction_count = models.PositiveIntegerField(default=0)
+    helped_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
 

@@ -221,10 +221,19 @@ def post_thread(
     if accepted_id and not cursor:
         accepted = [c for c in comments if c.pk == accepted_id]
         comments = accepted + [c for c in comments if c.pk != accepted_id]
+    shown_comments: list[Comment] = []
     for comment in comments:
-        _present_comment(post, comment)
-        for reply in comment.visible_replies:  # type: ignore[attr-defined]
-            _present_comment(post, reply)
+        shown_comments.append(comment)
+        shown_comments.extend(comment.visible_replies)  # type: ignore[attr-defined]
+    reacted: dict[int, set[str]] = defaultdict(set)
+    if is_signed_in(viewer) and shown_comments:
+        for comment_id, kind in Reaction.objects.filter(
+            person=viewer, comment__in=[c.pk for c in shown_comments]
+        ).values_list("comment_id", "kind"):
+            reacted[comment_id].add(kind)
+    for shown_comment in shown_comments:
+        _present_comment(post, shown_comment)
+        shown_comment.my_reactions = reacted.get(shown_comment.pk, set())  # type: ignore[attr-defined]
     ids = [c.pk for c in comments]
     my_votes: set[int] = set()
     if is_signed_in(viewer) and ids and post.kind == PostKind.QUESTION:

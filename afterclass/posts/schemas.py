@@ -236,6 +236,9 @@ class CommentOut(Schema):
     hidden_reason: str
     vote_count: int
     my_vote: bool
+    reaction_count: int
+    helped_count: int = Field(description='"This helped me" reactions.')
+    my_reactions: list[ReactionKind] = Field(description="My reactions to it.")
     is_accepted: bool
     created_at: datetime
     edited_at: datetime | None
@@ -264,6 +267,9 @@ class CommentOut(Schema):
                 else "",
                 "vote_count": comment.vote_count,
                 "my_vote": comment.pk in my_votes,
+                "reaction_count": comment.reaction_count,
+                "helped_count": comment.helped_count,
+                "my_reactions": sorted(getattr(comment, "my_reactions", set())),
                 "is_accepted": accepted is not None and comment.pk == accepted,
                 "created_at": comment.created_at,
                 "edited_at": comment.edited_at,

@@ -23,4 +23,7 @@ urlpatterns: list[URLPattern] = [
     path("posts/<int:post_id>/lock/", moderation.lock, name="post-lock"),
     path("comments/<int:comment_id>/edit/", thread.edit_comment, name="comment-edit"),
     path("comments/<int:comment_id>/remove/", thread.remove_comment, name="comment-remove"),
+    path("comments/<int:comment_id>/hide/", moderation.hide_comment, name="comment-hide"),
+    path("comments/<int:comment_id>/restore/", moderation.restore_comment, name="comment-restore"),
+    path("comments/<int:comment_id>/react/", thread.comment_react, name="comment-react"),
 ]

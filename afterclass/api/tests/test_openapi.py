@@ -57,6 +57,8 @@ EXPECTED_OPERATIONS = {
     ("post", "/api/v1/posts/{post_id}/comments"),
     ("patch", "/api/v1/comments/{comment_id}"),
     ("delete", "/api/v1/comments/{comment_id}"),
+    ("post", "/api/v1/comments/{comment_id}/hide"),
+    ("post", "/api/v1/comments/{comment_id}/restore"),
     ("post", "/api/v1/comments/{comment_id}/vote"),
     ("delete", "/api/v1/comments/{comment_id}/vote"),
     ("post", "/api/v1/posts/{post_id}/reactions/{kind}"),

@@ -204,13 +204,21 @@ def test_do_resolve_report_remove_comment(comment, reporter, moderator):
     assert comment.state == ContentState.REMOVED_BY_MODERATOR
 
 
-def test_do_resolve_report_cannot_hide_a_comment(comment, reporter, moderator):
+def test_do_resolve_report_hide_comment(comment, reporter, moderator):
     report = do_report(comment, actor=reporter, reason="spam")
-    with pytest.raises(InvalidInput, match="cannot be hidden") as error:
-        do_resolve_report(report, actor=moderator, outcome="hidden", note="No ads.")
-    assert error.value.field == "outcome"
+    do_resolve_report(report, actor=moderator, outcome="hidden", note="No ads.")
     comment.refresh_from_db()
-    assert comment.state == ContentState.VISIBLE
+    assert (comment.state, comment.hidden_reason) == (ContentState.HIDDEN, "No ads.")
+    assert set(Report.objects.values_list("state", "outcome")) == {("resolved", "hidden")}
+
+
+def test_do_resolve_report_hide_removed_comment_is_refused(comment, reporter, moderator, owner):
+    report = do_report(comment, actor=reporter, reason="spam")
+    do_remove_comment(comment, actor=owner)
+    with pytest.raises(Conflict, match="already been removed"):
+        do_resolve_report(report, actor=moderator, outcome="hidden", note="No ads.")
+    comment.refresh_from_db()
+    assert comment.state == ContentState.REMOVED_BY_AUTHOR
     assert Report.objects.get().state == "open"
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django import template
 
-from afterclass.posts.models import Post, PostKind, ReactionKind
+from afterclass.posts.models import Comment, Post, PostKind, ReactionKind
 
 register = template.Library()
 
@@ -19,9 +19,10 @@ class ReactionButton:
 
 
 @register.filter
-def reaction_buttons(post: Post) -> list[ReactionButton]:
-    """One toggle per reaction kind, pressed when the viewer has reacted so (from `present`)."""
-    mine: set[str] = getattr(post, "my_reactions", set())
+def reaction_buttons(target: Post | Comment) -> list[ReactionButton]:
+    """One toggle per reaction kind, pressed when the viewer has reacted so (from `present` or
+    `post_thread`)."""
+    mine: set[str] = getattr(target, "my_reactions", set())
     return [ReactionButton(str(kind), str(kind.label), kind in mine) for kind in ReactionKind]
 
 

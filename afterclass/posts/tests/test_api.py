@@ -29,8 +29,8 @@ SPACE_FEED_QUERIES = 6  # + space, posts, moderated spaces, my reactions, my rea
 HOME_FEED_QUERIES = 5  # + posts, moderated spaces, my reactions, my read marks
 WAITING_QUERIES = 5  # + posts, moderated spaces, my reactions, my read marks
 # + post, space with my place, moderated spaces, my reactions, my read marks, comments, replies,
-# my votes
-COMMENTS_QUERIES = 9
+# my reactions to them, my votes
+COMMENTS_QUERIES = 10
 
 
 def bearer(person: Person) -> dict[str, str]:

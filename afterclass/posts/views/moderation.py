@@ -1,4 +1,5 @@
-"""Moderators' controls on a post: hide with a reason, restore, pin, lock."""
+"""Moderators' controls on a post (hide with a reason, restore, pin, lock) and on a comment
+(hide with a reason, restore)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,17 @@ from django.http import HttpResponse
 from django.views.decorators.http import require_POST
 
 from afterclass.core.errors import Conflict, InvalidInput
-from afterclass.posts.access import check_can_moderate_post
-from afterclass.posts.actions import do_hide_post, do_restore_post, do_set_locked, do_set_pinned
+from afterclass.posts.access import access_comment, check_can_moderate_post
+from afterclass.posts.actions import (
+    do_hide_comment,
+    do_hide_post,
+    do_restore_comment,
+    do_restore_post,
+    do_set_locked,
+    do_set_pinned,
+)
 from afterclass.posts.forms import HideForm, SwitchForm
+from afterclass.posts.models import Comment
 from afterclass.posts.views import back_to_post, load_post
 from afterclass.spaces.views import SignedInRequest
 
@@ -74,3 +83,40 @@ def lock(request: SignedInRequest, post_id: int) -> HttpResponse:
         "The thread is locked: no new comments." if locked else "The thread takes comments again.",
     )
     return back_to_post(post)
+
+
+def _load_comment(request: SignedInRequest, comment_id: int) -> Comment:
+    found = access_comment(request.user, comment_id)
+    found.post = load_post(request, found.post_id)
+    return found
+
+
+@login_required
+@require_POST
+def hide_comment(request: SignedInRequest, comment_id: int) -> HttpResponse:
+    found = _load_comment(request, comment_id)
+    check_can_moderate_post(request.user, found.post)
+    form = HideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say why the comment is hidden: its author will read it.")
+    else:
+        try:
+            do_hide_comment(found, actor=request.user, reason=form.cleaned_data["reason"])
+        except (InvalidInput, Conflict) as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "The comment is hidden. Its author sees why.")
+    return back_to_post(found.post, f"comment-{found.pk}")
+
+
+@login_required
+@require_POST
+def restore_comment(request: SignedInRequest, comment_id: int) -> HttpResponse:
+    found = _load_comment(request, comment_id)
+    try:
+        do_restore_comment(found, actor=request.user)
+    except Conflict as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "The comment is visible again.")
+    return back_to_post(found.post, f"comment-{found.pk}")

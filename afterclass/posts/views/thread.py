@@ -188,6 +188,41 @@ def react(request: SignedInRequest, post_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def comment_react(request: SignedInRequest, comment_id: int) -> HttpResponse:
+    found = access_comment(request.user, comment_id)
+    post = load_post(request, found.post_id)
+    found.post = post
+    form = ReactForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose one of the reactions.")
+        return back_to_post(post, f"comment-{found.pk}")
+    try:
+        do_react(
+            actor=request.user,
+            kind=form.cleaned_data["kind"],
+            comment=found,
+            on=form.cleaned_data["on"],
+        )
+    except (InvalidInput, Conflict) as error:
+        messages.error(request, error.message)
+        return back_to_post(post, f"comment-{found.pk}")
+    if request.htmx:
+        found.refresh_from_db(fields=["reaction_count", "helped_count"])
+        found.my_reactions = set(  # type: ignore[attr-defined]
+            found.reactions.filter(person=request.user).values_list("kind", flat=True)
+        )
+        context = {
+            "post": post,
+            "comment": found,
+            "can_take_part": True,
+            "is_question": post.kind == PostKind.QUESTION,
+        }
+        return render(request, "posts/_comment_reactions.html", context)
+    return back_to_post(post, f"comment-{found.pk}")
+
+
+@login_required
+@require_POST
 def remove(request: SignedInRequest, post_id: int) -> HttpResponse:
     post = load_post(request, post_id)
     try:
