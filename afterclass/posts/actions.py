@@ -195,28 +195,28 @@ def do_restore_post(post: Post, *, actor: Person) -> Post:
     return post
 
 
-def do_set_pinned(post: Post, pinned: bool, *, actor: Person) -> Post:
+def _set_switch(post: Post, field: str, on: bool, *, actor: Person) -> Post:
+    """Turn a moderator's on/off switch of a post (pinned, locked); the same state is a no-op."""
     check_can_moderate_post(actor, post)
-    if post.is_pinned == pinned:
+    if getattr(post, field) == on:
         return post
     with transaction.atomic():
-        post.is_pinned = pinned
-        post.save(update_fields=["is_pinned"])
-        record_audit("post.pin" if pinned else "post.unpin", post, actor=actor,
+        setattr(post, field, on)
+        post.save(update_fields=[field])
+        action = {"is_pinned": ("pin", "unpin"), "is_locked": ("lock", "unlock")}[field]
+        record_audit(f"post.{action[0] if on else action[1]}", post, actor=actor,
                      space_id=post.space_id)  # fmt: skip
     return post
+
+
+def do_set_pinned(post: Post, pinned: bool, *, actor: Person) -> Post:
+    """Pin a post to the top of its space's feed, or unpin it (moderators)."""
+    return _set_switch(post, "is_pinned", pinned, actor=actor)
 
 
 def do_set_locked(post: Post, locked: bool, *, actor: Person) -> Post:
-    check_can_moderate_post(actor, post)
-    if post.is_locked == locked:
-        return post
-    with transaction.atomic():
-        post.is_locked = locked
-        post.save(update_fields=["is_locked"])
-        record_audit("post.lock" if locked else "post.unlock", post, actor=actor,
-                     space_id=post.space_id)  # fmt: skip
-    return post
+    """Lock a thread against new comments, or open it again (moderators)."""
+    return _set_switch(post, "is_locked", locked, actor=actor)
 
 
 def do_comment(post: Post, *, actor: Person, body: str, parent: Comment | None = None) -> Comment:
