@@ -1,4 +1,5 @@
-"""The read side of files: the attachments of a page of posts, in one query."""
+"""The read side of files: the attachments of a page of posts in one query, a post's files for
+its edit page, and a person's uploads waiting for the post being written."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from afterclass.attachments.models import Attachment
 from afterclass.posts.models import PostKind
 
 if TYPE_CHECKING:
+    from afterclass.people.models import Person
     from afterclass.posts.models import Post
 
 # Only these kinds take files, so other pages of posts need no query at all.
@@ -27,3 +29,19 @@ def with_attachments(posts: Sequence[Post]) -> None:
             found[attachment.post_id or 0].append(attachment)
     for post in posts:
         post.shown_attachments = found.get(post.pk, [])  # type: ignore[attr-defined]
+
+
+def files_of(post: Post) -> list[Attachment]:
+    """A post's files in their order (none for kinds that take no files, without a query)."""
+    if post.kind not in KINDS_WITH_FILES:
+        return []
+    return list(Attachment.objects.filter(post=post).order_by("position", "id"))
+
+
+def waiting_uploads(person: Person, ids: Sequence[int]) -> dict[int, Attachment]:
+    """The person's own uploads among `ids` that no post has taken yet, by id (one query; none
+    without ids). Anyone else's upload is simply not there."""
+    wanted = [pk for pk in ids if pk]
+    if not wanted:
+        return {}
+    return {a.pk: a for a in Attachment.objects.unattached_of(person).filter(pk__in=wanted)}

@@ -2,24 +2,45 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.urls import reverse
 
 from afterclass.core.errors import AfterclassError
+from afterclass.polls.models import ResultsShown
 from afterclass.posts.actions import TITLED_KINDS, UPDATE_LENGTH
 from afterclass.posts.models import PostKind, ReactionKind
 from afterclass.spaces.models import AnonymousQuestions, Space
 
-# Kinds that cannot be written from the page in this release (polls arrive with their issue).
-NOT_WRITABLE_YET = {"poll"}
+if TYPE_CHECKING:
+    from afterclass.attachments.models import Attachment
+
+# Kinds that cannot be written from the page in this release.
+NOT_WRITABLE_YET: set[str] = set()
 # An image post's form offers this many picture slots at first, and at most MAX_PICTURE_SLOTS.
 PICTURE_SLOTS = 3
 MAX_PICTURE_SLOTS = 10
 PICTURE_TYPES = "image/png,image/jpeg,image/gif,image/webp"
+FILE_HELP = (
+    "A PDF, document, spreadsheet, presentation, text, CSV or ZIP file; instead of a link, or "
+    "with one."
+)
 
 # The actions name some fields as a person reads them; the forms call them otherwise.
-ERROR_FIELDS = {"text": "body", "comment": "body", "link": "link_url", "attachments": "file"}
+ERROR_FIELDS = {
+    "text": "body",
+    "comment": "body",
+    "link": "link_url",
+    "attachments": "file",
+    "anonymous_poll": "poll_anonymous",
+}
+POLL_ANONYMOUS_HELP = (
+    "Nobody, admins included, can see who chose what: only the number of votes per option is "
+    "kept. An anonymous vote cannot be changed."
+)
 
 ANONYMOUS_HELP: dict[str, str] = {
     AnonymousQuestions.MEMBERS: (
@@ -50,7 +71,40 @@ def writable_kinds(space: Space, *, moderator: bool) -> list[str]:
     return kinds
 
 
-class PostForm(forms.Form):
+class UploadSlotsForm(forms.Form):
+    """What the new-post and edit-post forms share: picture slots (`slots` of them) or one
+    file slot, with the uploads the page's script sent ahead (`waiting`)."""
+
+    slots: int
+    waiting: dict[int, Attachment]
+
+    @property
+    def picture_rows(self) -> list[UploadSlot]:
+        return picture_rows(self, self.slots, self.waiting)
+
+    @property
+    def file_slot(self) -> UploadSlot | None:
+        return file_slot(self, self.waiting) if "file" in self.fields else None
+
+    @property
+    def upload_slots(self) -> list[UploadSlot]:
+        """The places for new files, for attachments/_upload_slots.html."""
+        slot = self.file_slot
+        return [slot] if slot is not None else self.picture_rows
+
+    def upload_ids(self) -> list[int]:
+        """The ids of uploads sent ahead by the page's script, as typed (checked by the action)."""
+        return sent_upload_ids(self, self.slots)
+
+    @property
+    def more_slots(self) -> int | None:
+        """How many slots the "more pictures" link asks for, or None at the maximum."""
+        if not 0 < self.slots < MAX_PICTURE_SLOTS:
+            return None
+        return min(self.slots + 3, MAX_PICTURE_SLOTS)
+
+
+class PostForm(UploadSlotsForm):
     """A new post of one kind; the fields shown follow the kind."""
 
     kind = forms.ChoiceField(choices=[], widget=forms.HiddenInput)
@@ -83,29 +137,22 @@ class PostForm(forms.Form):
         self.space = space
         self.chosen_kind = kind
         self.slots = max(1, min(slots, MAX_PICTURE_SLOTS)) if kind == PostKind.IMAGE else 0
-        for number in range(1, self.slots + 1):
-            self.fields[f"picture_{number}"] = forms.FileField(
-                label=f"Picture {number}",
-                required=number == 1,
-                widget=forms.FileInput(attrs={"accept": PICTURE_TYPES}),
-                error_messages={"required": "Choose at least one picture."},
-            )
-            self.fields[f"alt_{number}"] = forms.CharField(
-                label=f"Description of picture {number}",
-                max_length=300,
-                required=False,
-                help_text="What the picture shows, for people who cannot see it (alt text).",
-            )
+        if self.slots:
+            add_picture_slots(self, self.slots)
+            if not uploads_sent(self, self.slots):
+                # Without JavaScript the first picture comes with the form itself.
+                picture = self.fields["picture_1"]
+                picture.required = True
+                picture.error_messages["required"] = "Choose at least one picture."
         if kind == PostKind.RESOURCE:
-            self.fields["file"] = forms.FileField(
-                label="File",
-                required=False,
-                help_text="A PDF, document, spreadsheet, presentation, text, CSV or ZIP file; "
-                "instead of a link, or with one.",
-            )
+            add_file_slot(self)
             self.fields["link_url"].help_text = "Or a file below. " + str(
                 self.fields["link_url"].help_text
             )
+        self.waiting: dict[int, Attachment] = {}
+        self.fields["body"].widget.attrs["data-mention-source"] = reverse(
+            "mention-suggestions", args=[space.slug]
+        )
         kind_field = cast(forms.ChoiceField, self.fields["kind"])
         kind_field.choices = [(value, PostKind(value).label) for value in kinds]
         kind_field.error_messages["invalid_choice"] = (
@@ -117,13 +164,34 @@ class PostForm(forms.Form):
             body.label = "Update"
             body.help_text = f"At most {UPDATE_LENGTH} characters."
             body.widget.attrs.update({"rows": 3, "maxlength": str(UPDATE_LENGTH)})
-        if kind == PostKind.QUESTION:
+        if kind == PostKind.POLL:
+            add_poll_fields(self)
+        if kind in (PostKind.QUESTION, PostKind.POLL):
             self.fields["title"].label = "Your question"
+        if kind == PostKind.QUESTION:
+            # While the question is typed, the ones most like it are suggested (search app).
+            self.fields["title"].widget.attrs.update(
+                {
+                    "hx-get": reverse("similar-questions"),
+                    "hx-trigger": "keyup changed delay:500ms",
+                    "hx-target": "#similar-questions",
+                    "autocomplete": "off",
+                }
+            )
             self.fields["body"].label = "Details"
             self.fields["body"].help_text = "Optional: what you tried, what you expect."
         help_text = ANONYMOUS_HELP.get(space.anonymous_questions)
         if help_text:
             self.fields["anonymous"].help_text = help_text + ANONYMOUS_RULE
+
+    @property
+    def shows_poll(self) -> bool:
+        return "options" in self.fields
+
+    def poll_options(self) -> list[str]:
+        """The options typed one per line (blank lines ignored; the action checks the rest)."""
+        text = str(self.cleaned_data.get("options") or "")
+        return [line.strip() for line in text.splitlines() if line.strip()]
 
     @property
     def shows_title(self) -> bool:
@@ -133,27 +201,14 @@ class PostForm(forms.Form):
     def shows_link(self) -> bool:
         return self.chosen_kind == PostKind.RESOURCE
 
-    @property
-    def picture_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
-        return [(self[f"picture_{n}"], self[f"alt_{n}"]) for n in range(1, self.slots + 1)]
-
-    @property
-    def more_slots(self) -> int | None:
-        """How many slots the "more pictures" link asks for, or None at the maximum."""
-        if not 0 < self.slots < MAX_PICTURE_SLOTS:
-            return None
-        return min(self.slots + 3, MAX_PICTURE_SLOTS)
-
     def files_to_upload(self) -> list[tuple[str, Any, str]]:
         """(field name, uploaded file, alt text) in order, for the files that were chosen."""
-        data = self.cleaned_data
-        if self.chosen_kind == PostKind.RESOURCE:
-            return [("file", data["file"], "")] if data.get("file") else []
-        return [
-            (f"picture_{n}", data[f"picture_{n}"], data.get(f"alt_{n}") or "")
-            for n in range(1, self.slots + 1)
-            if data.get(f"picture_{n}")
-        ]
+        return [(field, upload, alt) for field, upload, _pk, alt in self.chosen_files()]
+
+    def chosen_files(self) -> list[tuple[str, Any, int | None, str]]:
+        """(field name, file sent with the form or None, id of an upload sent ahead or None,
+        alt text), in the order of the slots, for the slots that have one or the other."""
+        return chosen_files(self, self.slots)
 
     @property
     def offers_anonymous(self) -> bool:
@@ -172,16 +227,47 @@ class PostForm(forms.Form):
                 self.add_error("anonymous", "Only questions can be asked anonymously.")
             elif self.space.anonymous_questions == AnonymousQuestions.OFF:
                 self.add_error("anonymous", "This space does not take anonymous questions.")
-        for number in range(1, self.slots + 1):
-            if cleaned.get(f"picture_{number}") and not cleaned.get(f"alt_{number}"):
-                self.add_error(
-                    f"alt_{number}",
-                    f"Describe picture {number} for people who cannot see it.",
-                )
+        check_picture_slots(self, self.slots)
         return cleaned
 
 
-class EditPostForm(forms.Form):
+def add_poll_fields(form: forms.Form) -> None:
+    """A poll's options and settings, on the new-post form for the kind "poll"."""
+    form.fields["options"] = forms.CharField(
+        label="Options",
+        max_length=1500,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="One option per line: 2 to 10 options.",
+        error_messages={"required": "Write the options, one per line."},
+    )
+    form.fields["multiple"] = forms.BooleanField(
+        label="People may choose more than one option", required=False
+    )
+    form.fields["poll_anonymous"] = forms.BooleanField(
+        label="Anonymous poll",
+        required=False,
+        help_text=POLL_ANONYMOUS_HELP,
+        widget=forms.CheckboxInput(attrs={"aria-describedby": "poll-anonymous-help"}),
+    )
+    form.fields["closes_at"] = forms.DateTimeField(
+        label="Closes at",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="Optional. Without it the poll stays open until you close it.",
+        error_messages={"invalid": "Enter a date and time, like 2026-12-03 14:00."},
+    )
+    form.fields["results_shown"] = forms.ChoiceField(
+        label="Show the results",
+        choices=ResultsShown.choices,
+        initial=ResultsShown.AFTER_VOTING,
+        widget=forms.RadioSelect,
+    )
+
+
+class EditPostForm(UploadSlotsForm):
+    """The text of one's own post and, for image posts and resources, its files: those it has
+    (described again or removed) and new ones, sent with the form or ahead by the script."""
+
     title = forms.CharField(max_length=200, required=False)
     body = forms.CharField(
         label="Text", max_length=20000, required=False, widget=forms.Textarea(attrs={"rows": 8})
@@ -190,9 +276,15 @@ class EditPostForm(forms.Form):
         label="Link", max_length=1000, required=False, widget=forms.URLInput()
     )
 
-    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, kind: str, attachments: Sequence[Attachment] = (),
+        slots: int = PICTURE_SLOTS, mention_source: str = "", **kwargs: Any,
+    ) -> None:  # fmt: skip
         super().__init__(*args, **kwargs)
         self.kind = kind
+        self.current = list(attachments)
+        self.picture_offset = len(self.current)
+        self.waiting: dict[int, Attachment] = {}
         if kind not in TITLED_KINDS:
             del self.fields["title"]
         if kind != PostKind.RESOURCE:
@@ -200,6 +292,195 @@ class EditPostForm(forms.Form):
         if kind == PostKind.UPDATE:
             self.fields["body"].widget.attrs.update({"rows": 3, "maxlength": str(UPDATE_LENGTH)})
             self.fields["body"].help_text = f"At most {UPDATE_LENGTH} characters."
+        if mention_source:
+            self.fields["body"].widget.attrs["data-mention-source"] = mention_source
+        for number, attachment in enumerate(self.current, start=1):
+            name = attachment.original_name
+            if kind == PostKind.IMAGE:
+                self.fields[f"current_alt_{attachment.pk}"] = forms.CharField(
+                    label=f"Description of picture {number}",
+                    max_length=300,
+                    required=False,
+                    initial=attachment.alt_text,
+                )
+            self.fields[f"remove_{attachment.pk}"] = forms.BooleanField(
+                label=f"Remove {name}" if kind != PostKind.IMAGE else f"Remove picture {number}",
+                required=False,
+            )
+        self.slots = max(1, min(slots, MAX_PICTURE_SLOTS)) if kind == PostKind.IMAGE else 0
+        if self.slots:
+            add_picture_slots(self, self.slots, first=len(self.current) + 1)
+        if kind == PostKind.RESOURCE:
+            add_file_slot(self, label="New file" if self.current else "File")
+
+    @property
+    def text_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in ("title", "body", "link_url") if name in self.fields]
+
+    @property
+    def edits_files(self) -> bool:
+        return self.kind in {PostKind.IMAGE, PostKind.RESOURCE}
+
+    @property
+    def current_rows(self) -> list[tuple[Attachment, forms.BoundField | None, forms.BoundField]]:
+        """(file, its description field for pictures, its remove box) for each current file."""
+        return [
+            (
+                attachment,
+                self[f"current_alt_{attachment.pk}"]
+                if f"current_alt_{attachment.pk}" in self.fields
+                else None,
+                self[f"remove_{attachment.pk}"],
+            )
+            for attachment in self.current
+        ]
+
+    def chosen_files(self) -> list[tuple[str, Any, int | None, str]]:
+        """As PostForm.chosen_files: the new files, in order."""
+        return chosen_files(self, self.slots)
+
+    def kept_files(self) -> list[tuple[int, str]]:
+        """(id, alt text) of the current files that stay, in their order. A description not
+        sent at all (an older page) keeps what the picture has."""
+        kept = []
+        for attachment in self.current:
+            if self.cleaned_data.get(f"remove_{attachment.pk}"):
+                continue
+            key = f"current_alt_{attachment.pk}"
+            sent = key in self.fields and key in self.data
+            kept.append(
+                (attachment.pk, self.cleaned_data.get(key, "") if sent else attachment.alt_text)
+            )
+        return kept
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        check_picture_slots(self, self.slots)
+        return cleaned
+
+
+# --- Upload slots: a file input, its upload sent ahead by compose.js, and (pictures) alt text ---
+
+
+@dataclass(frozen=True)
+class UploadSlot:
+    """One place for a file on a form. `upload` is a hidden field holding the id of a file
+    that the page's script has already uploaded; `waiting` is that upload, when it is the
+    person's and still unattached (to show it again after a refusal)."""
+
+    number: int
+    file: forms.BoundField
+    upload: forms.BoundField
+    alt: forms.BoundField | None
+    waiting: Attachment | None
+
+
+def add_picture_slots(form: forms.Form, slots: int, *, first: int = 1) -> None:
+    """Fields picture_N, upload_N and alt_N for N in 1..slots; `first` is how the first slot's
+    picture is numbered for the person (after the pictures an edited post has)."""
+    for number in range(1, slots + 1):
+        shown = first + number - 1
+        form.fields[f"picture_{number}"] = forms.FileField(
+            label=f"Picture {shown}",
+            required=False,
+            widget=forms.FileInput(attrs={"accept": PICTURE_TYPES}),
+        )
+        form.fields[f"upload_{number}"] = forms.IntegerField(
+            required=False, min_value=1, widget=forms.HiddenInput(attrs={"data-upload-id": ""})
+        )
+        form.fields[f"alt_{number}"] = forms.CharField(
+            label=f"Description of picture {shown}",
+            max_length=300,
+            required=False,
+            help_text="What the picture shows, for people who cannot see it (alt text).",
+        )
+
+
+def add_file_slot(form: forms.Form, *, label: str = "File") -> None:
+    form.fields["file"] = forms.FileField(label=label, required=False, help_text=FILE_HELP)
+    form.fields["upload"] = forms.IntegerField(
+        required=False, min_value=1, widget=forms.HiddenInput(attrs={"data-upload-id": ""})
+    )
+
+
+def _upload_fields(form: forms.Form, slots: int) -> list[str]:
+    names = [f"upload_{number}" for number in range(1, slots + 1)]
+    return [*names, "upload"] if "upload" in form.fields else names
+
+
+def uploads_sent(form: forms.Form, slots: int) -> bool:
+    """Whether the bound data names an upload sent ahead (before the form is cleaned)."""
+    return form.is_bound and any(form.data.get(name) for name in _upload_fields(form, slots))
+
+
+def sent_upload_ids(form: forms.Form, slots: int) -> list[int]:
+    ids = []
+    for name in _upload_fields(form, slots):
+        try:
+            value = int(form.data.get(name) or 0) if form.is_bound else 0
+        except (TypeError, ValueError):
+            continue
+        if value > 0:
+            ids.append(value)
+    return ids
+
+
+def picture_rows(form: forms.Form, slots: int, waiting: dict[int, Attachment]) -> list[UploadSlot]:
+    return [
+        UploadSlot(
+            number=number,
+            file=form[f"picture_{number}"],
+            upload=form[f"upload_{number}"],
+            alt=form[f"alt_{number}"],
+            waiting=waiting.get(_sent_id(form, f"upload_{number}")),
+        )
+        for number in range(1, slots + 1)
+    ]
+
+
+def file_slot(form: forms.Form, waiting: dict[int, Attachment]) -> UploadSlot:
+    return UploadSlot(
+        number=1,
+        file=form["file"],
+        upload=form["upload"],
+        alt=None,
+        waiting=waiting.get(_sent_id(form, "upload")),
+    )
+
+
+def _sent_id(form: forms.Form, name: str) -> int:
+    try:
+        return int(form.data.get(name) or 0) if form.is_bound else 0
+    except (TypeError, ValueError):
+        return 0
+
+
+def chosen_files(form: forms.Form, slots: int) -> list[tuple[str, Any, int | None, str]]:
+    data = form.cleaned_data
+    if "file" in form.fields:
+        if data.get("file") or data.get("upload"):
+            return [("file", data.get("file"), None if data.get("file") else data["upload"], "")]
+        return []
+    chosen = []
+    for number in range(1, slots + 1):
+        upload, sent = data.get(f"picture_{number}"), data.get(f"upload_{number}")
+        if upload or sent:
+            alt = data.get(f"alt_{number}") or ""
+            chosen.append((f"picture_{number}", upload, None if upload else sent, alt))
+    return chosen
+
+
+def check_picture_slots(form: forms.Form, slots: int) -> None:
+    """Each picture, sent with the form or ahead, needs its description."""
+    data = form.cleaned_data
+    offset = int(getattr(form, "picture_offset", 0))
+    for number in range(1, slots + 1):
+        has_picture = data.get(f"picture_{number}") or data.get(f"upload_{number}")
+        if has_picture and not data.get(f"alt_{number}"):
+            form.add_error(
+                f"alt_{number}",
+                f"Describe picture {number + offset} for people who cannot see it.",
+            )
 
 
 class CommentForm(forms.Form):

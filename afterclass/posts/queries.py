@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, FilteredRelation, OuterRef, Prefetch, Q
+from django.db.models import Exists, FilteredRelation, OuterRef, Prefetch, Q, QuerySet
 
 from afterclass.attachments.queries import with_attachments
 from afterclass.core.pagination import Page, paginate
@@ -46,8 +46,8 @@ NEWEST_ORDER = ["-created_at", "-id"]
 
 
 # Per post: None when the viewer keeps no read state there (not an active member of its space),
-# else (comments seen, last activity seen), both None when never opened.
-ReadPoint = tuple[int | None, datetime | None]
+# else (comments seen, last activity seen, when the mark was written), all None when never opened.
+ReadPoint = tuple[int | None, datetime | None, datetime | None]
 
 
 def _read_marks(ids: list[int], viewer: Person) -> dict[int, ReadPoint | None]:
@@ -65,9 +65,18 @@ def _read_marks(ids: list[int], viewer: Person) -> dict[int, ReadPoint | None]:
             is_member=member,
         )
         .order_by()
-        .values_list("pk", "is_member", "mark__seen_comment_count", "mark__seen_activity_at")
+        .values_list(
+            "pk",
+            "is_member",
+            "mark__seen_comment_count",
+            "mark__seen_activity_at",
+            "mark__updated_at",
+        )
     )
-    return {pk: (count, seen_at) if is_member else None for pk, is_member, count, seen_at in rows}
+    return {
+        pk: (count, seen_at, marked_at) if is_member else None
+        for pk, is_member, count, seen_at, marked_at in rows
+    }
 
 
 def _set_read_state(post: Post, point: ReadPoint | None) -> None:
@@ -80,6 +89,10 @@ def _set_read_state(post: Post, point: ReadPoint | None) -> None:
         new = max(post.comment_count - (point[0] or 0), 0) if unread else 0
     post.is_unread = unread  # type: ignore[attr-defined]
     post.new_comments = new  # type: ignore[attr-defined]
+    # When the viewer last read the post (their read mark was written), None before a first
+    # visit: the thread marks what came after as new. The mark's write time, not the activity it
+    # saw: a comment is created a moment after the activity time its post is given.
+    post.last_read_at = point[2] if point is not None else None  # type: ignore[attr-defined]
 
 
 def present(posts: list[Post], viewer: Person | AnonymousUser | None) -> list[Post]:
@@ -190,6 +203,69 @@ class Thread:
     comments: Sequence[Comment]  # top level, each with `.visible_replies`
     next: str | None
     my_votes: set[int]
+    first_new_id: int | None = None  # the first comment marked new, in the page's order
+    new_count: int = 0
+
+
+def _thread_comments(post: Post, viewer: Person | AnonymousUser | None) -> QuerySet[Comment]:
+    """The post's comments the viewer sees, with their authors and visible replies."""
+    shown = comments_visible_to(viewer, post)
+    replies = Comment.objects.filter(shown).select_related(
+        "author", "author__department", "author__level"
+    )
+    return (
+        Comment.objects.filter(shown, post=post)
+        .select_related("author", "author__department", "author__level")
+        .prefetch_related(Prefetch("replies", queryset=replies, to_attr="visible_replies"))
+    )
+
+
+def _present_comments(
+    post: Post, viewer: Person | AnonymousUser | None, comments: list[Comment]
+) -> Thread:
+    """Set on each comment and reply what the viewer is shown (`shown_author`, `by_asker`,
+    `my_reactions`, `is_new`): two queries at most, however many comments."""
+    shown_comments: list[Comment] = []
+    for comment in comments:
+        shown_comments.append(comment)
+        shown_comments.extend(getattr(comment, "visible_replies", []))
+    reacted: dict[int, set[str]] = defaultdict(set)
+    if is_signed_in(viewer) and shown_comments:
+        for comment_id, kind in Reaction.objects.filter(
+            person=viewer, comment__in=[c.pk for c in shown_comments]
+        ).values_list("comment_id", "kind"):
+            reacted[comment_id].add(kind)
+    # New since the viewer's previous visit: never on a first visit, never their own.
+    since: datetime | None = getattr(post, "last_read_at", None)
+    viewer_id = viewer.pk if is_signed_in(viewer) else None
+    first_new_id: int | None = None
+    new_count = 0
+    for shown_comment in shown_comments:
+        _present_comment(post, shown_comment)
+        shown_comment.my_reactions = reacted.get(shown_comment.pk, set())  # type: ignore[attr-defined]
+        is_new = (
+            since is not None
+            and shown_comment.created_at > since
+            and shown_comment.author_id != viewer_id
+        )
+        shown_comment.is_new = is_new  # type: ignore[attr-defined]
+        if is_new:
+            new_count += 1
+            first_new_id = first_new_id or shown_comment.pk
+    ids = [c.pk for c in comments if c.parent_id is None]
+    my_votes: set[int] = set()
+    if is_signed_in(viewer) and ids and post.kind == PostKind.QUESTION:
+        my_votes = set(
+            Vote.objects.filter(person=viewer, comment__in=ids).values_list("comment_id", flat=True)
+        )
+    return Thread(
+        post=post,
+        comments=comments,
+        next=None,
+        my_votes=my_votes,
+        first_new_id=first_new_id,
+        new_count=new_count,
+    )
 
 
 def post_thread(
@@ -200,17 +276,10 @@ def post_thread(
     limit: int = 50,
 ) -> Thread:
     """A post with a page of its top-level comments (answers by votes, then time; the accepted
-    answer first) and their replies, in a fixed number of queries."""
+    answer first) and their replies, in a fixed number of queries. Comments and replies written
+    by others since the viewer last read the post are marked `is_new`."""
     present([post], viewer)
-    shown = comments_visible_to(viewer, post)
-    replies = Comment.objects.filter(shown).select_related(
-        "author", "author__department", "author__level"
-    )
-    top = (
-        Comment.objects.filter(shown, post=post, parent__isnull=True)
-        .select_related("author", "author__department", "author__level")
-        .prefetch_related(Prefetch("replies", queryset=replies, to_attr="visible_replies"))
-    )
+    top = _thread_comments(post, viewer).filter(parent__isnull=True)
     if post.kind == PostKind.QUESTION:
         order = ["-vote_count", "created_at", "id"]
     else:
@@ -221,23 +290,13 @@ def post_thread(
     if accepted_id and not cursor:
         accepted = [c for c in comments if c.pk == accepted_id]
         comments = accepted + [c for c in comments if c.pk != accepted_id]
-    shown_comments: list[Comment] = []
-    for comment in comments:
-        shown_comments.append(comment)
-        shown_comments.extend(comment.visible_replies)  # type: ignore[attr-defined]
-    reacted: dict[int, set[str]] = defaultdict(set)
-    if is_signed_in(viewer) and shown_comments:
-        for comment_id, kind in Reaction.objects.filter(
-            person=viewer, comment__in=[c.pk for c in shown_comments]
-        ).values_list("comment_id", "kind"):
-            reacted[comment_id].add(kind)
-    for shown_comment in shown_comments:
-        _present_comment(post, shown_comment)
-        shown_comment.my_reactions = reacted.get(shown_comment.pk, set())  # type: ignore[attr-defined]
-    ids = [c.pk for c in comments]
-    my_votes: set[int] = set()
-    if is_signed_in(viewer) and ids and post.kind == PostKind.QUESTION:
-        my_votes = set(
-            Vote.objects.filter(person=viewer, comment__in=ids).values_list("comment_id", flat=True)
-        )
-    return Thread(post=post, comments=comments, next=page.next, my_votes=my_votes)
+    return replace(_present_comments(post, viewer, comments), next=page.next)
+
+
+def thread_comment(post: Post, viewer: Person | AnonymousUser | None, comment_id: int) -> Thread:
+    """One comment (with its replies) or one reply as the thread shows it, for the page to swap
+    in after it was written, hidden, restored or removed; no comment when the viewer cannot see
+    it (any more)."""
+    present([post], viewer)
+    comments = list(_thread_comments(post, viewer).filter(pk=comment_id))
+    return _present_comments(post, viewer, comments)

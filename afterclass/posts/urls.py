@@ -10,6 +10,11 @@ urlpatterns: list[URLPattern] = [
     path("questions/waiting/", feeds.waiting, name="waiting-questions"),
     path("hashtags/<str:tag>/", hashtags.tag_page, name="hashtag"),
     path("spaces/<slug:slug>/posts/new/", compose.create, name="post-create"),
+    path(
+        "spaces/<slug:slug>/mention-suggestions/",
+        compose.suggest_mentions,
+        name="mention-suggestions",
+    ),
     path("posts/<int:post_id>/", thread.detail, name="post-detail"),
     path("posts/<int:post_id>/edit/", compose.edit, name="post-edit"),
     path("posts/<int:post_id>/remove/", thread.remove, name="post-remove"),

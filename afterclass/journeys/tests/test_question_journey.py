@@ -105,7 +105,7 @@ def asker_asks_anonymously(page: Page, space: Space, asker) -> Post:
     page.get_by_role("button", name="Post", exact=True).click()
 
     expect(page).to_have_url(re.compile(r"/posts/\d+/$"))
-    expect(page.get_by_role("status")).to_contain_text("Your post is up.")
+    expect(page.locator(".messages")).to_contain_text("Your post is up.")
     question = page.get_by_role("article")
     expect(question.get_by_role("heading", name=QUESTION, level=1)).to_be_visible()
     expect(question).to_contain_text("Waiting for an answer")
@@ -176,7 +176,9 @@ def colleague_answers_without_knowing_who_asked(
     snap(page, "06-colleague-question-page")
 
     page.get_by_label("Your answer").fill(ANSWER)
-    page.get_by_role("button", name="Post your answer").click()
+    # The answer is posted without leaving the page (htmx): wait for the server's answer.
+    with page.expect_response(lambda response: "/comments/" in response.url):
+        page.get_by_role("button", name="Post your answer").click()
 
     answer = Comment.objects.get(post=question, body=ANSWER)
     expect(page).to_have_url(re.compile(rf"#comment-{answer.pk}$"))
@@ -277,7 +279,7 @@ def asker_accepts_the_answer(page: Page, question: Post, answer: Comment, other:
 
     item.get_by_role("button", name="Accept this answer").click()
 
-    expect(page.get_by_role("status")).to_contain_text("The answer is marked as accepted.")
+    expect(page.locator(".messages")).to_contain_text("The answer is marked as accepted.")
     expect(page.get_by_role("article")).to_contain_text("Answer accepted")
     answers = page.get_by_role("region", name="2 answers").get_by_role("listitem")
     # The accepted answer comes first although the other one has more votes.

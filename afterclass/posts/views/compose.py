@@ -1,15 +1,28 @@
-"""Writing a new post in a space, and editing one's own post."""
+"""Writing a new post in a space, editing one's own post and its files, and the people the
+editor offers after `@`."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.db import transaction
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
 
-from afterclass.attachments.actions import do_discard_uploads, do_upload
+from afterclass.attachments.actions import (
+    do_discard_uploads,
+    do_edit_post_attachments,
+    do_upload,
+    max_upload_bytes,
+)
+from afterclass.attachments.queries import files_of, waiting_uploads
 from afterclass.core.errors import Conflict, InvalidInput, NotAllowed
+from afterclass.people.models import Person
+from afterclass.polls.actions import do_create_poll
 from afterclass.posts.access import can_moderate_space, check_can_edit
 from afterclass.posts.actions import do_create_post, do_edit_post
 from afterclass.posts.forms import (
@@ -20,9 +33,34 @@ from afterclass.posts.forms import (
     writable_kinds,
 )
 from afterclass.posts.models import Post, PostKind
+from afterclass.posts.suggestions import mention_suggestions
 from afterclass.posts.views import back_to_post, load_post
 from afterclass.spaces.access import access_space, check_can_participate, check_can_view_content
 from afterclass.spaces.views import SignedInRequest, space_context
+
+
+def _upload_context() -> dict[str, Any]:
+    """What the drop zone tells compose.js: where to send files and the size limit."""
+    return {"upload_url": reverse("api:upload"), "max_upload_bytes": max_upload_bytes()}
+
+
+def _send_files(
+    form: PostForm | EditPostForm, actor: Person, uploads: list[int]
+) -> tuple[list[int], list[str]]:
+    """Store the files sent with the form (the ids go into `uploads`, to discard them should the
+    post not be written) and return every chosen file's id with its alt text, in order."""
+    ids, alt_texts = [], []
+    for field, upload, sent, alt_text in form.chosen_files():
+        if upload is not None:
+            try:
+                sent = do_upload(upload, actor=actor).pk
+            except InvalidInput as error:
+                error.field = field
+                raise
+            uploads.append(sent)
+        ids.append(int(sent or 0))
+        alt_texts.append(alt_text)
+    return ids, alt_texts
 
 
 @login_required
@@ -47,28 +85,12 @@ def create(request: SignedInRequest, slug: str) -> HttpResponse:
     if posted:
         status = 400
         if form.is_valid():
-            data = form.cleaned_data
+            # Only the files sent with this form are discarded on a refusal: those the script
+            # sent ahead stay, shown again on the form, so they need not be chosen again.
             uploads: list[int] = []
             try:
-                alt_texts = []
-                for field, upload, alt_text in form.files_to_upload():
-                    try:
-                        uploads.append(do_upload(upload, actor=request.user).pk)
-                    except InvalidInput as error:
-                        error.field = field
-                        raise
-                    alt_texts.append(alt_text)
-                post = do_create_post(
-                    space,
-                    actor=request.user,
-                    kind=data["kind"],
-                    title=data["title"] if form.shows_title else "",
-                    body=data["body"],
-                    link_url=data["link_url"] if form.shows_link else "",
-                    anonymous=data["anonymous"],
-                    attachments=uploads,
-                    alt_texts=alt_texts,
-                )
+                ids, alt_texts = _send_files(form, request.user, uploads)
+                post = _create(form, request.user, ids, alt_texts)
             except (InvalidInput, Conflict, NotAllowed) as error:
                 # The post was not written: its uploads are not kept. Shown on the form, so
                 # that what the person wrote is not lost (files must be chosen again).
@@ -78,6 +100,7 @@ def create(request: SignedInRequest, slug: str) -> HttpResponse:
             else:
                 messages.success(request, "Your post is up.")
                 return redirect("post-detail", post.pk)
+    form.waiting = waiting_uploads(request.user, form.upload_ids())
     context = space_context(request, space, "new-post")
     refusal = None
     try:
@@ -90,8 +113,37 @@ def create(request: SignedInRequest, slug: str) -> HttpResponse:
         kind=kind,
         refusal=refusal,
         slots=form.slots,
+        **_upload_context(),
     )
     return render(request, "posts/new.html", context, status=status)
+
+
+def _create(form: PostForm, actor: Person, ids: list[int], alt_texts: list[str]) -> Post:
+    """Write the post the form describes: a poll through polls.actions, any other kind here."""
+    data = form.cleaned_data
+    if data["kind"] == PostKind.POLL:
+        return do_create_poll(
+            form.space,
+            actor=actor,
+            question=data["title"],
+            body=data["body"],
+            options=form.poll_options(),
+            multiple=data["multiple"],
+            anonymous=data["poll_anonymous"],
+            closes_at=data["closes_at"],
+            results_shown=data["results_shown"],
+        )
+    return do_create_post(
+        form.space,
+        actor=actor,
+        kind=data["kind"],
+        title=data["title"] if form.shows_title else "",
+        body=data["body"],
+        link_url=data["link_url"] if form.shows_link else "",
+        anonymous=data["anonymous"],
+        attachments=ids,
+        alt_texts=alt_texts,
+    )
 
 
 def _slots(value: str | None) -> int:
@@ -105,7 +157,20 @@ def _slots(value: str | None) -> int:
 def _edit_page(
     request: SignedInRequest, post: Post, form: EditPostForm, status: int = 200
 ) -> HttpResponse:
-    return render(request, "posts/edit.html", {"post": post, "form": form}, status=status)
+    form.waiting = waiting_uploads(request.user, form.upload_ids())
+    context = {"post": post, "form": form, **_upload_context()}
+    return render(request, "posts/edit.html", context, status=status)
+
+
+def _edit_form(request: SignedInRequest, post: Post, **kwargs: Any) -> EditPostForm:
+    return EditPostForm(
+        *([request.POST, request.FILES] if request.method == "POST" else []),
+        kind=post.kind,
+        attachments=files_of(post),
+        slots=_slots((request.POST if request.method == "POST" else request.GET).get("slots")),
+        mention_source=reverse("mention-suggestions", args=[post.space.slug]),
+        **kwargs,
+    )
 
 
 @login_required
@@ -115,21 +180,45 @@ def edit(request: SignedInRequest, post_id: int) -> HttpResponse:
     check_can_edit(request.user, post.author_id, post.state)
     if request.method != "POST":
         initial = {"title": post.title, "body": post.body, "link_url": post.link_url}
-        return _edit_page(request, post, EditPostForm(initial=initial, kind=post.kind))
-    form = EditPostForm(request.POST, kind=post.kind)
+        return _edit_page(request, post, _edit_form(request, post, initial=initial))
+    form = _edit_form(request, post)
     if not form.is_valid():
         return _edit_page(request, post, form, status=400)
     data = form.cleaned_data
+    uploads: list[int] = []
     try:
-        do_edit_post(
-            post,
-            actor=request.user,
-            title=data.get("title"),
-            body=data["body"],
-            link_url=data.get("link_url"),
-        )
-    except (InvalidInput, Conflict) as error:
+        # Stored before the transaction: were they inside it, a rollback would keep the files
+        # and lose the rows that tell which files to delete.
+        ids, alt_texts = _send_files(form, request.user, uploads) if form.edits_files else ([], [])
+        with transaction.atomic():
+            if form.edits_files:
+                # Files first: a resource may swap its link for a file in the same edit.
+                do_edit_post_attachments(
+                    post,
+                    [*form.kept_files(), *zip(ids, alt_texts, strict=True)],
+                    actor=request.user,
+                    link_url=data.get("link_url"),
+                )
+            do_edit_post(
+                post,
+                actor=request.user,
+                title=data.get("title"),
+                body=data["body"],
+                link_url=data.get("link_url"),
+            )
+    except (InvalidInput, Conflict, NotAllowed) as error:
+        do_discard_uploads(uploads, actor=request.user)
         show_action_error(form, error)
         return _edit_page(request, load_post(request, post_id), form, status=error.status)
     messages.success(request, "Your changes are saved.")
     return back_to_post(post)
+
+
+@login_required
+@require_GET
+def suggest_mentions(request: SignedInRequest, slug: str) -> JsonResponse:
+    """People to mention in a space's editor, as JSON [{handle, name}] for compose.js."""
+    space = access_space(request.user, slug)
+    check_can_view_content(request.user, space)
+    found = mention_suggestions(space, request.GET.get("q", ""))
+    return JsonResponse([{"handle": s.handle, "name": s.name} for s in found], safe=False)

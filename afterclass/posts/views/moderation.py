@@ -21,6 +21,7 @@ from afterclass.posts.actions import (
 from afterclass.posts.forms import HideForm, SwitchForm
 from afterclass.posts.models import Comment
 from afterclass.posts.views import back_to_post, load_post
+from afterclass.posts.views.thread import comment_in_place
 from afterclass.spaces.views import SignedInRequest
 
 
@@ -91,6 +92,14 @@ def _load_comment(request: SignedInRequest, comment_id: int) -> Comment:
     return found
 
 
+def _comment_refused(request: SignedInRequest, found: Comment, message: str) -> HttpResponse:
+    """Why the comment was not changed: beside it (htmx), or as a message on the page."""
+    if request.htmx:
+        return comment_in_place(request, found.post, found.pk, error=message)
+    messages.error(request, message)
+    return back_to_post(found.post, f"comment-{found.pk}")
+
+
 @login_required
 @require_POST
 def hide_comment(request: SignedInRequest, comment_id: int) -> HttpResponse:
@@ -98,14 +107,16 @@ def hide_comment(request: SignedInRequest, comment_id: int) -> HttpResponse:
     check_can_moderate_post(request.user, found.post)
     form = HideForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Say why the comment is hidden: its author will read it.")
-    else:
-        try:
-            do_hide_comment(found, actor=request.user, reason=form.cleaned_data["reason"])
-        except (InvalidInput, Conflict) as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, "The comment is hidden. Its author sees why.")
+        return _comment_refused(
+            request, found, "Say why the comment is hidden: its author will read it."
+        )
+    try:
+        do_hide_comment(found, actor=request.user, reason=form.cleaned_data["reason"])
+    except (InvalidInput, Conflict) as error:
+        return _comment_refused(request, found, error.message)
+    if request.htmx:
+        return comment_in_place(request, found.post, found.pk)
+    messages.success(request, "The comment is hidden. Its author sees why.")
     return back_to_post(found.post, f"comment-{found.pk}")
 
 
@@ -116,7 +127,8 @@ def restore_comment(request: SignedInRequest, comment_id: int) -> HttpResponse:
     try:
         do_restore_comment(found, actor=request.user)
     except Conflict as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "The comment is visible again.")
+        return _comment_refused(request, found, error.message)
+    if request.htmx:
+        return comment_in_place(request, found.post, found.pk)
+    messages.success(request, "The comment is visible again.")
     return back_to_post(found.post, f"comment-{found.pk}")

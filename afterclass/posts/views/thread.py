@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import replace_url, reswap, retarget
 
 from afterclass.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from afterclass.posts.access import (
@@ -38,7 +42,7 @@ from afterclass.posts.forms import (
     show_action_error,
 )
 from afterclass.posts.models import Comment, Post, PostKind, Revision
-from afterclass.posts.queries import post_thread, present
+from afterclass.posts.queries import Thread, post_thread, present, thread_comment
 from afterclass.posts.views import back_to_post, load_post
 from afterclass.spaces.access import check_can_participate
 from afterclass.spaces.views import SignedInRequest, next_url
@@ -53,6 +57,32 @@ def _refusal(check: Any, *args: Any) -> str | None:
     return None
 
 
+def _with_mentions[FormT: forms.Form](form: FormT, post: Post) -> FormT:
+    """The text box suggests people to @mention as one types (static/afterclass/compose.js)."""
+    url = reverse("mention-suggestions", args=[post.space.slug])
+    form.fields["body"].widget.attrs["data-mention-source"] = url
+    return form
+
+
+def thread_context(request: SignedInRequest, post: Post, thread: Thread) -> dict[str, Any]:
+    """What the post page and its fragments (a comment, a form, the heading) are rendered with."""
+    viewer = request.user
+    moderator = can_moderate_space(viewer, post.space)
+    return {
+        "post": post,
+        "space": post.space,
+        "thread": thread,
+        "my_votes": thread.my_votes,
+        "is_moderator": moderator,
+        "can_take_part": _refusal(check_can_participate, viewer, post.space) is None,
+        "comment_refusal": _refusal(check_can_comment, viewer, post),
+        "can_accept": _refusal(check_can_accept, viewer, post) is None,
+        "comment_form": _with_mentions(CommentForm(), post),
+        "hide_form": HideForm() if moderator else None,
+        "is_question": post.kind == PostKind.QUESTION,
+    }
+
+
 def _post_page(
     request: SignedInRequest,
     post: Post,
@@ -60,24 +90,13 @@ def _post_page(
     comment_form: CommentForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    viewer = request.user
-    thread = post_thread(post, viewer, cursor=request.GET.get("cursor"))
-    moderator = can_moderate_space(viewer, post.space)
-    context = {
-        "post": post,
-        "space": post.space,
-        "thread": thread,
-        "my_votes": thread.my_votes,
-        "next_url": next_url(request, thread.next),
-        "is_moderator": moderator,
-        "can_take_part": _refusal(check_can_participate, viewer, post.space) is None,
-        "comment_refusal": _refusal(check_can_comment, viewer, post),
-        "can_accept": _refusal(check_can_accept, viewer, post) is None,
-        "comment_form": comment_form or CommentForm(),
-        "hide_form": HideForm() if moderator else None,
-        "revisions": list(Revision.objects.filter(post=post)) if moderator else [],
-        "is_question": post.kind == PostKind.QUESTION,
-    }
+    thread = post_thread(post, request.user, cursor=request.GET.get("cursor"))
+    context = thread_context(request, post, thread)
+    context["next_url"] = next_url(request, thread.next)
+    if comment_form is not None:
+        context["comment_form"] = _with_mentions(comment_form, post)
+    if context["is_moderator"]:
+        context["revisions"] = list(Revision.objects.filter(post=post))
     if request.htmx and request.GET.get("cursor"):
         return render(request, "posts/post.html#comment-page", context, status=status)
     return render(request, "posts/post.html", context, status=status)
@@ -92,13 +111,65 @@ def detail(request: SignedInRequest, post_id: int) -> HttpResponse:
     return response
 
 
+def _reply_to(form: CommentForm) -> int | None:
+    """The comment a reply form answers, read from what was sent (the form may be invalid)."""
+    raw = str(form.data.get("parent") or "")
+    return int(raw) if raw.isdigit() and int(raw) > 0 else None
+
+
+def _comment_refused(
+    request: SignedInRequest, post: Post, form: CommentForm, status: int
+) -> HttpResponse:
+    """The form again with the reason: the whole page with the error status, or (htmx) the form
+    that was sent, with headers putting it in place of that form. htmx swaps no 4xx answer (and
+    the page's CSP allows no script to change that), so that one is a 200 saying where it goes;
+    nothing was written either way."""
+    if not request.htmx:
+        return _post_page(request, post, comment_form=form, status=status)
+    context = thread_context(request, post, Thread(post, [], None, set()))
+    reply_to = _reply_to(form)
+    if reply_to is None:
+        context["comment_form"] = _with_mentions(form, post)
+        response = render(request, "posts/post.html#comment-form", context)
+        target = "#comment-form"
+    else:
+        context.update(reply_to=reply_to, reply_form=form)
+        response = render(request, "posts/post.html#reply-form", context)
+        target = f"#reply-form-{reply_to}"
+    return reswap(retarget(response, target), "outerHTML")
+
+
+def _comment_added(request: SignedInRequest, post: Post, created: Comment) -> HttpResponse:
+    """(htmx) The new comment for the end of its list, and out of band the heading with the new
+    count and an empty form in place of the one that was sent."""
+    thread = thread_comment(post, request.user, created.pk)
+    if not thread.comments:  # cannot happen for its author; leave the page as it is
+        return reswap(HttpResponse(""), "none")
+    context = thread_context(request, post, thread)
+    context.update(comment=thread.comments[0], reply=thread.comments[0])
+    if created.parent_id:
+        item, form = "posts/post.html#reply-item", "posts/post.html#reply-form"
+        context["reply_to"] = created.parent_id
+        target = f"#replies-{created.parent_id}"
+    else:
+        item, form = "posts/post.html#comment-item", "posts/post.html#comment-form"
+        target = "#comment-list"
+    html = render_to_string(item, context, request)
+    context["oob"] = True
+    html += render_to_string("posts/post.html#comments-heading", context, request)
+    html += render_to_string(form, context, request)
+    response = retarget(HttpResponse(html), target)
+    url = reverse("post-detail", args=[post.pk])
+    return replace_url(reswap(response, "beforeend"), f"{url}#comment-{created.pk}")
+
+
 @login_required
 @require_POST
 def comment(request: SignedInRequest, post_id: int) -> HttpResponse:
     post = load_post(request, post_id)
     form = CommentForm(request.POST)
     if not form.is_valid():
-        return _post_page(request, post, comment_form=form, status=400)
+        return _comment_refused(request, post, form, status=400)
     parent = None
     if form.cleaned_data["parent"]:
         parent = access_comment(request.user, form.cleaned_data["parent"])
@@ -108,8 +179,31 @@ def comment(request: SignedInRequest, post_id: int) -> HttpResponse:
         )
     except (InvalidInput, Conflict, NotAllowed) as error:
         show_action_error(form, error)
-        return _post_page(request, post, comment_form=form, status=error.status)
+        return _comment_refused(request, post, form, status=error.status)
+    if request.htmx:
+        return _comment_added(request, post, created)
     return back_to_post(post, f"comment-{created.pk}")
+
+
+def comment_in_place(
+    request: SignedInRequest, post: Post, comment_id: int, *, error: str = ""
+) -> HttpResponse:
+    """(htmx) A comment as the thread now shows it, to replace its <li>, and out of band the
+    heading (hiding, restoring or removing an answer changes the count). Nothing when the viewer
+    no longer sees it, so that it leaves the page. With an `error`, the comment shows it (a 200:
+    htmx swaps no 4xx answer)."""
+    thread = thread_comment(post, request.user, comment_id)
+    context = thread_context(request, post, thread)
+    heading = render_to_string(
+        "posts/post.html#comments-heading", {**context, "oob": True}, request
+    )
+    if not thread.comments:
+        return HttpResponse(heading)
+    found = thread.comments[0]
+    context.update(comment=found, reply=found, comment_error=error, error_on=comment_id)
+    name = "posts/post.html#reply-item" if found.parent_id else "posts/post.html#comment-item"
+    response = HttpResponse(render_to_string(name, context, request) + heading)
+    return reswap(retarget(response, f"#comment-{comment_id}"), "outerHTML")
 
 
 def _answer_of(request: SignedInRequest, post: Post, comment_id: int) -> Comment:
@@ -243,8 +337,12 @@ def remove_comment(request: SignedInRequest, comment_id: int) -> HttpResponse:
     try:
         do_remove_comment(found, actor=request.user)
     except Conflict as error:
+        if request.htmx:
+            return comment_in_place(request, post, found.pk, error=error.message)
         messages.error(request, error.message)
     else:
+        if request.htmx:
+            return comment_in_place(request, post, found.pk)
         messages.success(request, "The comment is removed.")
     return back_to_post(post, f"comment-{found.pk}")
 
@@ -271,5 +369,5 @@ def edit_comment(request: SignedInRequest, comment_id: int) -> HttpResponse:
                 return back_to_post(post, f"comment-{found.pk}")
     else:
         form = EditCommentForm(initial={"body": found.body})
-    context = {"post": post, "comment": found, "form": form}
+    context = {"post": post, "comment": found, "form": _with_mentions(form, post)}
     return render(request, "posts/edit_comment.html", context, status=status)

@@ -1,0 +1,484 @@
+// The post editor's helpers: @mention suggestions on text areas, and drop zones that upload files
+// ahead of the form with their progress. Both enhance markup that works without them.
+(function () {
+  "use strict";
+
+  // --- @mentions -----------------------------------------------------------------------------
+
+  // `@` not glued to a word, an address or a path (as posts/mentions.py reads it), then the
+  // handle typed so far, right before the caret.
+  const TYPED_MENTION = /(?:^|[^\w@./:+=&#-])@([A-Za-z0-9_+.-]{1,64})$/;
+  const SUGGEST_DELAY_MS = 200;
+  let lists = 0;
+
+  function setUpMentions(textarea) {
+    const source = textarea.dataset.mentionSource;
+    if (!source || textarea.dataset.mentionReady) return;
+    textarea.dataset.mentionReady = "1";
+    lists += 1;
+    const list = document.createElement("ul");
+    list.id = "mention-list-" + lists;
+    list.className = "mention-list";
+    list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", "People to mention");
+    list.hidden = true;
+    const status = document.createElement("p");
+    status.className = "visually-hidden";
+    status.setAttribute("aria-live", "polite");
+    textarea.insertAdjacentElement("afterend", list);
+    list.insertAdjacentElement("afterend", status);
+    textarea.setAttribute("aria-autocomplete", "list");
+    textarea.setAttribute("aria-controls", list.id);
+
+    let people = [];
+    let active = -1;
+    let typed = null; // {text, start} of the mention being typed
+    let timer = null;
+    let request = null;
+
+    function close() {
+      list.hidden = true;
+      list.replaceChildren();
+      people = [];
+      active = -1;
+      textarea.removeAttribute("aria-activedescendant");
+    }
+
+    function highlight(index) {
+      active = index;
+      list.querySelectorAll("[role=option]").forEach(function (option, number) {
+        option.setAttribute("aria-selected", number === index ? "true" : "false");
+        option.classList.toggle("active", number === index);
+      });
+      if (index >= 0) {
+        textarea.setAttribute("aria-activedescendant", list.id + "-" + index);
+        const option = document.getElementById(list.id + "-" + index);
+        if (option) option.scrollIntoView({ block: "nearest" });
+      } else {
+        textarea.removeAttribute("aria-activedescendant");
+      }
+    }
+
+    function show(found) {
+      close();
+      people = found;
+      if (!people.length) {
+        status.textContent = "No one to mention by that name.";
+        return;
+      }
+      people.forEach(function (person, index) {
+        const option = document.createElement("li");
+        option.id = list.id + "-" + index;
+        option.setAttribute("role", "option");
+        option.setAttribute("aria-selected", "false");
+        const name = document.createElement("span");
+        name.className = "mention-name";
+        name.textContent = person.name;
+        const handle = document.createElement("span");
+        handle.className = "mention-handle";
+        handle.textContent = "@" + person.handle;
+        option.append(name, " ", handle);
+        // mousedown, not click: the text area keeps the focus (and its caret).
+        option.addEventListener("mousedown", function (event) {
+          event.preventDefault();
+          pick(index);
+        });
+        list.append(option);
+      });
+      list.hidden = false;
+      highlight(0);
+      status.textContent =
+        people.length === 1 ? "1 person to mention." : people.length + " people to mention.";
+    }
+
+    function pick(index) {
+      const person = people[index];
+      if (!person || !typed) return;
+      const caret = textarea.selectionStart;
+      const before = textarea.value.slice(0, typed.start);
+      const after = textarea.value.slice(caret);
+      const inserted = "@" + person.handle + " ";
+      textarea.value = before + inserted + after.replace(/^ /, "");
+      const position = before.length + inserted.length;
+      textarea.setSelectionRange(position, position);
+      typed = null;
+      close();
+      status.textContent = "Mentioned " + person.name + ".";
+      textarea.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+
+    function typedMention() {
+      if (textarea.selectionStart !== textarea.selectionEnd) return null;
+      const before = textarea.value.slice(0, textarea.selectionStart);
+      const match = TYPED_MENTION.exec(before);
+      if (!match) return null;
+      return { text: match[1], start: before.length - match[1].length - 1 };
+    }
+
+    function suggest() {
+      typed = typedMention();
+      window.clearTimeout(timer);
+      if (!typed) {
+        close();
+        return;
+      }
+      const text = typed.text;
+      timer = window.setTimeout(function () {
+        if (request) request.abort();
+        request = new AbortController();
+        const url = new URL(source, window.location.href);
+        url.searchParams.set("q", text);
+        fetch(url, {
+          headers: { Accept: "application/json" },
+          credentials: "same-origin",
+          signal: request.signal,
+        })
+          .then(function (response) {
+            return response.ok ? response.json() : [];
+          })
+          .then(function (found) {
+            // Only if the person is still typing that same mention.
+            const now = typedMention();
+            if (now && now.text === text) show(Array.isArray(found) ? found : []);
+          })
+          .catch(function (error) {
+            if (error.name !== "AbortError") close();
+          });
+      }, SUGGEST_DELAY_MS);
+    }
+
+    textarea.addEventListener("input", suggest);
+    textarea.addEventListener("click", suggest);
+    textarea.addEventListener("keydown", function (event) {
+      if (list.hidden || !people.length) return;
+      if (event.key === "ArrowDown") {
+        event.preventDefault();
+        highlight((active + 1) % people.length);
+      } else if (event.key === "ArrowUp") {
+        event.preventDefault();
+        highlight((active - 1 + people.length) % people.length);
+      } else if ((event.key === "Enter" || event.key === "Tab") && active >= 0) {
+        event.preventDefault();
+        pick(active);
+      } else if (event.key === "Escape") {
+        event.preventDefault();
+        window.clearTimeout(timer);
+        close();
+      }
+    });
+    textarea.addEventListener("blur", function () {
+      window.clearTimeout(timer);
+      close();
+    });
+  }
+
+  // --- Uploads: drop zones with progress -----------------------------------------------------
+
+  const SLOT_FIELD = /(picture|alt|upload)_\d+/g;
+
+  function csrfToken(form) {
+    const input = form && form.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
+  function megabytes(bytes) {
+    return (bytes / 1024 / 1024).toFixed(1);
+  }
+
+  function setUpDropZone(zone) {
+    if (zone.dataset.dropReady) return;
+    zone.dataset.dropReady = "1";
+    const form = zone.closest("form");
+    const url = zone.dataset.uploadUrl;
+    const maxBytes = parseInt(zone.dataset.maxBytes || "0", 10);
+    const maxSlots = parseInt(zone.dataset.maxSlots || "1", 10);
+    const offset = parseInt(zone.dataset.pictureOffset || "0", 10);
+    const counter = zone.querySelector("[data-slot-count]");
+    const hint = zone.querySelector("[data-drop-hint]");
+    const message = document.createElement("p");
+    message.className = "upload-message";
+    message.setAttribute("role", "alert");
+    if (hint) {
+      hint.hidden = false;
+      hint.insertAdjacentElement("afterend", message);
+    } else {
+      zone.prepend(message);
+    }
+    zone.classList.add("is-enhanced");
+
+    function slots() {
+      return Array.from(zone.querySelectorAll("[data-upload-slot]"));
+    }
+    function idInput(slot) {
+      return slot.querySelector("input[data-upload-id]");
+    }
+    function fileInput(slot) {
+      return slot.querySelector("input[type=file]");
+    }
+    function statusOf(slot) {
+      return slot.querySelector("[data-upload-status]");
+    }
+    function isFree(slot) {
+      return !idInput(slot).value && !slot.dataset.busy;
+    }
+
+    function addSlot() {
+      const all = slots();
+      if (all.length >= maxSlots) return null;
+      const last = all[all.length - 1];
+      const number = all.length + 1;
+      const slot = last.cloneNode(true);
+      slot.dataset.uploadSlot = String(number);
+      delete slot.dataset.busy;
+      slot.querySelectorAll("*").forEach(function (element) {
+        ["id", "name", "for", "aria-describedby"].forEach(function (attribute) {
+          const value = element.getAttribute(attribute);
+          if (value) element.setAttribute(attribute, value.replace(SLOT_FIELD, "$1_" + number));
+        });
+        element.removeAttribute("aria-invalid");
+      });
+      slot.querySelectorAll(".errorlist").forEach(function (errors) {
+        errors.remove();
+      });
+      slot.querySelectorAll("label").forEach(function (label) {
+        label.textContent = label.textContent.replace(/(picture )\d+/i, "$1" + (number + offset));
+      });
+      slot.querySelectorAll("input").forEach(function (input) {
+        if (input.type !== "hidden" || input.hasAttribute("data-upload-id")) input.value = "";
+      });
+      statusOf(slot).replaceChildren();
+      last.insertAdjacentElement("afterend", slot);
+      watchSlot(slot);
+      if (counter) counter.value = String(number);
+      if (number >= maxSlots) {
+        const more = zone.querySelector("[data-more-slots]");
+        if (more) more.hidden = true;
+      }
+      return slot;
+    }
+
+    function freeSlot() {
+      return slots().find(isFree) || addSlot();
+    }
+
+    function showReady(slot, name, thumbnail) {
+      const status = statusOf(slot);
+      status.replaceChildren();
+      if (thumbnail) {
+        const image = document.createElement("img");
+        image.src = thumbnail;
+        image.alt = "";
+        image.className = "upload-preview";
+        status.append(image);
+      }
+      const ready = document.createElement("span");
+      ready.className = "upload-ready";
+      ready.textContent = name + " is ready.";
+      status.append(ready);
+      addRemoveButton(slot, name);
+    }
+
+    function addRemoveButton(slot, name) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "link upload-remove";
+      button.textContent = "Remove " + name;
+      button.addEventListener("click", function () {
+        idInput(slot).value = "";
+        statusOf(slot).replaceChildren();
+        const input = fileInput(slot);
+        if (input) input.focus();
+      });
+      statusOf(slot).append(" ", button);
+    }
+
+    function showRefusal(slot, name, text) {
+      const status = statusOf(slot);
+      status.replaceChildren();
+      const refusal = document.createElement("span");
+      refusal.className = "upload-refused";
+      refusal.setAttribute("role", "alert");
+      refusal.textContent = name + ": " + text;
+      status.append(refusal);
+    }
+
+    function upload(slot, file) {
+      const input = fileInput(slot);
+      // The file travels on its own; the form carries only its id.
+      if (input) input.value = "";
+      idInput(slot).value = "";
+      if (maxBytes && file.size > maxBytes) {
+        showRefusal(
+          slot,
+          file.name,
+          "This file is " + megabytes(file.size) + " MB; the limit is " +
+            Math.floor(maxBytes / 1024 / 1024) + " MB."
+        );
+        return;
+      }
+      slot.dataset.busy = "1";
+      pending += 1;
+      const status = statusOf(slot);
+      status.replaceChildren();
+      const progress = document.createElement("progress");
+      progress.max = 100;
+      progress.value = 0;
+      progress.setAttribute("aria-label", "Sending " + file.name);
+      const label = document.createElement("span");
+      label.className = "upload-progress";
+      label.textContent = "Waiting to send " + file.name + "…";
+      status.append(progress, " ", label);
+      // One file at a time: each gets the whole connection, and the server one write at once.
+      queue.push({ slot: slot, file: file, progress: progress, label: label });
+      pump();
+    }
+
+    function pump() {
+      if (sending || !queue.length) return;
+      sending = true;
+      const item = queue.shift();
+      const slot = item.slot;
+      const file = item.file;
+      const progress = item.progress;
+      item.label.textContent = "Sending " + file.name + "…";
+
+      const xhr = new XMLHttpRequest();
+      xhr.open("POST", url);
+      xhr.setRequestHeader("X-CSRFToken", csrfToken(form));
+      xhr.setRequestHeader("Accept", "application/json");
+      xhr.upload.addEventListener("progress", function (event) {
+        if (event.lengthComputable) {
+          progress.value = Math.round((event.loaded / event.total) * 100);
+        }
+      });
+      xhr.addEventListener("load", function () {
+        let answer = {};
+        try {
+          answer = JSON.parse(xhr.responseText || "{}");
+        } catch (error) {
+          answer = {};
+        }
+        if (xhr.status === 201 && answer.id) {
+          idInput(slot).value = String(answer.id);
+          const thumbnail = answer.kind === "image" ? answer.thumbnail_url : null;
+          showReady(slot, answer.name || file.name, thumbnail);
+        } else {
+          const reason = answer.detail || "The file could not be sent (" + xhr.status + ").";
+          showRefusal(slot, file.name, reason);
+        }
+        finished(slot);
+      });
+      xhr.addEventListener("error", function () {
+        showRefusal(
+          slot, file.name, "The file could not be sent: check the connection and try again."
+        );
+        finished(slot);
+      });
+      const body = new FormData();
+      body.append("file", file, file.name);
+      xhr.send(body);
+    }
+
+    function finished(slot) {
+      delete slot.dataset.busy;
+      pending -= 1;
+      sending = false;
+      pump();
+      if (pending === 0 && waitingSubmit) {
+        const submitter = waitingSubmit;
+        waitingSubmit = null;
+        message.textContent = "";
+        form.requestSubmit(submitter instanceof HTMLElement ? submitter : undefined);
+      }
+    }
+
+    function send(files, first) {
+      message.textContent = "";
+      Array.from(files).forEach(function (file, index) {
+        const slot = index === 0 && first ? first : freeSlot();
+        if (!slot) {
+          message.textContent =
+            maxSlots === 1
+              ? "Only one file can be attached here."
+              : "At most " + maxSlots + " pictures: " + file.name + " was left out.";
+          return;
+        }
+        upload(slot, file);
+      });
+    }
+
+    function watchSlot(slot) {
+      const input = fileInput(slot);
+      if (!input) return;
+      // The server checks that there is a picture; the file itself no longer goes with the form.
+      input.required = false;
+      input.addEventListener("change", function () {
+        if (input.files && input.files.length) send(input.files, slot);
+      });
+    }
+
+    let pending = 0;
+    let sending = false;
+    const queue = [];
+    let waitingSubmit = null;
+    slots().forEach(function (slot) {
+      watchSlot(slot);
+      const status = statusOf(slot);
+      const ready = status.querySelector(".upload-ready");
+      if (idInput(slot).value && ready) {
+        addRemoveButton(slot, ready.textContent.replace(/ is ready\.$/, ""));
+      }
+    });
+
+    const more = zone.querySelector("[data-more-slots] a");
+    if (more) {
+      more.addEventListener("click", function (event) {
+        event.preventDefault();
+        for (let added = 0; added < 3; added += 1) addSlot();
+        const slot = slots().find(isFree);
+        if (slot && fileInput(slot)) fileInput(slot).focus();
+      });
+    }
+
+    ["dragenter", "dragover"].forEach(function (name) {
+      zone.addEventListener(name, function (event) {
+        if (!event.dataTransfer || !Array.from(event.dataTransfer.types).includes("Files")) return;
+        event.preventDefault();
+        event.dataTransfer.dropEffect = "copy";
+        zone.classList.add("is-dragging");
+      });
+    });
+    zone.addEventListener("dragleave", function (event) {
+      if (!zone.contains(event.relatedTarget)) zone.classList.remove("is-dragging");
+    });
+    zone.addEventListener("drop", function (event) {
+      zone.classList.remove("is-dragging");
+      if (!event.dataTransfer || !event.dataTransfer.files.length) return;
+      event.preventDefault();
+      const target = event.target.closest && event.target.closest("[data-upload-slot]");
+      send(event.dataTransfer.files, target && isFree(target) ? target : null);
+    });
+
+    if (form) {
+      form.addEventListener("submit", function (event) {
+        if (pending > 0) {
+          // Posted once every file has arrived, so none is left behind.
+          event.preventDefault();
+          waitingSubmit = event.submitter || true;
+          message.textContent = "Waiting for the files to finish sending…";
+        }
+      });
+    }
+  }
+
+  function setUp(root) {
+    root.querySelectorAll("textarea[data-mention-source]").forEach(setUpMentions);
+    root.querySelectorAll("[data-drop-zone]").forEach(setUpDropZone);
+  }
+
+  setUp(document);
+  // Forms that htmx brings in (a reply form, an edited comment) get the same help.
+  document.addEventListener("htmx:load", function (event) {
+    if (event.target instanceof Element) setUp(event.target);
+  });
+})();
