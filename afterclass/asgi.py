@@ -1,4 +1,5 @@
-"""ASGI entry point, served by uvicorn (`afterclass serve`)."""
+"""ASGI entry point, served by uvicorn (`afterclass serve`): pages over HTTP, live updates over a
+websocket at /ws/live/ (afterclass.live)."""
 
 import os
 
@@ -6,4 +7,22 @@ from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "afterclass.settings")
 
-application = get_asgi_application()
+# Django is set up before anything imports models (the consumers do).
+django_application = get_asgi_application()
+
+from channels.auth import AuthMiddlewareStack  # type: ignore[import-untyped]  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # type: ignore[import-untyped]  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # type: ignore[import-untyped]  # noqa: E402
+
+from afterclass.live.routing import websocket_urlpatterns  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_application,
+        # The session cookie signs the person in; a page of another site cannot open the socket
+        # with it (the Origin header must be one of ALLOWED_HOSTS).
+        "websocket": AllowedHostsOriginValidator(
+            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+        ),
+    }
+)

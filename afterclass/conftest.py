@@ -26,6 +26,13 @@ def _media_in_tmp(settings, tmp_path: Path) -> None:
     }
 
 
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings) -> None:
+    # Background tasks run right after commit, in the test; tests of the queue itself switch
+    # to the database backend.
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def person(db) -> Person:
     return PersonFactory()

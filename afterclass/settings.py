@@ -64,18 +64,26 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "channels",
     "allauth",
     "allauth.account",
     "django_htmx",
     "ninja",
+    "django_tasks_db",
     "afterclass.core",
     "afterclass.audit",
     "afterclass.insights",
     "afterclass.people",
     "afterclass.spaces",
     "afterclass.posts",
+    "afterclass.polls",
     "afterclass.attachments",
     "afterclass.moderation",
+    "afterclass.notifications",
+    "afterclass.surveys",
+    "afterclass.learning",
+    "afterclass.live",
+    "afterclass.search",
     "afterclass.api",
 ]
 
@@ -145,7 +153,28 @@ CACHES = {
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Live updates (afterclass.live) go through a channel layer. The in-memory layer reaches only the
+# connections of its own process: enough for the embedded default with one web process, but the
+# background worker's bell rings and a server with several workers need Redis (REDIS_URL).
+CHANNEL_LAYERS: dict[str, dict[str, Any]] = {
+    "default": {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {"hosts": [os.environ["REDIS_URL"]], "prefix": "afterclass-live"},
+    }
+    if os.environ.get("REDIS_URL")
+    else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+}
+
+# Background work (notification fan-out, e-mails) goes to a queue in the database, run by
+# `afterclass db_worker` (`make demo` starts one next to the web server; in production run it as
+# its own process). AFTERCLASS_TASKS=immediate runs tasks in the request instead (tests do).
+TASKS = {
+    "default": {
+        "BACKEND": "django.tasks.backends.immediate.ImmediateBackend"
+        if os.environ.get("AFTERCLASS_TASKS", "database") == "immediate"
+        else "django_tasks_db.DatabaseBackend",
+    }
+}
 
 # --- People and sign-in ---------------------------------------------------------------------
 AUTH_USER_MODEL = "people.Person"

@@ -16,8 +16,14 @@ urlpatterns = [
     path("", include("afterclass.people.urls")),
     path("spaces/", include("afterclass.spaces.urls")),
     path("", include("afterclass.posts.urls")),
+    path("", include("afterclass.polls.urls")),
+    path("", include("afterclass.learning.urls")),
     path("", include("afterclass.moderation.urls")),
     path("", include("afterclass.attachments.urls")),
+    path("surveys/", include("afterclass.surveys.urls")),
+    path("search/", include("afterclass.search.urls")),
+    path("notifications/", include("afterclass.notifications.urls")),
+    path("live/", include("afterclass.live.urls")),
 ]
 
 handler400 = "afterclass.core.views.bad_request"

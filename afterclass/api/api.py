@@ -79,16 +79,26 @@ def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
 
 def _register_routers() -> None:
     from afterclass.attachments.api import router as attachments_router
+    from afterclass.learning.api import router as learning_router
     from afterclass.moderation.api import router as moderation_router
+    from afterclass.notifications.api import router as notifications_router
     from afterclass.people.api import router as people_router
+    from afterclass.polls.api import router as polls_router
     from afterclass.posts.api import router as posts_router
+    from afterclass.search.api import router as search_router
     from afterclass.spaces.api import router as spaces_router
+    from afterclass.surveys.api import router as surveys_router
 
     api.add_router("/", people_router)
     api.add_router("/spaces", spaces_router)
     api.add_router("/", posts_router)
+    api.add_router("/", polls_router)
     api.add_router("/", moderation_router)
     api.add_router("/", attachments_router)
+    api.add_router("/surveys", surveys_router)
+    api.add_router("/", search_router)
+    api.add_router("/", notifications_router)
+    api.add_router("/", learning_router)
 
 
 _register_routers()

@@ -15,6 +15,8 @@ from django.utils import timezone
 from afterclass.attachments.models import Attachment
 from afterclass.core.errors import Conflict
 from afterclass.demo.conversations import ConversationWriter
+from afterclass.demo.learning import load_learning
+from afterclass.demo.notifications import notify_demo_admin
 from afterclass.demo.people import (
     ADMIN_EMAIL,
     DEFAULT_SEED,
@@ -27,7 +29,9 @@ from afterclass.demo.people import (
     generate_people,
 )
 from afterclass.demo.spaces import APPROVE, DECLINE, SPACE_PLANS, SpacePlan
+from afterclass.demo.surveys import load_prelaunch_survey
 from afterclass.demo.threads import CONVERSATIONS
+from afterclass.notifications.actions import silenced
 from afterclass.people.actions import (
     do_create_department,
     do_create_person,
@@ -79,7 +83,13 @@ class DemoSummary:
 def load_demo(seed: int = DEFAULT_SEED) -> DemoSummary:
     """Create whatever part of the Northwind demo organisation is missing."""
     with transaction.atomic():
-        return NorthwindLoader(seed).load()
+        # Ninety days of history are not news: nobody is told about them as they load. The
+        # admin then finds what the last two weeks would have told them.
+        with silenced():
+            summary = NorthwindLoader(seed).load()
+        admin = Person.objects.get(email=ADMIN_EMAIL)
+        notify_demo_admin(admin, now=timezone.now())
+        return summary
 
 
 class NorthwindLoader:
@@ -133,6 +143,8 @@ class NorthwindLoader:
                 elif not Attachment.objects.filter(post__space=space).exists():
                     # Loaded before the demo had pictures and files: add just those posts.
                     self.conversations(space, plan, until=until, only_files=True)
+        load_prelaunch_survey(admin, seed=self.seed, now=self.now)
+        self.posts_created += load_learning(seed=self.seed, now=self.now)
         example = next(spec for spec in people if spec.role.level == STAFF)
         return DemoSummary(
             people_created=self.people_created,

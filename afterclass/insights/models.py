@@ -19,6 +19,11 @@ class EventKind(models.TextChoices):
     ACCEPTED = "accepted", "accepted an answer"
     VOTED = "voted", "voted for an answer"
     REACTED = "reacted", "reacted"
+    ACTIVITY_VIEWED = "activity_viewed", "viewed a learning activity"
+    ACTIVITY_COMPLETED = "activity_completed", "completed a learning activity"
+    ACTIVITY_SUBMITTED = "activity_submitted", "submitted work for an activity"
+    FEEDBACK_GIVEN = "feedback_given", "gave feedback on a submission"
+    POLL_ANSWERED = "poll_answered", "answered a poll"
 
 
 class Event(models.Model):

@@ -18,6 +18,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from afterclass.journeys.tests.asgi_server import AsgiLiveServer
 from afterclass.journeys.tests.browser import DESKTOP
 
 CHROMIUM = os.environ.get("AFTERCLASS_CHROMIUM", "/usr/bin/chromium")
@@ -96,6 +97,17 @@ def artifacts_dir(request: pytest.FixtureRequest) -> Path:
     """test-artifacts/<test name>/ beside pyproject.toml (AFTERCLASS_ARTIFACTS moves it)."""
     root = os.environ.get("AFTERCLASS_ARTIFACTS") or request.config.rootpath / "test-artifacts"
     return Path(root) / request.node.name.replace("/", "_")
+
+
+@pytest.fixture(scope="session")
+def live_server() -> Iterator[AsgiLiveServer]:
+    """uvicorn serving the ASGI application, as in production (pytest-django's live server is
+    WSGI, without the websockets of live updates); pytest-django's `_live_server_helper` still
+    gives each journey a transactional database."""
+    server = AsgiLiveServer()
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from afterclass.audit.log import record_audit
@@ -19,6 +20,8 @@ from afterclass.moderation.models import (
     ReportReason,
     ReportState,
 )
+from afterclass.notifications.actions import Notice, notify
+from afterclass.notifications.models import NotificationKind
 from afterclass.posts.access import access_comment, access_post
 from afterclass.posts.actions import (
     do_hide_comment,
@@ -104,10 +107,32 @@ def _act_on_target(report: Report, outcome: str, note: str, *, actor: Person) ->
         do_remove_comment(comment, actor=actor)
 
 
+OUTCOME_WORDS = {
+    Outcome.HIDDEN: "it is now hidden",
+    Outcome.REMOVED: "it has been removed",
+    Outcome.DISMISSED: "they decided to leave it as it is",
+}
+
+
+def _tell_reporters(report: Report, reporter_ids: list[int], outcome: str) -> None:
+    """Each reporter hears the outcome, without the reported text (it may now be hidden)."""
+    space = report.space
+    notify(
+        Notice(
+            NotificationKind.REPORT_HANDLED,
+            f"A moderator of {space.name} handled your report of a {report.target_kind}: "
+            f"{OUTCOME_WORDS[Outcome(outcome)]}.",
+            reverse("space-home", args=[space.slug]),
+            space_id=space.pk,
+        ),
+        reporter_ids,
+    )
+
+
 def do_resolve_report(report: Report, *, actor: Person, outcome: str, note: str = "") -> Report:
     """A moderator handles a report: hide or remove what was reported, or dismiss the report.
-    Every open report on the same post or comment is resolved with it, each with an audit entry
-    that also records that its reporter is to be told the outcome."""
+    Every open report on the same post or comment is resolved with it, each with an audit entry,
+    and each reporter is told the outcome."""
     check_can_resolve(actor, report)
     outcome = clean_choice(outcome, Outcome, "outcome")
     note = clean_text(note, "note", max_length=NOTE_LENGTH, required=outcome == Outcome.HIDDEN)
@@ -135,9 +160,8 @@ def do_resolve_report(report: Report, *, actor: Person, outcome: str, note: str 
             record_audit(
                 "report.resolve", item, actor=actor, space_id=report.space_id, outcome=outcome,
                 note=note, about=f"{report.target_kind}:{(report.post_id or report.comment_id)}",
-                # Notifications arrive with issue 5: until then the intent is kept here.
-                notify={"person": item.reporter_id, "about": "report_resolved"},
             )  # fmt: skip
+        _tell_reporters(report, [item.reporter_id for item in group], outcome)
     report.state, report.outcome, report.resolution_note = state, outcome, note
     report.resolved_by, report.resolved_at = actor, now
     return report

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -16,6 +16,7 @@ from afterclass.audit.log import record_audit
 from afterclass.core.errors import Conflict, InvalidInput, NotAllowed
 from afterclass.insights.events import record_event
 from afterclass.insights.models import EventKind
+from afterclass.live.events import publish_comment_created, publish_post_created
 from afterclass.posts.access import (
     can_moderate_space,
     check_can_accept,
@@ -37,6 +38,19 @@ from afterclass.posts.models import (
     Revision,
     Vote,
 )
+from afterclass.posts.notices import (
+    tell_about_comment,
+    tell_about_comment_edit,
+    tell_about_edit,
+    tell_about_post,
+    tell_accepted,
+    tell_asker_revealed,
+)
+from afterclass.search.index import (
+    reindex_comment_on_commit,
+    reindex_post_document_on_commit,
+    reindex_post_on_commit,
+)
 from afterclass.spaces.access import check_can_participate, my_place
 from afterclass.spaces.actions.validation import clean_choice, clean_text
 
@@ -45,7 +59,13 @@ if TYPE_CHECKING:
     from afterclass.spaces.models import Space
 
 UPDATE_LENGTH = 280
-TITLED_KINDS = {PostKind.DISCUSSION, PostKind.QUESTION, PostKind.RESOURCE, PostKind.ANNOUNCEMENT}
+TITLED_KINDS = {
+    PostKind.DISCUSSION,
+    PostKind.QUESTION,
+    PostKind.RESOURCE,
+    PostKind.ANNOUNCEMENT,
+    PostKind.POLL,
+}
 
 
 def _clean_post(
@@ -82,11 +102,15 @@ def do_create_post(
     anonymous: bool = False,
     attachments: Sequence[int] = (),
     alt_texts: Sequence[str] = (),
+    attach_poll: Callable[[Post], None] | None = None,
 ) -> Post:
     """Post in a space. Announcements are pinned; an anonymous question hides its asker.
     `attachments` are the actor's own unattached uploads: 1-10 pictures with alt texts for an
-    image post, or one file for a resource (instead of a link)."""
+    image post, or one file for a resource (instead of a link). A poll comes with
+    `attach_poll`, which writes its options in the post's transaction (polls.actions)."""
     kind = clean_choice(kind, PostKind, "kind")
+    if kind == PostKind.POLL and attach_poll is None:
+        raise InvalidInput("A poll needs its options.", field="options")
     check_can_post(actor, space, kind, anonymous=anonymous)
     chosen = check_attachments(actor, kind, attachments, alt_texts)
     title, body, link_url = _clean_post(kind, title, body, link_url, has_file=bool(chosen))
@@ -103,16 +127,21 @@ def do_create_post(
             link_url=link_url,
             is_pinned=kind == PostKind.ANNOUNCEMENT,
         )
+        if attach_poll is not None:
+            attach_poll(post)
         attach(post, chosen, actor=actor)
         save_post_hashtags(post, [*parse_hashtags(title), *rendered.hashtags], new=True)
-        save_mentions(rendered.mentioned, post=post, new=True)
+        mentioned = save_mentions(rendered.mentioned, post=post, new=True)
         _mark_read(post, actor)  # your own post is not news to you
+        tell_about_post(post, actor=actor, mentioned=mentioned)
         record_event(EventKind.POSTED, person=actor, space=space)
         # The audit entry of an anonymous question must not name the asker to those who read
         # the log for other reasons: only the post is named; the author is on the post.
         record_audit(
             "post.create", post, actor=None if anonymous else actor, space_id=space.pk, kind=kind
         )
+        transaction.on_commit(lambda: publish_post_created(post))
+    reindex_post_on_commit(post.pk)
     return post
 
 
@@ -142,9 +171,11 @@ def do_edit_post(
         rendered = render_text(new_body, post.space)
         post.body_html = rendered.html
         save_post_hashtags(post, [*parse_hashtags(new_title), *rendered.hashtags])
-        save_mentions(rendered.mentioned, post=post)
+        mentioned = save_mentions(rendered.mentioned, post=post)
+        tell_about_edit(post, actor=actor, mentioned=mentioned)
         post.edited_at = timezone.now()
         post.save(update_fields=["title", "body", "body_html", "link_url", "edited_at"])
+    reindex_post_on_commit(post.pk)
     return post
 
 
@@ -165,6 +196,7 @@ def do_remove_post(post: Post, *, actor: Person) -> Post:
             "post.remove", post, actor=None if by_author and post.is_anonymous else actor,
             space_id=post.space_id,
         )  # fmt: skip
+    reindex_post_on_commit(post.pk)
     return post
 
 
@@ -178,6 +210,7 @@ def do_hide_post(post: Post, *, actor: Person, reason: str) -> Post:
         post.state, post.hidden_reason = ContentState.HIDDEN, reason
         post.save(update_fields=["state", "hidden_reason"])
         record_audit("post.hide", post, actor=actor, space_id=post.space_id, reason=reason)
+    reindex_post_on_commit(post.pk)
     return post
 
 
@@ -192,6 +225,7 @@ def do_restore_post(post: Post, *, actor: Person) -> Post:
         post.state, post.hidden_reason = ContentState.VISIBLE, ""
         post.save(update_fields=["state", "hidden_reason"])
         record_audit("post.restore", post, actor=actor, space_id=post.space_id)
+    reindex_post_on_commit(post.pk)
     return post
 
 
@@ -238,7 +272,7 @@ def do_comment(post: Post, *, actor: Person, body: str, parent: Comment | None =
         comment = Comment.objects.create(
             post=post, parent=parent, author=actor, body=text, body_html=rendered.html
         )
-        save_mentions(rendered.mentioned, comment=comment, new=True)
+        mentioned = save_mentions(rendered.mentioned, comment=comment, new=True)
         Post.objects.filter(pk=post.pk).update(
             comment_count=F("comment_count") + 1,
             answer_count=F("answer_count") + (1 if is_answer else 0),
@@ -254,6 +288,9 @@ def do_comment(post: Post, *, actor: Person, body: str, parent: Comment | None =
             person=actor,
             space=post.space,
         )
+        tell_about_comment(comment, actor=actor, mentioned=mentioned)
+        transaction.on_commit(lambda: publish_comment_created(comment))
+    reindex_comment_on_commit(comment.pk)
     return comment
 
 
@@ -298,9 +335,11 @@ def do_edit_comment(comment: Comment, *, actor: Person, body: str) -> Comment:
         Revision.objects.create(comment=comment, body=comment.body)
         rendered = render_text(text, comment.post.space)
         comment.body, comment.body_html = text, rendered.html
-        save_mentions(rendered.mentioned, comment=comment)
+        mentioned = save_mentions(rendered.mentioned, comment=comment)
+        tell_about_comment_edit(comment, actor=actor, mentioned=mentioned)
         comment.edited_at = timezone.now()
         comment.save(update_fields=["body", "body_html", "edited_at"])
+    reindex_comment_on_commit(comment.pk)
     return comment
 
 
@@ -336,6 +375,7 @@ def do_remove_comment(comment: Comment, *, actor: Person) -> Comment:
         record_audit(
             "comment.remove", comment, actor=None if anonymous else actor, space_id=post.space_id
         )
+    reindex_comment_on_commit(comment.pk)
     return comment
 
 
@@ -364,6 +404,7 @@ def do_hide_comment(comment: Comment, *, actor: Person, reason: str) -> Comment:
         if _counts_as_answer(comment):
             _change_answer_count(post, -1)
         record_audit("comment.hide", comment, actor=actor, space_id=post.space_id, reason=reason)
+    reindex_comment_on_commit(comment.pk)
     return comment
 
 
@@ -383,6 +424,7 @@ def do_restore_comment(comment: Comment, *, actor: Person) -> Comment:
         if _counts_as_answer(comment):
             _change_answer_count(post, 1)
         record_audit("comment.restore", comment, actor=actor, space_id=post.space_id)
+    reindex_comment_on_commit(comment.pk)
     return comment
 
 
@@ -437,8 +479,10 @@ def do_accept_answer(post: Post, answer: Comment | None, *, actor: Person) -> Po
         post.save(update_fields=["accepted_answer"])
         if answer is not None:
             record_event(EventKind.ACCEPTED, person=actor, space=post.space)
+            tell_accepted(post, answer, actor=actor)
         if can_moderate_space(actor, post.space) and actor.pk != post.author_id:
             record_audit("post.accept", post, actor=actor, space_id=post.space_id)
+    reindex_post_on_commit(post.pk)
     return post
 
 
@@ -480,12 +524,17 @@ def do_react(
             Comment.objects.filter(pk=comment.pk).update(**counters)
         else:
             Post.objects.filter(pk=target_post.pk).update(**counters)
+    # "This helped me" raises a result in search: the document carries the counts.
+    if comment is not None:
+        reindex_comment_on_commit(comment.pk)
+    else:
+        reindex_post_document_on_commit(target_post.pk)
     return on
 
 
 def do_reveal_asker(post: Post, *, actor: Person, reason: str) -> Person:
     """An organisation admin reveals who asked an anonymous question, for abuse handling. The
-    written reason is audited; the asker is told (notifications arrive with issue 5)."""
+    written reason is audited; the asker is told."""
     if not actor.is_org_admin:
         raise NotAllowed("Only organisation admins can reveal who asked.")
     if not post.is_anonymous:
@@ -497,4 +546,5 @@ def do_reveal_asker(post: Post, *, actor: Person, reason: str) -> Person:
         )
     with transaction.atomic():
         record_audit("post.reveal_asker", post, actor=actor, space_id=post.space_id, reason=reason)
+        tell_asker_revealed(post, reason=reason)
     return post.author

@@ -9,12 +9,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.http import HttpRequest
-from ninja import Path, Query, Router, Status
+from ninja import Field, Path, Query, Router, Schema, Status
 
 from afterclass.api.auth import current_person
 from afterclass.api.schemas import Id, PageParams, errors
 from afterclass.core.errors import AfterclassError, InvalidInput, NotAllowed, NotFound
 from afterclass.people.models import Person
+from afterclass.polls.actions import do_create_poll
+from afterclass.polls.queries import poll_of, poll_view
+from afterclass.polls.schemas import PollOut
 from afterclass.posts import actions
 from afterclass.posts.access import (
     access_comment,
@@ -51,6 +54,7 @@ from afterclass.posts.schemas import (
     RevealIn,
     VoteOut,
 )
+from afterclass.posts.suggestions import mention_suggestions
 from afterclass.spaces.access import SPACE_NOT_FOUND, access_space, check_can_view_content
 from afterclass.spaces.models import Space
 
@@ -119,7 +123,10 @@ def _permissions(viewer: Person, post: Post) -> PostPermissionsOut:
 
 def _detail(post: Post, viewer: Person) -> PostDetailOut:
     present([post], viewer)
-    return PostDetailOut.build_detail(post, _permissions(viewer, post))
+    poll = None
+    if post.kind == PostKind.POLL:
+        poll = PollOut.build(poll_view(poll_of(post), viewer))
+    return PostDetailOut.build_detail(post, _permissions(viewer, post), poll)
 
 
 def _comment_out(comment: Comment, viewer: Person) -> CommentOut:
@@ -204,19 +211,40 @@ def post_create(request: HttpRequest, slug: str, payload: PostCreateIn) -> Statu
     viewer = current_person(request)
     space = _space(viewer, slug)
     with _api_fields(POST_FIELDS):
-        post = actions.do_create_post(
-            space,
-            actor=viewer,
-            kind=payload.kind,
-            title=payload.title,
-            body=payload.body,
-            link_url=payload.link_url,
-            anonymous=payload.anonymous,
-            attachments=payload.attachments,
-            alt_texts=payload.alt_texts,
-        )
+        post = _create(space, viewer, payload)
     post.space = space
     return Status(201, _detail(post, viewer))
+
+
+def _create(space: Space, viewer: Person, payload: PostCreateIn) -> Post:
+    if payload.kind == PostKind.POLL:
+        if payload.poll is None:
+            raise InvalidInput("A poll needs its options: send them in `poll`.", field="poll")
+        settings = payload.poll
+        return do_create_poll(
+            space,
+            actor=viewer,
+            question=payload.title,
+            body=payload.body,
+            options=settings.options,
+            multiple=settings.multiple,
+            anonymous=settings.anonymous,
+            closes_at=settings.closes_at,
+            results_shown=settings.results_shown,
+        )
+    if payload.poll is not None:
+        raise InvalidInput('Only a post of kind "poll" has a poll.', field="poll")
+    return actions.do_create_post(
+        space,
+        actor=viewer,
+        kind=payload.kind,
+        title=payload.title,
+        body=payload.body,
+        link_url=payload.link_url,
+        anonymous=payload.anonymous,
+        attachments=payload.attachments,
+        alt_texts=payload.alt_texts,
+    )
 
 
 @router.get("/posts/{post_id}", response={200: PostDetailOut, **READ_ERRORS}, summary="A post")
@@ -484,3 +512,31 @@ def comment_unreact(request: HttpRequest, comment_id: Path[Id], kind: ReactionKi
     viewer, comment = _comment(request, comment_id)
     on = actions.do_react(actor=viewer, kind=kind, comment=comment, on=False)
     return ReactionOut(kind=kind, on=on)
+
+
+# --- Mentions -------------------------------------------------------------------------------
+
+
+class MentionSuggestionOut(Schema):
+    handle: str = Field(description="Write it after `@` to mention the person.")
+    name: str
+
+
+@router.get(
+    "/spaces/{slug}/mention-suggestions",
+    response={200: list[MentionSuggestionOut], **errors(400, 401, 403, 404, 422)},
+    summary="People to mention",
+)
+def mention_suggestion_list(
+    request: HttpRequest, slug: str, q: str = ""
+) -> list[MentionSuggestionOut]:
+    """At most 8 active members of the space whose name contains `q` or whose handle (the part
+    of their e-mail address before `@`) starts with it: those an `@handle` would mention.
+    For members and organisation admins of the space."""
+    viewer = current_person(request)
+    space = _space(viewer, slug)
+    check_can_view_content(viewer, space)
+    return [
+        MentionSuggestionOut(handle=found.handle, name=found.name)
+        for found in mention_suggestions(space, q)
+    ]

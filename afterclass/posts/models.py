@@ -17,6 +17,7 @@ class PostKind(models.TextChoices):
     IMAGE = "image", "Image post"
     RESOURCE = "resource", "Resource"
     ANNOUNCEMENT = "announcement", "Announcement"
+    POLL = "poll", "Poll"
 
 
 class ContentState(models.TextChoices):
@@ -38,7 +39,8 @@ class ReactionKind(models.TextChoices):
 
 class PostQuerySet(models.QuerySet["Post"]):
     def for_list(self) -> PostQuerySet:
-        return self.select_related("space", "author", "author__department", "author__level")
+        # The poll (a reverse one-to-one, None for other kinds) for the "Poll · N votes" line.
+        return self.select_related("space", "author", "author__department", "author__level", "poll")
 
 
 class Post(models.Model):

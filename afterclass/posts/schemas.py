@@ -17,6 +17,7 @@ from pydantic import StrictBool
 from afterclass.api.schemas import Id, InputSchema, PageParams, storable
 from afterclass.attachments.schemas import AttachmentOut
 from afterclass.people.models import Person
+from afterclass.polls.schemas import PollIn, PollOut
 from afterclass.posts.models import Comment, ContentState, Post, PostKind, ReactionKind
 
 ANONYMOUS_LABEL = "A colleague"
@@ -48,6 +49,9 @@ class PostCreateIn(InputSchema):
     )
     alt_texts: list[AltText] = Field(
         [], max_length=10, description="For an image post: one description per picture, in order."
+    )
+    poll: PollIn | None = Field(
+        None, description='For kind "poll" (required then): the options and settings.'
     )
 
 
@@ -204,15 +208,19 @@ class PostDetailOut(PostOut):
     body_html: str = Field(description="The markdown rendered to sanitised HTML.")
     hidden_reason: str = Field(description="Why a moderator hid it (the author and moderators).")
     can: PostPermissionsOut
+    poll: PollOut | None = Field(None, description='For kind "poll": the poll as I see it.')
 
     @classmethod
-    def build_detail(cls, post: Post, can: PostPermissionsOut) -> PostDetailOut:
+    def build_detail(
+        cls, post: Post, can: PostPermissionsOut, poll: PollOut | None = None
+    ) -> PostDetailOut:
         return cls.model_validate(
             {
                 **cls.fields_of(post),
                 "body_html": "" if post.is_removed else post.body_html,
                 "hidden_reason": post.hidden_reason,
                 "can": can,
+                "poll": poll,
             }
         )
 

@@ -20,7 +20,9 @@ from afterclass.demo.people import ADMIN_EMAIL, DEPARTMENTS, ROLES, generate_peo
 from afterclass.demo.spaces import SPACE_PLANS
 from afterclass.demo.threads import CONVERSATIONS
 from afterclass.insights.models import Event
+from afterclass.learning.models import Activity
 from afterclass.moderation.models import Report, ReportState
+from afterclass.notifications.models import Notification
 from afterclass.people.models import DEFAULT_LEVELS, Department, Organisation, Person
 from afterclass.posts.models import Comment, Post, Reaction, Vote
 from afterclass.spaces.models import (
@@ -59,6 +61,7 @@ def counts() -> dict[str, int]:
         "reactions": Reaction.objects.count(),
         "attachments": Attachment.objects.count(),
         "reports": Report.objects.count(),
+        "notifications": Notification.objects.count(),
     }
 
 
@@ -70,9 +73,17 @@ def test_demo_loads_northwind_and_a_second_run_adds_nothing():
     second_output = run_demo()
 
     assert counts() == after_first
-    assert after_first["posts"] == sum(len(plan.threads) for plan in CONVERSATIONS.values())
+    # Every conversation thread, and the thread each discussion prompt of the learning demo opens.
+    prompts = Activity.objects.filter(kind="discussion", post__isnull=False).count()
+    assert after_first["posts"] == sum(len(p.threads) for p in CONVERSATIONS.values()) + prompts
     assert "Loaded the Northwind demo organisation" in first_output
     assert "already loaded; nothing was added" in second_output
+    # Notifications wait for the demo admin (what the last two weeks would have told them, a
+    # few unread), and nobody was told about the history as it loaded.
+    waiting = Notification.objects.filter(recipient__email=ADMIN_EMAIL)
+    assert waiting.count() >= 3
+    assert waiting.filter(read_at__isnull=True).exists()
+    assert not Notification.objects.exclude(recipient__email=ADMIN_EMAIL).exists()
     for output in (first_output, second_output):
         assert "/accounts/login/" in output
         assert f"{ADMIN_EMAIL} / demo" in output

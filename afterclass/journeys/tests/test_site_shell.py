@@ -15,7 +15,9 @@ FOCUSED = """() => {
   const element = document.activeElement;
   const style = getComputedStyle(element);
   return {
-    name: (element.innerText || element.textContent || "").trim(),
+    name: (element.getAttribute("aria-label") || (element.labels && element.labels.length
+      ? element.labels[0].textContent : "") || element.innerText || element.textContent
+      || "").trim(),
     inHeader: element.closest("header.site-header") !== null || element.matches(".skip"),
     focusVisible: element.matches(":focus-visible"),
     outline: style.outlineStyle,
@@ -32,7 +34,7 @@ def test_header_links_are_reached_with_tab_and_show_focus(open_page):
     expect(page.get_by_role("heading", name="Spaces", exact=True)).to_be_visible()
 
     reached = []
-    for _ in range(10):
+    for _ in range(16):
         page.keyboard.press("Tab")
         focused = page.evaluate(FOCUSED)
         if not focused["inHeader"]:
@@ -45,10 +47,14 @@ def test_header_links_are_reached_with_tab_and_show_focus(open_page):
     assert names == [
         "Skip to content",
         "Northwind",
+        "Search",
         "Feed",
         "Spaces",
+        "My learning",
         "People",
+        "Surveys",
         "Manage",
+        "Notifications, 0 unread",
         "Alex Morgan",
         "Sign out",
     ]

@@ -7,6 +7,7 @@ from afterclass.audit.models import AuditEntry
 from afterclass.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from afterclass.moderation.actions import do_report, do_resolve_report
 from afterclass.moderation.models import Report, ReportState
+from afterclass.notifications.models import Notification, NotificationKind
 from afterclass.posts.actions import do_hide_post, do_remove_comment, do_remove_post
 from afterclass.posts.models import ContentState
 from afterclass.posts.tests.factories import make_comment, make_post
@@ -163,11 +164,12 @@ def reports(space, post, reporter):
 
 
 def test_do_resolve_report_hide_hides_the_post_and_resolves_every_report_on_it(
-    reports, post, moderator
+    reports, post, moderator, django_capture_on_commit_callbacks
 ):
     other = do_report(make_post(post.space, moderator, title="Other"), actor=reports[0].reporter,
                       reason="spam")  # fmt: skip
-    do_resolve_report(reports[1], actor=moderator, outcome="hidden", note="Keep it on data.")
+    with django_capture_on_commit_callbacks(execute=True):
+        do_resolve_report(reports[1], actor=moderator, outcome="hidden", note="Keep it on data.")
     post.refresh_from_db()
     assert (post.state, post.hidden_reason) == (ContentState.HIDDEN, "Keep it on data.")
     for report in Report.objects.filter(post=post):
@@ -179,7 +181,11 @@ def test_do_resolve_report_hide_hides_the_post_and_resolves_every_report_on_it(
     assert other.state == "open"
     entries = AuditEntry.objects.filter(action="report.resolve").order_by("target_id")
     assert [e.target_id for e in entries] == [r.pk for r in reports]
-    assert [e.data["notify"]["person"] for e in entries] == [r.reporter_id for r in reports]
+    # Each reporter is told the outcome.
+    told = Notification.objects.filter(kind=NotificationKind.REPORT_HANDLED)
+    assert sorted(told.values_list("recipient_id", flat=True)) == sorted(
+        r.reporter_id for r in reports
+    )
     assert AuditEntry.objects.filter(action="post.hide", actor=moderator).exists()
 
 

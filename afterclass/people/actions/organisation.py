@@ -14,6 +14,7 @@ from afterclass.core.images import prepare_image
 from afterclass.people.access import check_org_admin
 from afterclass.people.actions.validation import clean_text
 from afterclass.people.models import Department, ManagementLevel, Organisation, Person
+from afterclass.search.index import reindex_department_on_commit
 
 
 def do_update_organisation(
@@ -119,4 +120,5 @@ def do_rename_department(department: Department, name: str, *, actor: Person) ->
             record_audit("department.rename", department, actor=actor, name=clean)
     except IntegrityError as error:
         raise Conflict(f"There is already a department called “{clean}” there.") from error
+    reindex_department_on_commit(department.pk)
     return department

@@ -13,6 +13,7 @@ from afterclass.core.images import prepare_image
 from afterclass.people.access import check_org_admin
 from afterclass.people.actions.validation import clean_text, normalise_email
 from afterclass.people.models import Department, Invitation, ManagementLevel, Person
+from afterclass.search.index import reindex_person_on_commit
 
 PROFILE_FIELDS = {"display_name", "job_title", "bio", "interests"}
 ADMIN_FIELDS = {"department", "level", "job_title", "display_name"}
@@ -63,6 +64,7 @@ def do_update_profile(person: Person, *, actor: Person, **fields: Any) -> Person
         if changed:
             person.save(update_fields=changed)
         record_audit("person.update", person, actor=actor, fields=changed)
+    reindex_person_on_commit(person.pk)
     return person
 
 
@@ -103,6 +105,7 @@ def do_create_person(
             person.password = password_hash
             person.save(update_fields=["password"])
         record_audit("person.create", person, actor=actor)
+    reindex_person_on_commit(person.pk)
     return person
 
 
@@ -120,6 +123,7 @@ def do_set_active(person: Person, active: bool, *, actor: Person) -> Person:
         if not active:
             person.access_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
         record_audit("person.activate" if active else "person.deactivate", person, actor=actor)
+    reindex_person_on_commit(person.pk)
     return person
 
 
@@ -163,4 +167,5 @@ def do_register_invited_person(
         current.save(update_fields=["accepted_at", "accepted_by"])
         record_audit("person.create", person, actor=person, invitation=current.pk)
         record_audit("invitation.accept", current, actor=person)
+    reindex_person_on_commit(person.pk)
     return person

@@ -213,7 +213,7 @@ def test_post_create_update_in_a_tips_space(client, owner):
         ({"kind": "resource", "title": "Reading", "link_url": ""}, 400, "needs a link"),
         ({"kind": "announcement", "title": "Hello", "body": "All"}, 400, "cannot write"),
         ({"kind": "image", "title": "Picture"}, 400, "cannot write"),
-        ({"kind": "poll", "title": "Poll"}, 400, "cannot write"),
+        ({"kind": "poll", "title": "Poll"}, 400, "Write the options"),
         ({"kind": "question", "title": "Q?", "anonymous": "on"}, 400, "anonymous questions"),
         ({"kind": "discussion", "title": "D", "body": "x", "anonymous": "on"}, 400, "Only ques"),
     ],

@@ -16,6 +16,7 @@ from afterclass.insights.models import EventKind
 from afterclass.spaces.access import check_can_join, check_can_manage, check_can_moderate, my_place
 from afterclass.spaces.actions.validation import clean_choice
 from afterclass.spaces.models import JoinPolicy, Membership, MembershipState, Role, Space, Status
+from afterclass.spaces.notices import tell_join_request, tell_requests_decided
 
 if TYPE_CHECKING:
     from afterclass.people.models import Department, Person
@@ -89,6 +90,8 @@ def do_join_space(
             actor=actor,
             space_id=space.pk,
         )
+        if needs_request:
+            tell_join_request(space, actor=actor)
     return membership
 
 
@@ -167,6 +170,7 @@ def do_decide_requests(
                 record_event(EventKind.JOINED, person=membership.person, space=space)
         count = len(memberships)
         _count_change(space, members=count if approve else 0, pending=-count)
+        tell_requests_decided(space, memberships, approve=approve)
     return memberships
 
 

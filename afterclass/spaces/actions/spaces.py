@@ -14,6 +14,7 @@ from afterclass.audit.log import record_audit
 from afterclass.core.errors import Conflict, InvalidInput
 from afterclass.insights.events import record_event
 from afterclass.insights.models import EventKind
+from afterclass.search.index import reindex_space_on_commit
 from afterclass.spaces.access import check_can_create_space, check_can_manage
 from afterclass.spaces.actions.validation import clean_choice, clean_text
 from afterclass.spaces.models import (
@@ -31,6 +32,7 @@ from afterclass.spaces.models import (
     Template,
     Visibility,
 )
+from afterclass.spaces.notices import tell_space_archived, tell_space_launched
 
 if TYPE_CHECKING:
     from afterclass.people.models import Department, Person
@@ -183,6 +185,7 @@ def do_create_space(
             record_event(EventKind.SPACE_CREATED, person=actor, space=space)
     except IntegrityError as error:
         raise Conflict(f"The address “{clean['slug']}” is already taken.", field="slug") from error
+    reindex_space_on_commit(space.pk)
     return space
 
 
@@ -217,6 +220,7 @@ def do_update_space(
         raise Conflict(
             f"The address “{clean.get('slug')}” is already taken.", field="slug"
         ) from error
+    reindex_space_on_commit(space.pk)
     return space
 
 
@@ -234,7 +238,8 @@ def do_set_space_cover(space: Space, upload: Any, *, actor: Person) -> Space:
 
 
 def do_set_space_status(space: Space, status: str, *, actor: Person) -> Space:
-    """Launch or archive a space (or reopen an archived one). Notifications: issue 5."""
+    """Launch or archive a space (or reopen an archived one). Launching a space in planning
+    announces it to its audience; archiving tells the members."""
     check_can_manage(actor, space)
     status = clean_choice(status, Status, "status")
     if status == space.status:
@@ -242,6 +247,7 @@ def do_set_space_status(space: Space, status: str, *, actor: Person) -> Space:
     if status == Status.PLANNING:
         raise Conflict("A launched space cannot go back to planning; archive it instead.")
     now = timezone.now()
+    previous = space.status
     with transaction.atomic():
         space.status = status
         fields = ["status"]
@@ -253,4 +259,8 @@ def do_set_space_status(space: Space, status: str, *, actor: Person) -> Space:
             fields.append("archived_at")
         space.save(update_fields=fields)
         record_audit("space.status", space, actor=actor, space_id=space.pk, status=status)
+        if status == Status.ARCHIVED:
+            tell_space_archived(space, actor=actor)
+        elif previous == Status.PLANNING:
+            tell_space_launched(space, actor=actor)
     return space

@@ -13,6 +13,7 @@ from django.db.migrations.executor import MigrationExecutor
 from afterclass.core.errors import AfterclassError
 from afterclass.core.management.commands.serve import (
     add_address_arguments,
+    background_worker,
     default_port,
     run_server,
 )
@@ -85,7 +86,8 @@ class Command(BaseCommand):
         if options["serve"]:
             self.stdout.write("Press Ctrl-C to stop.\n")
             self.stdout.flush()
-            run_server(host=host, port=port)
+            with background_worker():
+                run_server(host=host, port=port)
             self.stdout.write("Stopped.")
 
     def require_migrated_database(self) -> None:

@@ -7,6 +7,9 @@ collects the static files WhiteNoise serves, and then hands over to uvicorn.
 import argparse
 import contextlib
 import os
+import subprocess
+import sys
+from collections.abc import Iterator
 from typing import Any
 
 from django.core.management import call_command
@@ -89,6 +92,22 @@ def add_address_arguments(parser: CommandParser) -> None:
         default=None,
         help="Port to listen on (default: the PORT environment variable, else 8000).",
     )
+
+
+@contextlib.contextmanager
+def background_worker() -> Iterator[subprocess.Popen[bytes]]:
+    """Run `afterclass db_worker` (the background task queue) next to the web server, and stop
+    it with the server. Production runs the worker as its own process instead."""
+    command = [sys.executable, "-m", "afterclass.cli", "db_worker", "--no-reload", "--verbosity=0"]
+    worker = subprocess.Popen(command)  # noqa: S603 - our own command, no user input
+    try:
+        yield worker
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
 
 
 def run_server(*, host: str, port: int, workers: int = 1) -> None:

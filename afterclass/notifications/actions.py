@@ -1,0 +1,290 @@
+"""Telling people: `notify` is called by other apps' actions inside their transaction; the
+fan-out runs after commit in the background and writes every row with bulk inserts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from afterclass.audit.log import record_audit
+from afterclass.core.errors import InvalidInput
+from afterclass.live.events import ring_bells
+from afterclass.notifications.models import (
+    Channel,
+    DigestFrequency,
+    EmailSettings,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+    SpaceLevel,
+    SpaceSubscription,
+)
+from afterclass.notifications.rules import (
+    ALL_ACTIVITY_KINDS,
+    CANNOT_SWITCH_OFF,
+    DEFAULT_CHANNELS,
+    PERSONAL_KINDS,
+)
+
+if TYPE_CHECKING:
+    from afterclass.people.models import Person
+    from afterclass.spaces.models import Space
+
+BATCH_SIZE = 500
+MESSAGE_LENGTH = 400
+
+_silenced: ContextVar[bool] = ContextVar("notifications_silenced", default=False)
+
+
+@contextmanager
+def silenced() -> Iterator[None]:
+    """Tell nobody about what happens inside: for loading history (the demo's 90 days of
+    conversations), which is not news to anyone."""
+    token = _silenced.set(True)
+    try:
+        yield
+    finally:
+        _silenced.reset(token)
+
+
+class Audience:
+    """Whom a notice goes to, besides (or instead of) a list of people."""
+
+    PEOPLE = "people"  # exactly the listed people
+    SPACE_MEMBERS = "space_members"  # every active member of the notice's space
+    SPACE_MODERATORS = "space_moderators"  # the space's active owners and moderators
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What to tell. `actor_id` is the person shown as having done it: leave it empty when they
+    must not be named (an anonymous asker). `by_id` is who did it, never told about their own
+    deed and never stored. With `members_only`, only active members of the space are told:
+    nobody hears about content they cannot see."""
+
+    kind: str
+    message: str
+    url: str
+    space_id: int | None = None
+    post_id: int | None = None
+    comment_id: int | None = None
+    actor_id: int | None = None
+    by_id: int | None = None
+    members_only: bool = True
+
+
+def notify(notice: Notice, people: Iterable[int] = (), *, audience: str = Audience.PEOPLE) -> None:
+    """Tell people once the current transaction commits (the fan-out runs in the background)."""
+    from afterclass.notifications.tasks import fan_out
+
+    ids = sorted({int(pk) for pk in people})
+    if _silenced.get() or (audience == Audience.PEOPLE and not ids):
+        return
+    data = asdict(notice)
+    data["message"] = notice.message[:MESSAGE_LENGTH]
+    transaction.on_commit(lambda: fan_out.enqueue(data, ids, audience))
+
+
+def deliver(notice: Notice, people: Iterable[int] = (), audience: str = Audience.PEOPLE) -> int:
+    """Write the notifications of one notice: one query picks the recipients with their channel
+    (preferences, space settings, membership and deactivation applied inside it), then bulk
+    inserts of BATCH_SIZE rows. Returns how many were written."""
+    from afterclass.people.models import Person
+    from afterclass.spaces.models import Membership, MembershipState, Role
+
+    if notice.post_id is not None and not _post_still_visible(notice.post_id, notice.comment_id):
+        return 0
+    recipients = Person.objects.filter(is_active=True)
+    if audience == Audience.PEOPLE:
+        recipients = recipients.filter(pk__in=list(people))
+    elif notice.space_id is None:
+        raise ValueError("A space audience needs the notice's space.")
+    if notice.by_id is not None:
+        recipients = recipients.exclude(pk=notice.by_id)
+    if notice.space_id is not None:
+        member = Membership.objects.filter(
+            space_id=notice.space_id, person=OuterRef("pk"), state=MembershipState.ACTIVE
+        )
+        if audience == Audience.SPACE_MODERATORS:
+            member = member.filter(role__in=[Role.OWNER, Role.MODERATOR])
+        if notice.members_only or audience != Audience.PEOPLE:
+            recipients = recipients.filter(Exists(member))
+        if notice.kind not in PERSONAL_KINDS:
+            following = SpaceSubscription.objects.filter(
+                person=OuterRef("pk"), space_id=notice.space_id
+            )
+            recipients = recipients.exclude(Exists(following.filter(level=SpaceLevel.MUTED)))
+            if notice.kind in ALL_ACTIVITY_KINDS:
+                recipients = recipients.filter(Exists(following.filter(level=SpaceLevel.ALL)))
+    channel = Coalesce(
+        Subquery(
+            NotificationPreference.objects.filter(person=OuterRef("pk"), kind=notice.kind).values(
+                "channel"
+            )[:1]
+        ),
+        Value(DEFAULT_CHANNELS.get(notice.kind, Channel.IN_APP)),
+    )
+    rows = recipients.annotate(channel=channel).exclude(channel=Channel.OFF)
+    now = timezone.now()
+    written = 0
+    mail_now = False
+    batch: list[Notification] = []
+    told: list[int] = []  # whose bell rings (afterclass.live)
+    for person_id, chosen in rows.values_list("pk", "channel").order_by("pk").iterator(2000):
+        told.append(person_id)
+        batch.append(
+            Notification(
+                recipient_id=person_id,
+                kind=notice.kind,
+                channel=chosen,
+                actor_id=notice.actor_id,
+                space_id=notice.space_id,
+                post_id=notice.post_id,
+                comment_id=notice.comment_id,
+                message=notice.message[:MESSAGE_LENGTH],
+                url=notice.url,
+                created_at=now,
+            )
+        )
+        mail_now = mail_now or chosen == Channel.EMAIL_NOW
+        if len(batch) == BATCH_SIZE:
+            Notification.objects.bulk_create(batch)
+            written += len(batch)
+            batch = []
+    if batch:
+        Notification.objects.bulk_create(batch)
+        written += len(batch)
+    transaction.on_commit(lambda: ring_bells(told))
+    if mail_now:
+        from afterclass.notifications.tasks import send_pending_emails
+
+        send_pending_emails.enqueue()
+    return written
+
+
+def _post_still_visible(post_id: int, comment_id: int | None) -> bool:
+    """By the time the fan-out runs, the post (or comment) may have been hidden or removed:
+    then nobody is told about it."""
+    from afterclass.posts.models import Comment, ContentState, Post
+
+    if not Post.objects.filter(pk=post_id, state=ContentState.VISIBLE).exists():
+        return False
+    return comment_id is None or (
+        Comment.objects.filter(pk=comment_id, state=ContentState.VISIBLE).exists()
+    )
+
+
+def notice_data(data: dict[str, Any]) -> Notice:
+    return Notice(**data)
+
+
+# --- what a person does with their notifications -------------------------------------------
+
+
+def do_mark_read(notification_ids: Iterable[int], *, actor: Person) -> int:
+    """Mark some of the actor's own notifications read; others' ids are ignored."""
+    ids = [int(pk) for pk in notification_ids]
+    if not ids:
+        raise InvalidInput("Choose at least one notification.", field="ids")
+    return (
+        Notification.objects.unread()
+        .filter(recipient=actor, pk__in=ids)
+        .update(read_at=timezone.now())
+    )
+
+
+def do_mark_all_read(*, actor: Person) -> int:
+    return Notification.objects.unread().filter(recipient=actor).update(read_at=timezone.now())
+
+
+def do_set_preference(kind: str, channel: str, *, actor: Person) -> NotificationPreference:
+    """Choose how one kind reaches the actor."""
+    from afterclass.spaces.actions.validation import clean_choice
+
+    kind = clean_choice(kind, NotificationKind, "kind")
+    channel = clean_choice(channel, Channel, "channel")
+    if channel == Channel.OFF and kind in CANNOT_SWITCH_OFF:
+        raise InvalidInput(
+            "You are always told when an admin reveals who asked your anonymous question.",
+            field="channel",
+        )
+    preference, _ = NotificationPreference.objects.update_or_create(
+        person=actor, kind=kind, defaults={"channel": channel}
+    )
+    return preference
+
+
+def do_set_space_level(space: Space, level: str, *, actor: Person) -> SpaceSubscription:
+    """How much the actor hears from one space they can see."""
+    from afterclass.spaces.access import check_can_view_content
+    from afterclass.spaces.actions.validation import clean_choice
+
+    check_can_view_content(actor, space)
+    level = clean_choice(level, SpaceLevel, "level")
+    subscription, _ = SpaceSubscription.objects.update_or_create(
+        person=actor, space=space, defaults={"level": level}
+    )
+    return subscription
+
+
+def do_set_email_settings(
+    *, actor: Person, digest: str | None = None, no_email: bool | None = None
+) -> EmailSettings:
+    """Choose the digest's frequency, or stop (or resume) all e-mail."""
+    from afterclass.spaces.actions.validation import clean_choice
+
+    with transaction.atomic():
+        settings_row, _ = EmailSettings.objects.select_for_update().get_or_create(person=actor)
+        fields = []
+        if digest is not None:
+            settings_row.digest = clean_choice(digest, DigestFrequency, "digest")
+            fields.append("digest")
+        if no_email is not None:
+            settings_row.no_email = no_email
+            fields.append("no_email")
+        if fields:
+            settings_row.save(update_fields=fields)
+            changes = {name: getattr(settings_row, name) for name in fields}
+            record_audit("notifications.email_settings", settings_row, actor=actor, **changes)
+    return settings_row
+
+
+def spaces_following(person: Person) -> Q:
+    """Spaces where the person follows all activity (for digests and feeds)."""
+    return Q(
+        Exists(
+            SpaceSubscription.objects.filter(
+                person=person, space=OuterRef("pk"), level=SpaceLevel.ALL
+            )
+        )
+    )
+
+
+# --- what the e-mail sender records --------------------------------------------------------
+
+
+def record_emailed(notification_ids: list[int], now: datetime) -> None:
+    """These notifications went out by e-mail (or were deliberately skipped): never again."""
+    if notification_ids:
+        Notification.objects.filter(pk__in=notification_ids).update(emailed_at=now)
+
+
+def record_digests_sent(people: list[Person], now: datetime) -> None:
+    """Remember when each person's digest went out (their settings row made if missing)."""
+    missing = [person for person in people if getattr(person, "settings_id", None) is None]
+    if missing:
+        EmailSettings.objects.bulk_create(
+            [EmailSettings(person=person) for person in missing], ignore_conflicts=True
+        )
+    EmailSettings.objects.filter(person__in=[person.pk for person in people]).update(
+        last_digest_at=now
+    )

@@ -1,0 +1,343 @@
+"""Notification e-mails: the immediate ones ("e-mail at once") and the digest ("what happened in
+your spaces"), each in HTML and plain text with a signed one-click unsubscribe link.
+
+Nobody deactivated, nobody who chose "no e-mail at all", and nothing the recipient may no longer
+see is ever mailed. Both senders work in batches with a fixed number of queries per batch.
+"""
+
+from __future__ import annotations
+
+import datetime
+import email.message
+import email.policy
+from collections import defaultdict
+from dataclasses import dataclass, field
+from email.message import Message
+from email.policy import Policy
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives, mailers
+from django.db.models import BooleanField, F, Q, Value
+from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from afterclass.notifications.access import notifications_still_shown
+from afterclass.notifications.actions import record_digests_sent, record_emailed
+from afterclass.notifications.models import (
+    Channel,
+    DigestFrequency,
+    Notification,
+    SpaceLevel,
+    SpaceSubscription,
+)
+from afterclass.people.models import Organisation, Person
+
+if TYPE_CHECKING:
+    from afterclass.posts.models import Post
+
+UNSUBSCRIBE_SALT = "afterclass.notifications.unsubscribe"
+BATCH_SIZE = 200
+DIGEST_PERIODS = {
+    DigestFrequency.DAILY: datetime.timedelta(days=1),
+    DigestFrequency.WEEKLY: datetime.timedelta(days=7),
+}
+# The hourly cron run may start a little earlier than the hour before: a digest due within this
+# margin goes out now rather than an hour late.
+DIGEST_MARGIN = datetime.timedelta(minutes=30)
+QUESTIONS_PER_DIGEST = 10
+NOTIFICATIONS_PER_DIGEST = 30
+QUESTIONS_PER_BATCH = 2000
+DIGEST_SUBJECT = "What happened in your spaces"
+SUBJECT_LENGTH = 120
+HEADER_LINE_LENGTH = 998
+
+
+# --- Unsubscribe links ----------------------------------------------------------------------
+
+
+def unsubscribe_token(person: Person) -> str:
+    """A signed token naming the person, valid only for unsubscribing (its own salt)."""
+    return signing.Signer(salt=UNSUBSCRIBE_SALT).sign(str(person.pk))
+
+
+def person_for_unsubscribe(token: str) -> Person | None:
+    """The token's owner, or None for a tampered, foreign or unknown token."""
+    try:
+        raw = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign(token)
+    except signing.BadSignature:
+        return None
+    if not raw.isdigit():
+        return None
+    return Person.objects.filter(pk=int(raw)).first()
+
+
+def unsubscribe_url(person: Person) -> str:
+    path = reverse("unsubscribe", args=[unsubscribe_token(person)])
+    return f"{settings.SITE_URL}{path}"
+
+
+def _absolute(path: str) -> str:
+    # Notification urls are local paths (written by the apps); anything else is not linked.
+    if path.startswith("/") and not path.startswith("//"):
+        return f"{settings.SITE_URL}{path}"
+    return f"{settings.SITE_URL}{reverse('notifications')}"
+
+
+class NotificationEmail(EmailMultiAlternatives):
+    """An e-mail whose headers are never folded into RFC 2047 encoded words: a List-Unsubscribe
+    link longer than 78 columns would otherwise be encoded, and mail clients would not find it.
+    RFC 5322 allows header lines up to 998 characters; the bodies are encoded as usual."""
+
+    def message(
+        self, *, policy: Policy[Message[str, str]] | None = None
+    ) -> email.message.EmailMessage:
+        msg = super().message(policy=policy or email.policy.default)
+        msg.policy = msg.policy.clone(max_line_length=HEADER_LINE_LENGTH)
+        return msg
+
+
+def _message(
+    person: Person, subject: str, template: str, context: dict[str, Any]
+) -> NotificationEmail:
+    link = unsubscribe_url(person)
+    context = {
+        **context,
+        "person": person,
+        "unsubscribe_url": link,
+        "settings_url": f"{settings.SITE_URL}{reverse('notification-settings')}",
+        "site_url": settings.SITE_URL,
+    }
+    # Header values must be one line: messages are one line, but never trust that.
+    subject = " ".join(subject.split())
+    if len(subject) > SUBJECT_LENGTH:
+        subject = subject[: SUBJECT_LENGTH - 1] + "…"
+    message = NotificationEmail(
+        subject=subject,
+        body=render_to_string(f"notifications/email/{template}.txt", context),
+        to=[person.email],
+        headers={
+            "List-Unsubscribe": f"<{link}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    message.attach_alternative(
+        render_to_string(f"notifications/email/{template}.html", context), "text/html"
+    )
+    return message
+
+
+def _mailable_people() -> Q:
+    """Recipients that may be mailed at all: active, and not "no e-mail at all"."""
+    return Q(recipient__is_active=True) & ~Q(recipient__email_settings__no_email=True)
+
+
+# --- Immediate e-mails ----------------------------------------------------------------------
+
+
+def send_pending() -> int:
+    """Mail every notification whose recipient chose "e-mail at once" and that was not handled
+    yet; returns how many e-mails were sent. Rows that must not be mailed (deactivated person,
+    no e-mail, no longer visible) are marked handled too, so that they are never sent later."""
+    organisation = Organisation.current()
+    sent = 0
+    while True:
+        pending = list(
+            Notification.objects.filter(channel=Channel.EMAIL_NOW, emailed_at__isnull=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:BATCH_SIZE]
+        )
+        if not pending:
+            return sent
+        rows = list(
+            Notification.objects.filter(pk__in=pending)
+            .filter(_mailable_people(), notifications_still_shown())
+            .select_related("recipient", "space")
+            .order_by("pk")
+        )
+        messages = [
+            _message(
+                row.recipient,
+                row.message,
+                "notification",
+                {"notification": row, "url": _absolute(row.url), "organisation": organisation},
+            )
+            for row in rows
+        ]
+        if messages:
+            sent += mailers.default.send_messages(messages) or 0
+        record_emailed(pending, timezone.now())
+
+
+# --- Digests --------------------------------------------------------------------------------
+
+
+@dataclass
+class Digest:
+    """What one person's digest says: waiting questions first, then unread notifications."""
+
+    person: Person
+    since: datetime.datetime
+    questions: list[tuple[Post, str]] = field(default_factory=list)  # (post, asker shown)
+    notifications: list[Notification] = field(default_factory=list)
+    notification_ids: list[int] = field(default_factory=list)  # all of them, shown or not
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.questions and not self.notification_ids
+
+
+def _due_people(now: datetime.datetime) -> Any:
+    """Active people who want e-mail and whose digest is due; without settings, the defaults
+    (a weekly digest, e-mail allowed) apply."""
+    due = Q()
+    for frequency, period in DIGEST_PERIODS.items():
+        due |= Q(digest=frequency) & (
+            Q(last_digest_at__isnull=True) | Q(last_digest_at__lte=now - period + DIGEST_MARGIN)
+        )
+    return (
+        Person.objects.filter(is_active=True)
+        .annotate(
+            digest=Coalesce(F("email_settings__digest"), Value(DigestFrequency.WEEKLY)),
+            no_email=Coalesce(
+                F("email_settings__no_email"), Value(False), output_field=BooleanField()
+            ),
+            last_digest_at=F("email_settings__last_digest_at"),
+            settings_id=F("email_settings__id"),
+        )
+        .filter(due, no_email=False)
+    )
+
+
+def send_digests(now: datetime.datetime | None = None) -> int:
+    """Send every digest that is due at `now` (cron runs this hourly); returns how many were
+    sent. Everyone whose digest was due has it marked sent, even with nothing to say."""
+    now = now or timezone.now()
+    sent = 0
+    after = 0
+    while True:
+        people = list(_due_people(now).filter(pk__gt=after).order_by("pk")[:BATCH_SIZE])
+        if not people:
+            return sent
+        after = people[-1].pk
+        sent += _send_digest_batch(people, now)
+
+
+def _send_digest_batch(people: list[Person], now: datetime.datetime) -> int:
+    """One batch of people, in a fixed number of queries: memberships, muted spaces, waiting
+    questions, digest notifications, then the writes."""
+    digests = {
+        person.pk: Digest(
+            person,
+            since=getattr(person, "last_digest_at", None)
+            or now - DIGEST_PERIODS[getattr(person, "digest", DigestFrequency.WEEKLY)],
+        )
+        for person in people
+    }
+    _add_questions(digests, now)
+    _add_notifications(digests)
+    organisation = Organisation.current()
+    messages = [
+        _message(
+            digest.person,
+            DIGEST_SUBJECT,
+            "digest",
+            {
+                "digest": digest,
+                "organisation": organisation,
+                "waiting_url": f"{settings.SITE_URL}{reverse('waiting-questions')}",
+                "centre_url": f"{settings.SITE_URL}{reverse('notifications')}",
+                "questions": [
+                    {"post": post, "asker": asker, "url": _absolute(post_url(post))}
+                    for post, asker in digest.questions
+                ],
+                "notifications": [
+                    {"notification": row, "url": _absolute(row.url)} for row in digest.notifications
+                ],
+            },
+        )
+        for digest in digests.values()
+        if not digest.is_empty
+    ]
+    sent = mailers.default.send_messages(messages) or 0 if messages else 0
+    mailed = [pk for digest in digests.values() for pk in digest.notification_ids]
+    record_emailed(mailed, now)
+    record_digests_sent(people, now)
+    return sent
+
+
+def post_url(post: Post) -> str:
+    return reverse("post-detail", args=[post.pk])
+
+
+def _add_questions(digests: dict[int, Digest], now: datetime.datetime) -> None:
+    """New questions nobody has answered, in the spaces where each person is an active member
+    (not archived, not muted), not their own; the asker as that person may see them."""
+    from afterclass.posts.access import MODERATOR_ROLES, author_shown_to
+    from afterclass.posts.models import ContentState, Post, PostKind
+    from afterclass.posts.notices import A_COLLEAGUE
+    from afterclass.spaces.models import Membership, MembershipState, Status
+
+    spaces: dict[int, set[int]] = defaultdict(set)
+    moderated: dict[int, set[int]] = defaultdict(set)
+    for person_id, space_id, role in (
+        Membership.objects.filter(person__in=list(digests), state=MembershipState.ACTIVE)
+        .exclude(space__status=Status.ARCHIVED)
+        .values_list("person_id", "space_id", "role")
+    ):
+        spaces[person_id].add(space_id)
+        if role in MODERATOR_ROLES:
+            moderated[person_id].add(space_id)
+    for person_id, space_id in SpaceSubscription.objects.filter(
+        person__in=list(digests), level=SpaceLevel.MUTED
+    ).values_list("person_id", "space_id"):
+        spaces[person_id].discard(space_id)
+    all_spaces = set().union(*spaces.values()) if spaces else set()
+    if not all_spaces:
+        return
+    earliest = min(digest.since for digest in digests.values())
+    questions = (
+        Post.objects.filter(
+            space__in=all_spaces,
+            kind=PostKind.QUESTION,
+            answer_count=0,
+            state=ContentState.VISIBLE,
+            created_at__gt=earliest,
+            created_at__lte=now,
+        )
+        .select_related("space", "author")
+        .order_by("created_at", "pk")[:QUESTIONS_PER_BATCH]
+    )
+    for post in questions:
+        for person_id, digest in digests.items():
+            if (
+                post.space_id in spaces[person_id]
+                and post.created_at > digest.since
+                and post.author_id != person_id
+                and len(digest.questions) < QUESTIONS_PER_DIGEST
+            ):
+                shown = author_shown_to(digest.person, post, moderated=moderated[person_id])
+                digest.questions.append((post, shown.display_name if shown else A_COLLEAGUE))
+
+
+def _add_notifications(digests: dict[int, Digest]) -> None:
+    """Unread notifications the person chose for the digest and that were not in one yet."""
+    rows = (
+        Notification.objects.filter(
+            recipient__in=list(digests),
+            channel=Channel.EMAIL_DIGEST,
+            read_at__isnull=True,
+            emailed_at__isnull=True,
+        )
+        .filter(notifications_still_shown())
+        .select_related("space")
+        .order_by("recipient_id", "-created_at", "-id")
+    )
+    for row in rows:
+        digest = digests[row.recipient_id]
+        digest.notification_ids.append(row.pk)
+        if len(digest.notifications) < NOTIFICATIONS_PER_DIGEST:
+            digest.notifications.append(row)

@@ -1,0 +1,30 @@
+"""Background work of notifications: the fan-out and the e-mails it leads to."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.tasks import task
+
+from afterclass.notifications.actions import Audience, deliver, notice_data
+
+
+@task()
+def fan_out(notice: dict[str, Any], people: list[int], audience: str = Audience.PEOPLE) -> int:
+    return deliver(notice_data(notice), people, audience)
+
+
+@task()
+def send_pending_emails() -> int:
+    """Send the e-mails of notifications whose recipients chose "e-mail at once"."""
+    from afterclass.notifications.email import send_pending
+
+    return send_pending()
+
+
+@task()
+def send_digests() -> int:
+    """Send the daily and weekly digests that are due (the cron command enqueues this hourly)."""
+    from afterclass.notifications.email import send_digests as send_due_digests
+
+    return send_due_digests()

@@ -1,0 +1,87 @@
+"""Announcing to a big space returns at once and the background job writes the notifications
+with bulk inserts: the request's queries do not grow with the audience, and the job's INSERT
+statements grow with the audience divided by the batch size, not with each member."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django_tasks_db.models import DBTaskResult
+
+from afterclass.notifications.actions import BATCH_SIZE
+from afterclass.notifications.models import Notification, NotificationKind
+from afterclass.people.actions import do_create_access_token
+from afterclass.people.models import Person
+from afterclass.people.tests.factories import PersonFactory
+from afterclass.spaces.models import Membership, Role
+from afterclass.spaces.tests.factories import add_member, make_space
+
+pytestmark = pytest.mark.django_db
+
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def fill(space, count: int, prefix: str) -> None:
+    people = Person.objects.bulk_create(
+        Person(email=f"{prefix}{n}@example.org", display_name=f"{prefix} {n}", password="!")
+        for n in range(count)
+    )
+    Membership.objects.bulk_create(
+        Membership(space=space, person=person, rules_version_accepted=space.rules_version)
+        for person in people
+    )
+
+
+def announce(client, space, author, token: str, django_capture_on_commit_callbacks):
+    with (
+        CaptureQueriesContext(connection) as queries,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = client.post(
+            f"/api/v1/spaces/{space.slug}/posts",
+            json.dumps({"kind": "announcement", "title": "Town hall", "body": "Friday at 3."}),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {token}",
+        )
+    assert response.status_code == 201, response.content
+    return len(queries)
+
+
+def test_announcing_to_10000_members_returns_at_once_and_inserts_in_bulk(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = DATABASE_QUEUE
+    small, big = make_space(name="Small space"), make_space(name="Big space")
+    author = PersonFactory()
+    add_member(small, author, role=Role.MODERATOR)
+    add_member(big, author, role=Role.MODERATOR)
+    fill(small, 3, "small")
+    fill(big, 10_000, "big")
+    _, token = do_create_access_token(author, "tests", actor=author)
+    announce(client, small, author, token, django_capture_on_commit_callbacks)  # token's first use
+
+    small_queries = announce(client, small, author, token, django_capture_on_commit_callbacks)
+    big_queries = announce(client, big, author, token, django_capture_on_commit_callbacks)
+
+    assert big_queries == small_queries
+    assert not Notification.objects.exists()  # nothing written in the request
+    assert DBTaskResult.objects.count() == 3  # one fan-out job queued per announcement
+
+    with CaptureQueriesContext(connection) as queries:
+        # The three fan-outs only: the e-mails they queue are another job, tested elsewhere.
+        call_command(
+            "db_worker", batch=True, max_tasks=3, startup_delay=False, reload=False, verbosity=0
+        )
+    inserts = [
+        q["sql"] for q in queries.captured_queries
+        if q["sql"].startswith('INSERT INTO "notifications_notification"')
+    ]  # fmt: skip
+    # The big space's 10,000 members plus its owner, in batches, and the small space twice.
+    told_in_big = Notification.objects.filter(space=big, kind=NotificationKind.ANNOUNCEMENT)
+    assert told_in_big.count() == 10_001
+    assert not told_in_big.filter(recipient=author).exists()
+    assert len(inserts) == 10_001 // BATCH_SIZE + 1 + 2
+    mail_jobs = DBTaskResult.objects.filter(task_path__endswith="send_pending_emails")
+    assert mail_jobs.exists()
