@@ -1,0 +1,162 @@
+"""HTML forms of learning pages; the rules live in the actions, these only parse what is sent."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django import forms
+
+from afterclass.core.errors import AfterclassError
+from afterclass.learning.actions import QuestionIn
+from afterclass.learning.models import ActivityKind, Session
+
+ERROR_FIELDS = {"questions": "questions_text", "answer": "text"}
+
+QUESTIONS_HELP = (
+    "One question per block: a line starting with “?” is the question, “*” a correct option, "
+    "“-” another option, and “>” the explanation shown after answering."
+)
+
+
+def show_action_error(form: forms.Form, error: AfterclassError) -> None:
+    """Put an action's error next to the field it is about, or at the top of the form."""
+    field = error.field.split(".")[0] if error.field else None
+    field = ERROR_FIELDS.get(field, field) if field else None
+    form.add_error(field if field in form.fields else None, error.message)
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class UnitForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                                  max_length=5000)  # fmt: skip
+    release_at = forms.DateTimeField(widget=LocalDateTimeInput(), label="Released to learners on",
+                                     help_text="Hidden from learners until then.")  # fmt: skip
+    due_at = forms.DateTimeField(widget=LocalDateTimeInput(), required=False, label="Due on")
+    session = forms.ModelChoiceField(queryset=Session.objects.none(), required=False,
+                                     label="Follows up the session")  # fmt: skip
+
+    def __init__(self, *args: Any, space_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["session"]
+        if isinstance(field, forms.ModelChoiceField):
+            field.queryset = Session.objects.filter(space_id=space_id)
+
+
+def parse_questions(text: str) -> list[QuestionIn]:
+    """Read the question blocks described in QUESTIONS_HELP."""
+    questions: list[QuestionIn] = []
+    current: dict[str, Any] | None = None
+
+    def close() -> None:
+        if current is not None:
+            questions.append(QuestionIn(current["text"], current["options"], current["correct"],
+                                        "\n".join(current["explanation"])))  # fmt: skip
+
+    for raw in text.replace("\r\n", "\n").split("\n"):
+        line = raw.strip()
+        if not line:
+            continue
+        mark, rest = line[0], line[1:].strip()
+        if mark == "?":
+            close()
+            current = {"text": rest, "options": [], "correct": [], "explanation": []}
+        elif current is None:
+            raise forms.ValidationError("Start each question with a line beginning with “?”.")
+        elif mark in "*-":
+            if mark == "*":
+                current["correct"].append(len(current["options"]))
+            current["options"].append(rest)
+        elif mark == ">":
+            current["explanation"].append(rest)
+        else:
+            raise forms.ValidationError(f"Begin the line “{line[:40]}” with ?, *, - or >.")
+    close()
+    return questions
+
+
+def questions_text(questions: list[Any]) -> str:
+    blocks = []
+    for question in questions:
+        lines = [f"? {question.text}"]
+        lines += [f"{'*' if i in question.correct else '-'} {option}"
+                  for i, option in enumerate(question.options)]  # fmt: skip
+        if question.explanation:
+            lines.append(f"> {question.explanation}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+class ActivityForm(forms.Form):
+    kind = forms.ChoiceField(choices=ActivityKind.choices)
+    title = forms.CharField(max_length=200)
+    instructions = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False,
+                                   help_text="Markdown: **bold**, lists, links.")  # fmt: skip
+    shared_with_group = forms.BooleanField(
+        required=False, label="Share answers with the group (reflections only)"
+    )
+    is_closed = forms.BooleanField(required=False, label="Closed: take no more answers")
+    questions_text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 10}),
+        required=False,
+        label="Questions (quick check)",
+        help_text=QUESTIONS_HELP,
+    )
+
+    def clean_questions_text(self) -> list[QuestionIn]:
+        return parse_questions(self.cleaned_data.get("questions_text") or "")
+
+
+class SubmissionForm(forms.Form):
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), label="Your answer")
+
+
+class FeedbackForm(forms.Form):
+    feedback = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    verdict = forms.ChoiceField(choices=[("complete", "Complete"),
+                                         ("needs_work", "Needs another look")])  # fmt: skip
+
+
+class MoveForm(forms.Form):
+    direction = forms.ChoiceField(choices=[("up", "up"), ("down", "down")], required=False)
+    position = forms.IntegerField(min_value=1, required=False)
+
+
+class CopyForm(forms.Form):
+    source = forms.ChoiceField(label="Copy every unit from")
+    first_release_at = forms.DateTimeField(widget=LocalDateTimeInput(), required=False,
+                                           label="Release the first unit on")  # fmt: skip
+
+
+class SessionForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    starts_at = forms.CharField(widget=LocalDateTimeInput(), label="Starts")
+    ends_at = forms.CharField(widget=LocalDateTimeInput(), label="Ends")
+    time_zone = forms.CharField(
+        max_length=64,
+        initial="Europe/London",
+        help_text="The zone of the times above, e.g. Europe/London.",
+    )
+    place = forms.CharField(max_length=200, required=False)
+    link = forms.CharField(max_length=500, required=False, label="Link (online sessions)")
+
+    def _clean_local(self, name: str) -> datetime:
+        # Kept naive: the action reads it in the session's own time zone.
+        try:
+            return datetime.fromisoformat(self.cleaned_data[name])
+        except ValueError as error:
+            raise forms.ValidationError("Enter a date and time.") from error
+
+    def clean_starts_at(self) -> datetime:
+        return self._clean_local("starts_at")
+
+    def clean_ends_at(self) -> datetime:
+        return self._clean_local("ends_at")
