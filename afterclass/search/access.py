@@ -1,0 +1,46 @@
+"""Who may find what. Applied inside the search query, never to a page of results afterwards.
+
+The rules:
+- Posts, answers, comments and files are the content of a space: found only by those who see
+  its content (active members and organisation admins, as spaces.access.can_view_content).
+  Hidden and removed content is never in the index at all (see search.index).
+- A space is found by those who may know it exists (spaces.access.visible_spaces_filter).
+- People are found by everyone signed in, as in the directory; deactivated people are not
+  indexed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Exists, OuterRef, Q
+
+from afterclass.search.models import CONTENT_SOURCES, Source
+from afterclass.spaces.access import is_signed_in, visible_spaces_filter
+from afterclass.spaces.models import Membership, MembershipState, Space
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from afterclass.people.models import Person
+
+
+def documents_visible_to(viewer: Person | AnonymousUser | None) -> Q:
+    """Search documents the viewer may find, as one Q."""
+    if not is_signed_in(viewer):
+        return Q(pk__in=[])
+    if viewer.is_org_admin:
+        return Q()
+    member = Exists(
+        Membership.objects.filter(
+            space=OuterRef("space_id"), person=viewer, state=MembershipState.ACTIVE
+        )
+    )
+    known_space = Exists(
+        Space.objects.filter(visible_spaces_filter(viewer), pk=OuterRef("space_id"))
+    )
+    return (
+        (Q(source__in=CONTENT_SOURCES) & Q(member))
+        | (Q(source=Source.SPACE) & Q(known_space))
+        | Q(source=Source.PERSON)
+    )

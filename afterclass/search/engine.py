@@ -1,0 +1,260 @@
+"""The search itself: matching, permission filtering and ranking in one query per page, then
+snippets for the page. Used by the search pages, the API, similar questions and the people
+directory."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import (
+    Case,
+    Expression,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Lookup,
+    Value,
+    When,
+)
+from django.db.models.functions import Least
+from django.urls import reverse
+from django.utils.safestring import SafeString
+
+from afterclass.core.pagination import DEFAULT_LIMIT, Page, paginate
+from afterclass.search.access import documents_visible_to
+from afterclass.search.index import backend
+from afterclass.search.models import Kind, SearchDocument, Source
+from afterclass.search.snippets import SNIPPET_WORDS, highlight
+from afterclass.search.text import ParsedQuery, parse_query
+from afterclass.spaces.access import is_signed_in
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.sql.compiler import SQLCompiler, _AsSqlType
+
+    from afterclass.people.models import Person
+    from afterclass.spaces.models import Space
+
+ANONYMOUS_AUTHOR = "A colleague"
+# One result's label (Kind's own labels are plural, for the filter).
+KIND_LABELS = {
+    "discussion": "Discussion",
+    "question": "Question",
+    "update": "Update",
+    "image": "Image post",
+    "resource": "Resource",
+    "announcement": "Announcement",
+    "answer": "Answer",
+    "comment": "Comment",
+    "file": "File",
+    "person": "Person",
+    "space": "Space",
+}
+SIMILAR_LIMIT = 5
+
+
+class _FullText(Expression):
+    """A piece of the backend's full-text SQL, with the compiled query as its one parameter."""
+
+    sql_name = ""
+
+    def __init__(self, query: str, output_field: Any) -> None:
+        super().__init__(output_field=output_field)
+        self.query = query
+
+    def as_sql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> _AsSqlType:
+        sql: str = getattr(backend(), self.sql_name)
+        # bm25() reads the match of the same row; ts_rank needs the query again.
+        return sql, (self.query,) if "%s" in sql else ()
+
+    def get_group_by_cols(self) -> list[Any]:
+        return [self]
+
+
+class Matches(Lookup[bool]):
+    """Whether the document's full-text entry matches the compiled query (a WHERE clause)."""
+
+    lookup_name = "search_matches"
+    prepare_rhs = False
+
+    def __init__(self, query: str) -> None:
+        super().__init__(Value(True), query)
+
+    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> _AsSqlType:
+        return backend().MATCH_SQL, (self.rhs,)
+
+
+class Relevance(_FullText):
+    sql_name = "RANK_SQL"
+
+    def __init__(self, query: str) -> None:
+        super().__init__(query, FloatField())
+
+
+# An accepted answer (or a question with one) counts half again; each "helped me" a tenth,
+# up to ten of them.
+BOOST = ExpressionWrapper(
+    Value(1.0)
+    + Case(When(is_accepted=True, then=Value(0.5)), default=Value(0.0))
+    + Least(F("helped_count"), Value(10)) * Value(0.1),
+    output_field=FloatField(),
+)
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    q: str = ""
+    space: Space | None = None
+    kinds: tuple[str, ...] = ()
+    author: int | None = None
+    after: date | None = None
+    before: date | None = None
+    answered: bool | None = None
+    has_files: bool = False
+
+
+@dataclass(frozen=True)
+class Hit:
+    document: SearchDocument
+    title: SafeString
+    snippet: SafeString
+    url: str
+    author_name: str | None
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.document.kind, "")
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    hits: list[Hit]
+    next: str | None
+    hint: str | None = None
+
+
+def _matching(
+    viewer: Person | AnonymousUser | None, query: ParsedQuery, *, any_term: bool = False
+) -> Any:
+    compiled = backend().compile_query(query, any_term=any_term)
+    return (
+        SearchDocument.objects.filter(documents_visible_to(viewer))
+        .filter(entry__isnull=False)
+        .filter(Matches(compiled))
+        .annotate(score=ExpressionWrapper(Relevance(compiled) * BOOST, output_field=FloatField()))
+    )
+
+
+def _filtered(documents: Any, filters: SearchFilters) -> Any:
+    if filters.space is not None:
+        documents = documents.filter(space=filters.space)
+    if filters.kinds:
+        documents = documents.filter(kind__in=filters.kinds)
+    if filters.author is not None:
+        documents = documents.filter(author_id=filters.author)
+    if filters.after is not None:
+        documents = documents.filter(created_at__date__gte=filters.after)
+    if filters.before is not None:
+        documents = documents.filter(created_at__date__lte=filters.before)
+    if filters.answered is not None:
+        documents = documents.filter(kind=Kind.QUESTION, is_answered=filters.answered)
+    if filters.has_files:
+        documents = documents.filter(has_files=True)
+    return documents
+
+
+def url_of(document: SearchDocument) -> str:
+    if document.source == Source.PERSON:
+        return reverse("person-profile", args=[document.object_id])
+    if document.source == Source.SPACE:
+        return reverse("space-home", args=[document.space.slug]) if document.space else ""
+    url = reverse("post-detail", args=[document.post_id])
+    if document.source == Source.COMMENT:
+        url += f"#comment-{document.object_id}"
+    return url
+
+
+def author_name_of(document: SearchDocument) -> str | None:
+    if document.source not in (Source.POST, Source.COMMENT, Source.FILE):
+        return None
+    if document.author is None:
+        return ANONYMOUS_AUTHOR
+    return document.author.display_name
+
+
+def hit_of(document: SearchDocument, query: ParsedQuery) -> Hit:
+    title = document.title or (document.body[:80] if document.body else "")
+    return Hit(
+        document=document,
+        title=highlight(title, query),
+        snippet=highlight(document.body, query, window=SNIPPET_WORDS),
+        url=url_of(document),
+        author_name=author_name_of(document),
+    )
+
+
+def search(
+    viewer: Person | AnonymousUser | None,
+    filters: SearchFilters,
+    *,
+    cursor: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> SearchResults:
+    """The documents matching `filters.q` that the viewer may find, best first, one keyset page
+    at a time. A query with nothing to search for comes back empty with a hint."""
+    query = parse_query(filters.q)
+    if query.hint or not is_signed_in(viewer):
+        return SearchResults(hits=[], next=None, hint=query.hint)
+    # Rank and page on the narrow columns only, then load the page's rows: sorting every
+    # match with its body and joined rows would cost far more on a common word.
+    ranked = _filtered(_matching(viewer, query), filters).only("id", "created_at")
+    page: Page[SearchDocument] = paginate(
+        ranked, order=["-score", "-created_at", "-id"], cursor=cursor, limit=limit
+    )
+    return SearchResults(hits=_hits([item.pk for item in page.items], query), next=page.next)
+
+
+def _hits(ids: list[int], query: ParsedQuery) -> list[Hit]:
+    if not ids:
+        return []
+    rows = SearchDocument.objects.select_related("author", "space").in_bulk(ids)
+    return [hit_of(rows[pk], query) for pk in ids if pk in rows]
+
+
+def similar_questions(
+    viewer: Person | AnonymousUser | None, title: str, *, limit: int = SIMILAR_LIMIT
+) -> list[Hit]:
+    """Questions the viewer can see that share words with `title`: answered ones first, then
+    the closest. A title with nothing searchable in it suggests nothing."""
+    query = parse_query(title[:300])
+    if query.hint or not is_signed_in(viewer):
+        return []
+    ids = (
+        _matching(viewer, query, any_term=True)
+        .filter(kind=Kind.QUESTION)
+        .order_by("-is_answered", "-score", "-created_at", "-id")
+        .values_list("id", flat=True)[:limit]
+    )
+    return _hits(list(ids), query)
+
+
+def search_people(
+    viewer: Person | AnonymousUser | None,
+    q: str,
+    *,
+    cursor: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> Page[Person]:
+    """People whose name, job title, department or interests match `q`, best first (the
+    people directory's search, on the same engine)."""
+    from afterclass.people.models import Person
+
+    results = search(viewer, SearchFilters(q=q, kinds=(Kind.PERSON,)), cursor=cursor, limit=limit)
+    ids = [hit.document.object_id for hit in results.hits]
+    people = Person.objects.for_list().in_bulk(ids)
+    return Page(items=[people[pk] for pk in ids if pk in people], next=results.next)

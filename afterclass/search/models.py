@@ -1,0 +1,106 @@
+"""The search index: one row per findable thing, and the full-text entry each row is matched by.
+
+`SearchDocument` holds what every backend shares: what the row stands for, where it lives (its
+space, for the permission rule applied inside the query), the text shown in results, and the
+signals ranking uses. `SearchEntry` is the backend's own full-text table (an FTS5 virtual table
+on SQLite, a `tsvector` with a GIN index on PostgreSQL), made by the migration, keyed by the
+document's id and never written through the ORM.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Source(models.TextChoices):
+    """What a document was made from. A new type (learning activities) is one more value here
+    and one builder in `afterclass.search.index`."""
+
+    POST = "post", "Post"
+    COMMENT = "comment", "Comment"
+    FILE = "file", "File"
+    PERSON = "person", "Person"
+    SPACE = "space", "Space"
+
+
+class Kind(models.TextChoices):
+    """What a person filters by: the post kinds, answers and comments, files, people, spaces."""
+
+    DISCUSSION = "discussion", "Discussions"
+    QUESTION = "question", "Questions"
+    UPDATE = "update", "Updates"
+    IMAGE = "image", "Image posts"
+    RESOURCE = "resource", "Resources"
+    ANNOUNCEMENT = "announcement", "Announcements"
+    ANSWER = "answer", "Answers"
+    COMMENT = "comment", "Comments"
+    FILE = "file", "Files"
+    PERSON = "person", "People"
+    SPACE = "space", "Spaces"
+
+
+# Kinds whose documents are a space's content: seen only by those who see the space's content.
+CONTENT_SOURCES = (Source.POST, Source.COMMENT, Source.FILE)
+
+
+class SearchDocument(models.Model):
+    source = models.CharField(max_length=12, choices=Source.choices)
+    object_id = models.BigIntegerField()
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    # The space the content lives in (for a space itself: that space); None for people.
+    space = models.ForeignKey(
+        "spaces.Space", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # The post a comment or file belongs to, for links and the answered filter.
+    post_id = models.BigIntegerField(null=True, blank=True)
+    # None for an anonymous question: its asker is never stored in the index.
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    title = models.CharField(max_length=300, blank=True)
+    body = models.TextField(blank=True)
+    is_answered = models.BooleanField(default=False)
+    is_accepted = models.BooleanField(default=False)
+    helped_count = models.PositiveIntegerField(default=0)
+    has_files = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    indexed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["source", "object_id"], name="search_document_once"),
+        ]
+        indexes: ClassVar = [
+            models.Index(fields=["space", "kind"], name="search_doc_space_kind"),
+            models.Index(fields=["post_id"], name="search_doc_post"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.object_id}"
+
+
+class SearchEntry(models.Model):
+    """The backend's full-text row of a document (see the module docstring)."""
+
+    document = models.OneToOneField(
+        SearchDocument,
+        primary_key=True,
+        db_column="rowid",
+        on_delete=models.DO_NOTHING,
+        related_name="entry",
+    )
+
+    class Meta:
+        managed = False
+        db_table = "search_fts"
+
+    def __str__(self) -> str:
+        return f"entry {self.pk}"

@@ -1,0 +1,44 @@
+"""The PostgreSQL backend: a stored tsvector (title weighted A, body B) with a GIN index,
+matched with @@ and ranked with ts_rank.
+
+Text arrives already folded (lowercase, no accents) from `afterclass.search.text`, so the
+'simple' configuration is enough and no extension is needed; queries are compiled from the
+same parsed terms as on SQLite, which keeps both backends answering alike.
+"""
+
+from __future__ import annotations
+
+from afterclass.search.text import ParsedQuery, Term
+
+CREATE = [
+    "CREATE TABLE search_fts ("
+    "rowid bigint PRIMARY KEY REFERENCES search_searchdocument (id) "
+    "ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED, "
+    "vector tsvector NOT NULL)",
+    "CREATE INDEX search_fts_vector ON search_fts USING GIN (vector)",
+]
+DROP = ["DROP TABLE IF EXISTS search_fts"]
+
+MATCH_SQL = '"search_fts"."vector" @@ to_tsquery(\'simple\', %s)'
+RANK_SQL = 'ts_rank("search_fts"."vector", to_tsquery(\'simple\', %s))'
+INSERT_SQL = (
+    "INSERT INTO search_fts (rowid, vector) VALUES "
+    "(%s, setweight(to_tsvector('simple', %s), 'A') || setweight(to_tsvector('simple', %s), 'B'))"
+)
+CLEAR_SQL = "DELETE FROM search_fts"
+# Fresh statistics after a rebuild: without them the planner starts from the permission filter
+# instead of the GIN index (seconds instead of milliseconds at 200,000 posts).
+AFTER_REBUILD_SQL = ["ANALYZE search_searchdocument", "ANALYZE search_fts"]
+
+
+def _term(term: Term) -> str:
+    # Words hold letters and digits only (see text.WORD), so quoting them is always safe.
+    lexemes = [f"'{word}'" for word in term.words]
+    if term.prefix:
+        lexemes[-1] += ":*"
+    joined = " <-> ".join(lexemes)
+    return f"({joined})" if term.is_phrase else joined
+
+
+def compile_query(query: ParsedQuery, *, any_term: bool = False) -> str:
+    return (" | " if any_term else " & ").join(_term(term) for term in query.terms)
