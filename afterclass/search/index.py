@@ -174,7 +174,7 @@ def _insert(drafts: Sequence[Draft]) -> None:
 
 
 def _delete(documents: QuerySet[SearchDocument]) -> None:
-    # The backend's table follows: a trigger on SQLite, ON DELETE CASCADE on PostgreSQL.
+    # The backend's table follows, by a trigger on both SQLite and PostgreSQL.
     documents.delete()
 
 

@@ -10,14 +10,29 @@ from __future__ import annotations
 
 from afterclass.search.text import ParsedQuery, Term
 
+# No foreign key to the documents: Django empties tables with TRUNCATE between transactional
+# tests (and `flush`), which PostgreSQL refuses on a referenced table. Triggers keep the two in
+# step instead, as on SQLite: a document's row goes with it, and emptying the documents empties
+# this table too.
 CREATE = [
-    "CREATE TABLE search_fts ("
-    "rowid bigint PRIMARY KEY REFERENCES search_searchdocument (id) "
-    "ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED, "
-    "vector tsvector NOT NULL)",
+    "CREATE TABLE search_fts (rowid bigint PRIMARY KEY, vector tsvector NOT NULL)",
     "CREATE INDEX search_fts_vector ON search_fts USING GIN (vector)",
+    "CREATE FUNCTION search_fts_forget() RETURNS trigger LANGUAGE plpgsql AS $$ "
+    "BEGIN DELETE FROM search_fts WHERE rowid = OLD.id; RETURN OLD; END $$",
+    "CREATE TRIGGER search_document_deleted AFTER DELETE ON search_searchdocument "
+    "FOR EACH ROW EXECUTE FUNCTION search_fts_forget()",
+    "CREATE FUNCTION search_fts_empty() RETURNS trigger LANGUAGE plpgsql AS $$ "
+    "BEGIN TRUNCATE search_fts; RETURN NULL; END $$",
+    "CREATE TRIGGER search_documents_emptied AFTER TRUNCATE ON search_searchdocument "
+    "FOR EACH STATEMENT EXECUTE FUNCTION search_fts_empty()",
 ]
-DROP = ["DROP TABLE IF EXISTS search_fts"]
+DROP = [
+    "DROP TRIGGER IF EXISTS search_documents_emptied ON search_searchdocument",
+    "DROP TRIGGER IF EXISTS search_document_deleted ON search_searchdocument",
+    "DROP FUNCTION IF EXISTS search_fts_empty()",
+    "DROP FUNCTION IF EXISTS search_fts_forget()",
+    "DROP TABLE IF EXISTS search_fts",
+]
 
 MATCH_SQL = '"search_fts"."vector" @@ to_tsquery(\'simple\', %s)'
 RANK_SQL = 'ts_rank("search_fts"."vector", to_tsquery(\'simple\', %s))'

@@ -2,6 +2,7 @@
 who may connect and follow what, which events arrive after which commits, and that events carry
 ids only, never content or names."""
 
+import contextlib
 import json
 
 import pytest
@@ -9,6 +10,7 @@ from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
 from django.test import Client
 
 from afterclass.asgi import application
@@ -23,7 +25,7 @@ from afterclass.posts.models import PostKind
 from afterclass.posts.tests.factories import make_post
 from afterclass.spaces.actions import do_leave_space
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
 CANARY = "canary-7f3a1-live-secret"
 QUIET = 0.2  # seconds to wait for an event that must not come
@@ -237,14 +239,22 @@ def test_live_post_created_reaches_the_feeds_of_the_space_only(
     scenario(body)
 
 
+class _RolledBack(Exception):
+    pass
+
+
+def _create_and_roll_back(space, writer) -> None:
+    with contextlib.suppress(_RolledBack), transaction.atomic():
+        do_create_post(space, actor=writer, kind=PostKind.DISCUSSION, title="Draft", body="…")
+        raise _RolledBack
+
+
 def test_live_nothing_is_sent_before_the_commit(layer, space, member, writer):
     async def body():
         watching = await connect(member)
         await follow(watching, "space:data-skills")
-        # Without a commit (the test's transaction never commits) nothing may be announced.
-        await database_sync_to_async(do_create_post)(
-            space, actor=writer, kind=PostKind.DISCUSSION, title="Draft", body="…"
-        )
+        # Without a commit (the post's transaction is rolled back) nothing may be announced.
+        await database_sync_to_async(_create_and_roll_back)(space, writer)
         assert await watching.receive_nothing(QUIET)
         await watching.disconnect()
 
