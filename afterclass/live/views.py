@@ -21,10 +21,10 @@ from afterclass.posts.access import posts_visible_to
 from afterclass.posts.forms import FeedFilterForm
 from afterclass.posts.models import Comment, ContentState, Post, PostKind
 from afterclass.posts.queries import (
-    # The thread's own selection and presentation of comments: reused, not copied.
-    _present_comments,
-    _thread_comments,
     present,
+    # The thread's own selection and presentation of comments: reused, not copied.
+    present_comments,
+    thread_comments,
 )
 from afterclass.posts.views import load_post
 from afterclass.posts.views.thread import thread_context
@@ -81,7 +81,7 @@ def post_comments(request: SignedInRequest, post_id: int) -> HttpResponse:
     after = _after(request)
     post = load_post(request, post_id)
     present([post], request.user)
-    visible = _thread_comments(post, request.user).filter(pk__gt=after).order_by("id")
+    visible = thread_comments(post, request.user).filter(pk__gt=after).order_by("id")
     top: list[Comment] = list(visible.filter(parent__isnull=True)[: CATCH_UP_LIMIT + 1])
     replies: list[Comment] = list(
         visible.filter(parent__isnull=False, parent_id__lte=after)[: CATCH_UP_LIMIT + 1]
@@ -90,7 +90,7 @@ def post_comments(request: SignedInRequest, post_id: int) -> HttpResponse:
         return HttpResponse(status=204)
     more = len(top) > CATCH_UP_LIMIT or len(replies) > CATCH_UP_LIMIT
     top, replies = top[:CATCH_UP_LIMIT], replies[:CATCH_UP_LIMIT]
-    thread = _present_comments(post, request.user, top + replies)
+    thread = present_comments(post, request.user, top + replies)
     context = thread_context(request, post, thread)
     context.update(top=top, replies=replies, more=more)
     return render(request, "live/comments.html", context)

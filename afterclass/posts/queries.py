@@ -207,7 +207,7 @@ class Thread:
     new_count: int = 0
 
 
-def _thread_comments(post: Post, viewer: Person | AnonymousUser | None) -> QuerySet[Comment]:
+def thread_comments(post: Post, viewer: Person | AnonymousUser | None) -> QuerySet[Comment]:
     """The post's comments the viewer sees, with their authors and visible replies."""
     shown = comments_visible_to(viewer, post)
     replies = Comment.objects.filter(shown).select_related(
@@ -220,7 +220,7 @@ def _thread_comments(post: Post, viewer: Person | AnonymousUser | None) -> Query
     )
 
 
-def _present_comments(
+def present_comments(
     post: Post, viewer: Person | AnonymousUser | None, comments: list[Comment]
 ) -> Thread:
     """Set on each comment and reply what the viewer is shown (`shown_author`, `by_asker`,
@@ -279,7 +279,7 @@ def post_thread(
     answer first) and their replies, in a fixed number of queries. Comments and replies written
     by others since the viewer last read the post are marked `is_new`."""
     present([post], viewer)
-    top = _thread_comments(post, viewer).filter(parent__isnull=True)
+    top = thread_comments(post, viewer).filter(parent__isnull=True)
     if post.kind == PostKind.QUESTION:
         order = ["-vote_count", "created_at", "id"]
     else:
@@ -290,7 +290,7 @@ def post_thread(
     if accepted_id and not cursor:
         accepted = [c for c in comments if c.pk == accepted_id]
         comments = accepted + [c for c in comments if c.pk != accepted_id]
-    return replace(_present_comments(post, viewer, comments), next=page.next)
+    return replace(present_comments(post, viewer, comments), next=page.next)
 
 
 def thread_comment(post: Post, viewer: Person | AnonymousUser | None, comment_id: int) -> Thread:
@@ -298,5 +298,5 @@ def thread_comment(post: Post, viewer: Person | AnonymousUser | None, comment_id
     in after it was written, hidden, restored or removed; no comment when the viewer cannot see
     it (any more)."""
     present([post], viewer)
-    comments = list(_thread_comments(post, viewer).filter(pk=comment_id))
-    return _present_comments(post, viewer, comments)
+    comments = list(thread_comments(post, viewer).filter(pk=comment_id))
+    return present_comments(post, viewer, comments)
