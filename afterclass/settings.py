@@ -7,6 +7,7 @@ production mode: HTTPS-only cookies, HSTS and the other `check --deploy` require
 
 import os
 import secrets
+import tempfile
 import warnings
 from pathlib import Path
 from typing import Any
@@ -141,7 +142,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
     }
-DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME") or None}
+# The test database. On SQLite it is a file, not Django's default shared-cache in-memory one:
+# shared cache locks whole tables, so a browser journey's page read while the test (or the
+# background task it ran) wrote failed at once with "database table is locked". A file in WAL
+# mode behaves as production does: readers never wait, writers queue (and it measured faster).
+_default_test_name = None
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    _default_test_name = str(Path(tempfile.gettempdir()) / f"afterclass-test-{os.getpid()}.sqlite3")
+DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME") or _default_test_name}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
