@@ -1,8 +1,14 @@
 """Who may receive an uploaded file.
 
-An attached file is seen by exactly those who may see its post (posts.access.access_post), and
-not at all once the post is removed; an upload not yet attached only by the person who sent it.
-Everyone else gets the same 404 as for a file that does not exist.
+An attached file is seen by exactly those who may see what it is attached to:
+- a post's file by the post's readers (posts.access.access_post), and not at all once the post
+  is removed;
+- a learning session's materials by the space's members and facilitators;
+- an activity's file by those who may see the activity (learners once its unit is released,
+  facilitators always);
+- a task submission's file only by its author and the space's facilitators (never the group).
+An upload not yet attached is seen only by the person who sent it. Everyone else gets the same
+404 as for a file that does not exist.
 """
 
 from __future__ import annotations
@@ -11,6 +17,12 @@ from typing import TYPE_CHECKING
 
 from afterclass.attachments.models import Attachment
 from afterclass.core.errors import NotFound
+from afterclass.learning.access import (
+    access_activity,
+    access_session,
+    access_submission,
+    is_facilitator,
+)
 from afterclass.posts.access import access_post
 from afterclass.spaces.access import is_signed_in
 
@@ -29,15 +41,32 @@ def access_attachment(viewer: Person | AnonymousUser | None, attachment_id: int)
     attachment = Attachment.objects.filter(pk=attachment_id).first()
     if attachment is None:
         raise NotFound(ATTACHMENT_NOT_FOUND)
-    if attachment.post_id is None:
-        if attachment.uploader_id != viewer.pk:
-            raise NotFound(ATTACHMENT_NOT_FOUND)
-        return attachment
     try:
-        post = access_post(viewer, attachment.post_id)
+        _check_owner(viewer, attachment)
     except NotFound as error:
         raise NotFound(ATTACHMENT_NOT_FOUND) from error
-    if post.is_removed:
-        raise NotFound(ATTACHMENT_NOT_FOUND)
-    attachment.post = post
     return attachment
+
+
+def _check_owner(viewer: Person, attachment: Attachment) -> None:
+    """Raise NotFound unless the viewer may see what the file is attached to."""
+    if attachment.post_id is not None:
+        post = access_post(viewer, attachment.post_id)
+        if post.is_removed:
+            raise NotFound(ATTACHMENT_NOT_FOUND)
+        attachment.post = post
+    elif attachment.session_id is not None:
+        attachment.session = access_session(viewer, attachment.session_id)
+    elif attachment.activity_id is not None:
+        attachment.activity = access_activity(viewer, attachment.activity_id)
+    elif attachment.submission_id is not None:
+        submission = access_submission(viewer, attachment.submission_id)
+        # Stricter than the submission's text: a reflection shared with the group does not
+        # share its author's files.
+        if submission.person_id != viewer.pk and not is_facilitator(
+            viewer, submission.activity.unit.space
+        ):
+            raise NotFound(ATTACHMENT_NOT_FOUND)
+        attachment.submission = submission
+    elif attachment.uploader_id != viewer.pk:
+        raise NotFound(ATTACHMENT_NOT_FOUND)

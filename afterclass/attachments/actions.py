@@ -305,7 +305,7 @@ def attach(post: Post, chosen: Sequence[tuple[Attachment, str]], *, actor: Perso
         attachment.post, attachment.alt_text, attachment.position = post, alt_text, position
 
 
-def _remove_files_on_commit(attachments: Sequence[Attachment]) -> None:
+def remove_files_on_commit(attachments: Sequence[Attachment]) -> None:
     """Delete the stored files of deleted rows, once the deletion is committed (a rollback
     keeps both)."""
     names = [
@@ -329,7 +329,7 @@ def do_discard_uploads(ids: Sequence[int], *, actor: Person) -> int:
     uploads = list(Attachment.objects.unattached_of(actor).filter(pk__in=list(ids)))
     with transaction.atomic():
         Attachment.objects.filter(pk__in=[upload.pk for upload in uploads]).delete()
-        _remove_files_on_commit(uploads)
+        remove_files_on_commit(uploads)
     return len(uploads)
 
 
@@ -416,7 +416,7 @@ def do_edit_post_attachments(
     with transaction.atomic():
         if removed:
             Attachment.objects.filter(post=post, pk__in=[a.pk for a in removed]).delete()
-            _remove_files_on_commit(removed)
+            remove_files_on_commit(removed)
         for position, attachment, text in changed:
             if attachment.pk in uploads:
                 updated = Attachment.objects.unattached_of(actor).filter(pk=attachment.pk)
@@ -439,9 +439,10 @@ def do_edit_post_attachments(
 def do_prune_unattached_uploads(
     older_than: timedelta = UNATTACHED_LIFETIME, *, actor: Person | None = None
 ) -> int:
-    """Delete the uploads that no post took within `older_than` of being sent (posts that were
-    never written): the rows at once, their stored files once that is committed. `actor` is
-    None when the scheduled task runs it. Returns how many were deleted."""
+    """Delete the uploads that nothing took within `older_than` of being sent (posts, sessions,
+    activities or submissions that were never written): the rows at once, their stored files
+    once that is committed. `actor` is None when the scheduled task runs it. Returns how many
+    were deleted."""
     if older_than < timedelta(0):
         raise InvalidInput("The age must not be negative.", field="older_than")
     cutoff = timezone.now() - older_than
@@ -451,17 +452,18 @@ def do_prune_unattached_uploads(
             # Locked, so that a post being written cannot take an upload deleted here.
             batch = list(
                 Attachment.objects.select_for_update(skip_locked=True)
-                .filter(post__isnull=True, created_at__lt=cutoff)
+                .unattached()
+                .filter(created_at__lt=cutoff)
                 .order_by("pk")[:PRUNE_BATCH]
             )
             if not batch:
                 break
-            Attachment.objects.filter(pk__in=[a.pk for a in batch], post__isnull=True).delete()
+            Attachment.objects.unattached().filter(pk__in=[a.pk for a in batch]).delete()
             for upload in batch:
                 record_audit(
                     "attachment.prune", upload, actor=actor, uploader_id=upload.uploader_id,
                     size=upload.size,
                 )  # fmt: skip
-            _remove_files_on_commit(batch)
+            remove_files_on_commit(batch)
         pruned += len(batch)
     return pruned

@@ -1,4 +1,5 @@
-"""Files and pictures uploaded by people, attached to a post (image posts, resources)."""
+"""Files and pictures uploaded by people, attached to one owner: a post (image posts, resources),
+or in structured learning a session (its materials), an activity or a task's submission."""
 
 from __future__ import annotations
 
@@ -24,19 +25,51 @@ def stored_name(instance: object, filename: str) -> str:
     return f"attachments/{secrets.token_urlsafe(18)}/{filename}"
 
 
+# The fields an upload can be attached through; an upload has at most one of them set.
+OWNER_FIELDS = ("post", "session", "activity", "submission")
+UNATTACHED = Q(
+    post__isnull=True, session__isnull=True, activity__isnull=True, submission__isnull=True
+)
+
+
+def _at_most_one_owner() -> Q:
+    condition = Q()
+    for index, first in enumerate(OWNER_FIELDS):
+        for second in OWNER_FIELDS[index + 1 :]:
+            condition &= Q(**{f"{first}__isnull": True}) | Q(**{f"{second}__isnull": True})
+    return condition
+
+
 class AttachmentQuerySet(models.QuerySet["Attachment"]):
+    def unattached(self) -> AttachmentQuerySet:
+        """Uploads nothing has taken yet (no post, session, activity or submission)."""
+        return self.filter(UNATTACHED)
+
     def unattached_of(self, person: Person) -> AttachmentQuerySet:
-        return self.filter(uploader=person, post__isnull=True)
+        return self.filter(UNATTACHED, uploader=person)
 
 
 class Attachment(models.Model):
     uploader = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="attachments"
     )
-    # Null from the upload until the post that uses it is written.
+    # All null from the upload until the post (or learning session, activity or submission)
+    # that uses it is written; then exactly one is set.
     post = models.ForeignKey(
         "posts.Post", null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
     )
+    session = models.ForeignKey(
+        "learning.Session", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="attachments",
+    )  # fmt: skip
+    activity = models.ForeignKey(
+        "learning.Activity", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="attachments",
+    )  # fmt: skip
+    submission = models.ForeignKey(
+        "learning.Submission", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="attachments",
+    )  # fmt: skip
     kind = models.CharField(max_length=8, choices=AttachmentKind.choices)
     original_name = models.CharField(max_length=150)
     file = models.FileField(upload_to=stored_name, max_length=300)
@@ -59,10 +92,15 @@ class Attachment(models.Model):
         ]
         constraints: ClassVar = [
             models.CheckConstraint(condition=Q(size__gt=0), name="attachment_not_empty"),
+            models.CheckConstraint(condition=_at_most_one_owner(), name="attachment_one_owner"),
         ]
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def is_attached(self) -> bool:
+        return any(getattr(self, f"{name}_id") is not None for name in OWNER_FIELDS)
 
     @property
     def is_image(self) -> bool:

@@ -1,10 +1,11 @@
 """The read side of files: the attachments of a page of posts in one query, a post's files for
-its edit page, and a person's uploads waiting for the post being written."""
+its edit page, the files of learning sessions, activities and submissions, and a person's uploads
+waiting for the post being written."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from afterclass.attachments.models import Attachment
@@ -36,6 +37,19 @@ def files_of(post: Post) -> list[Attachment]:
     if post.kind not in KINDS_WITH_FILES:
         return []
     return list(Attachment.objects.filter(post=post).order_by("position", "id"))
+
+
+def files_by(owner_field: str, owner_ids: Iterable[int]) -> dict[int, list[Attachment]]:
+    """The files of many sessions, activities or submissions (`owner_field`), by owner id, in
+    their order: one query, none without ids."""
+    wanted = sorted({pk for pk in owner_ids if pk})
+    found: dict[int, list[Attachment]] = defaultdict(list)
+    if wanted:
+        for attachment in Attachment.objects.filter(**{f"{owner_field}__in": wanted}).order_by(
+            owner_field, "position", "id"
+        ):
+            found[getattr(attachment, f"{owner_field}_id")].append(attachment)
+    return dict(found)
 
 
 def waiting_uploads(person: Person, ids: Sequence[int]) -> dict[int, Attachment]:

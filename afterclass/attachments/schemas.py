@@ -19,9 +19,9 @@ class AttachmentOut(Schema):
     alt_text: str = Field(description="For pictures: the description for people who cannot see it.")
     width: int | None
     height: int | None
-    url: str = Field(description="The file; permission-checked (the post's readers).")
+    url: str = Field(description="The file; permission-checked (who may see what it is on).")
     thumbnail_url: str | None = Field(description="Pictures only.")
-    attached: bool = Field(description="Whether a post uses it yet.")
+    attached: bool = Field(description="Whether a post, session, activity or submission uses it.")
     created_at: datetime
 
     @classmethod
@@ -37,6 +37,6 @@ class AttachmentOut(Schema):
             height=attachment.height,
             url=file_url(attachment),
             thumbnail_url=thumbnail_url(attachment),
-            attached=attachment.post_id is not None,
+            attached=attachment.is_attached,
             created_at=attachment.created_at,
         )

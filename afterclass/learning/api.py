@@ -14,6 +14,9 @@ from ninja import Path, Query, Router, Status
 
 from afterclass.api.auth import current_person
 from afterclass.api.schemas import Id, PageParams, errors
+from afterclass.attachments.models import Attachment
+from afterclass.attachments.queries import files_by
+from afterclass.attachments.views import file_url
 from afterclass.core.errors import InvalidInput, NotFound
 from afterclass.core.pagination import paginate
 from afterclass.learning import actions
@@ -44,12 +47,14 @@ from afterclass.learning.queries import (
 )
 from afterclass.learning.schemas import (
     ActivityIn,
+    ActivityOrderIn,
     ActivityOut,
     ActivityUpdateIn,
     AnswerIn,
     CompletionIn,
     CopyIn,
     FeedbackIn,
+    FileOut,
     GridColumnOut,
     GridOut,
     GridRowOut,
@@ -57,6 +62,7 @@ from afterclass.learning.schemas import (
     MyActivityOut,
     MyLearningOut,
     NudgeOut,
+    OrderOut,
     ProgressOut,
     QuestionOut,
     QuestionResultOut,
@@ -69,6 +75,7 @@ from afterclass.learning.schemas import (
     SubmissionOut,
     SubmissionPage,
     UnitIn,
+    UnitOrderIn,
     UnitOut,
     UnitPage,
     UnitUpdateIn,
@@ -97,12 +104,23 @@ def _questions(items: list[QuestionSchema] | None) -> list[QuestionIn] | None:
     return [QuestionIn(q.text, list(q.options), list(q.correct), q.explanation) for q in items]
 
 
-def _session_out(session: Session, slug: str) -> SessionOut:
+def _files_out(files: list[Attachment]) -> list[FileOut]:
+    return [FileOut(id=a.pk, name=a.original_name, size=a.size, url=file_url(a)) for a in files]
+
+
+def _files() -> Prefetch[Any]:
+    return Prefetch("attachments", queryset=Attachment.objects.order_by("position", "id"))
+
+
+def _session_out(session: Session, slug: str, files: list[Attachment] | None = None) -> SessionOut:
+    if files is None:
+        files = list(session.attachments.order_by("position", "id"))
     return SessionOut(
         id=session.pk, space=slug, title=session.title, description=session.description,
         starts_at=session.starts_at, ends_at=session.ends_at, time_zone=session.time_zone,
         place=session.place, link=session.link,
         calendar_url=reverse("learning-session-ics", args=[session.pk]),
+        attachments=_files_out(files),
     )  # fmt: skip
 
 
@@ -117,12 +135,13 @@ def _activity_out(activity: Activity) -> ActivityOut:
         position=activity.position, shared_with_group=activity.shared_with_group,
         is_closed=activity.is_closed, post=activity.post_id, my_state=state_of(activity),
         my_best_score=getattr(activity, "my_best", None), questions=questions,
+        attachments=_files_out(list(activity.attachments.all())),
     )  # fmt: skip
 
 
 def _activities(viewer: Person) -> Prefetch[Any]:
     rows = with_my_state(Activity.objects.order_by("position"), viewer).prefetch_related(
-        "questions"
+        "questions", _files()
     )
     return Prefetch("activities", queryset=rows)
 
@@ -143,16 +162,25 @@ def _reload_unit(viewer: Person, unit: Unit) -> UnitOut:
 
 def _reload_activity(viewer: Person, activity: Activity) -> ActivityOut:
     fresh = with_my_state(Activity.objects.filter(pk=activity.pk), viewer)
-    return _activity_out(fresh.prefetch_related("questions").get())
+    return _activity_out(fresh.prefetch_related("questions", _files()).get())
 
 
-def _submission_out(submission: Submission) -> SubmissionOut:
+def _submission_out(submission: Submission, files: list[Attachment] | None = None) -> SubmissionOut:
+    if files is None:
+        files = list(submission.attachments.order_by("position", "id"))
     return SubmissionOut(
         id=submission.pk, activity=submission.activity_id, person=submission.person_id,
         person_name=submission.person.display_name, text=submission.text,
         state=submission.state, feedback=submission.feedback,
         feedback_at=submission.feedback_at, submitted_at=submission.submitted_at,
+        attachments=_files_out(files),
     )  # fmt: skip
+
+
+def _submission_page(items: list[Submission], next_cursor: str | None) -> SubmissionPage:
+    files = files_by("submission", [s.pk for s in items])
+    return SubmissionPage(items=[_submission_out(s, files.get(s.pk, [])) for s in items],
+                          next=next_cursor)  # fmt: skip
 
 
 # --- Sessions -------------------------------------------------------------------------------
@@ -163,7 +191,9 @@ def _submission_out(submission: Submission) -> SubmissionOut:
 def sessions_list(request: HttpRequest, slug: str) -> list[SessionOut]:
     viewer = current_person(request)
     space = _space(viewer, slug)
-    return [_session_out(s, slug) for s in Session.objects.filter(space=space)[:200]]
+    sessions = list(Session.objects.filter(space=space)[:200])
+    files = files_by("session", [s.pk for s in sessions])
+    return [_session_out(s, slug, files.get(s.pk, [])) for s in sessions]
 
 
 @router.post("/spaces/{slug}/sessions", response={201: SessionOut, **WRITE_ERRORS},
@@ -173,8 +203,9 @@ def session_create(request: HttpRequest, slug: str, payload: SessionIn) -> Statu
     space = _space(viewer, slug)
     data = payload.model_dump()
     session = actions.do_create_session(
-        space, actor=viewer, facilitator_ids=data.pop("facilitators"), **data
-    )
+        space, actor=viewer, facilitator_ids=data.pop("facilitators"),
+        attachment_ids=data.pop("attachment_ids"), **data,
+    )  # fmt: skip
     return Status(201, _session_out(session, slug))
 
 
@@ -193,8 +224,9 @@ def session_update(request: HttpRequest, session_id: Path[Id],
     session = access_session(viewer, session_id)
     data = payload.model_dump(exclude_unset=True)
     actions.do_update_session(
-        session, actor=viewer, facilitator_ids=data.pop("facilitators", None), **data
-    )
+        session, actor=viewer, facilitator_ids=data.pop("facilitators", None),
+        attachment_ids=data.pop("attachment_ids", None), **data,
+    )  # fmt: skip
     return _session_out(session, session.space.slug)
 
 
@@ -297,6 +329,16 @@ def unit_move(request: HttpRequest, unit_id: Path[Id], payload: MoveIn) -> UnitO
     return _reload_unit(viewer, unit)
 
 
+@router.post("/spaces/{slug}/units/order", response={200: OrderOut, **WRITE_ERRORS},
+             summary="Put the units in a new order")  # fmt: skip
+def units_order(request: HttpRequest, slug: str, payload: UnitOrderIn) -> OrderOut:
+    """Every unit id of the space, each once, in the new order (what dragging and dropping
+    sends); any other list is refused with 400."""
+    viewer = current_person(request)
+    space = _space(viewer, slug)
+    return OrderOut(ids=actions.do_reorder_units(space, payload.units, actor=viewer))
+
+
 # --- Activities -----------------------------------------------------------------------------
 
 
@@ -309,7 +351,7 @@ def activity_create(request: HttpRequest, unit_id: Path[Id],
     activity = actions.do_create_activity(
         unit, actor=viewer, kind=payload.kind, title=payload.title,
         instructions=payload.instructions, shared_with_group=payload.shared_with_group,
-        questions=_questions(payload.questions),
+        questions=_questions(payload.questions), attachment_ids=payload.attachment_ids,
     )  # fmt: skip
     return Status(201, _reload_activity(viewer, activity))
 
@@ -354,6 +396,16 @@ def activity_move(request: HttpRequest, activity_id: Path[Id], payload: MoveIn) 
     return _reload_activity(viewer, activity)
 
 
+@router.post("/units/{unit_id}/activities/order", response={200: OrderOut, **WRITE_ERRORS},
+             summary="Put a unit's activities in a new order")  # fmt: skip
+def activities_order(request: HttpRequest, unit_id: Path[Id], payload: ActivityOrderIn) -> OrderOut:
+    """Every activity id of the unit, each once, in the new order; any other list is refused
+    with 400."""
+    viewer = current_person(request)
+    unit = access_unit(viewer, unit_id)
+    return OrderOut(ids=actions.do_reorder_activities(unit, payload.activities, actor=viewer))
+
+
 # --- Taking part ----------------------------------------------------------------------------
 
 
@@ -385,7 +437,8 @@ def submit(request: HttpRequest, activity_id: Path[Id],
            payload: SubmissionIn) -> Status[SubmissionOut]:  # fmt: skip
     viewer = current_person(request)
     activity = access_activity(viewer, activity_id)
-    submission = actions.do_submit(activity, actor=viewer, text=payload.text)
+    submission = actions.do_submit(activity, actor=viewer, text=payload.text,
+                                   attachment_ids=payload.attachment_ids)  # fmt: skip
     submission.person = viewer
     return Status(201, _submission_out(submission))
 
@@ -399,7 +452,7 @@ def submissions_list(request: HttpRequest, activity_id: Path[Id],
     viewer = current_person(request)
     activity = access_activity(viewer, activity_id)
     page = activity_submissions(activity, viewer, cursor=params.cursor, limit=params.limit)
-    return SubmissionPage(items=[_submission_out(s) for s in page.items], next=page.next)
+    return _submission_page(page.items, page.next)
 
 
 @router.get("/submissions/{submission_id}", response={200: SubmissionOut, **READ_ERRORS},
@@ -425,7 +478,7 @@ def queue(request: HttpRequest, slug: str, params: Query[PageParams]) -> Submiss
     space = _space(viewer, slug)
     check_is_facilitator(viewer, space)
     page = review_queue(space, viewer, cursor=params.cursor, limit=params.limit)
-    return SubmissionPage(items=[_submission_out(s) for s in page.items], next=page.next)
+    return _submission_page(page.items, page.next)
 
 
 @router.post("/activities/{activity_id}/attempts", response={200: QuickCheckResultOut,

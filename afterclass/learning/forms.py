@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 
+from afterclass.attachments.actions import max_upload_bytes
+from afterclass.attachments.attach import MAX_FILES
+from afterclass.attachments.detect import ALLOWED_SUMMARY
 from afterclass.core.errors import AfterclassError
 from afterclass.learning.actions import QuestionIn
 from afterclass.learning.models import ActivityKind, Session
 
-ERROR_FIELDS = {"questions": "questions_text", "answer": "text"}
+if TYPE_CHECKING:
+    from afterclass.attachments.models import Attachment
+
+ERROR_FIELDS = {
+    "questions": "questions_text",
+    "answer": "text",
+    "attachment_ids": "files",
+    "file": "files",
+}
+FILE_FIELDS = ("files", "keep")
 
 QUESTIONS_HELP = (
     "One question per block: a line starting with “?” is the question, “*” a correct option, "
@@ -24,6 +38,50 @@ def show_action_error(form: forms.Form, error: AfterclassError) -> None:
     field = error.field.split(".")[0] if error.field else None
     field = ERROR_FIELDS.get(field, field) if field else None
     form.add_error(field if field in form.fields else None, error.message)
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; cleaned to a list (empty when none was chosen)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile[Any]]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+def add_file_fields(form: forms.Form, current: Sequence[Attachment], *, label: str) -> None:
+    """`files` for new files and, when there are files already, `keep`: each ticked; a file
+    left unticked is deleted when the form is saved."""
+    if current:
+        form.fields["keep"] = forms.TypedMultipleChoiceField(
+            choices=[(a.pk, a.original_name) for a in current], coerce=int, required=False,
+            widget=forms.CheckboxSelectMultiple, initial=[a.pk for a in current],
+            label="Keep these files (untick one to remove it)",
+        )  # fmt: skip
+    limit = max_upload_bytes() // 1024 // 1024
+    form.fields["files"] = MultipleFileField(
+        label=label,
+        help_text=f"Up to {MAX_FILES} files of at most {limit} MB each: {ALLOWED_SUMMARY}.",
+    )
+
+
+def kept_ids(form: forms.Form) -> list[int]:
+    return [int(pk) for pk in form.cleaned_data.get("keep") or []]
+
+
+def without_files(cleaned_data: dict[str, Any]) -> dict[str, Any]:
+    """The cleaned fields an action takes as they are (files go through the uploads first)."""
+    return {name: value for name, value in cleaned_data.items() if name not in FILE_FIELDS}
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
@@ -115,7 +173,8 @@ class ActivityForm(forms.Form):
 
 
 class SubmissionForm(forms.Form):
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), label="Your answer")
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), label="Your answer",
+                           required=False)  # fmt: skip
 
 
 class FeedbackForm(forms.Form):

@@ -16,6 +16,21 @@ LongText = Annotated[str, Field(max_length=20000), storable]
 ShortText = Annotated[str, Field(max_length=5000), storable]
 FeedbackText = Annotated[str, Field(max_length=10000), storable]
 OptionText = Annotated[str, Field(max_length=300), storable]
+MAX_FILES = 10
+FILES_HELP = (
+    "Ids of uploads from `POST /api/v1/attachments` (your own, not attached to anything yet)."
+)
+UPDATE_FILES_HELP = (
+    "The whole new list of files: ids it has now and your own new uploads; those left out are "
+    "deleted. Leave it out to keep the files as they are."
+)
+
+
+class FileOut(Schema):
+    id: int
+    name: str
+    size: int = Field(description="In bytes.")
+    url: str = Field(description="The file; permission-checked.")
 
 
 class QuestionSchema(Schema):
@@ -42,6 +57,7 @@ class SessionIn(InputSchema):
     place: Annotated[str, Field(max_length=200), storable] = ""
     link: Annotated[str, Field(max_length=500), storable] = ""
     facilitators: list[Id] = Field([], max_length=50, description="Owners or moderators.")
+    attachment_ids: list[Id] = Field([], max_length=MAX_FILES, description=FILES_HELP)
 
 
 class SessionUpdateIn(InputSchema):
@@ -53,6 +69,8 @@ class SessionUpdateIn(InputSchema):
     place: Annotated[str, Field(max_length=200), storable] | None = None
     link: Annotated[str, Field(max_length=500), storable] | None = None
     facilitators: list[Id] | None = Field(None, max_length=50)
+    attachment_ids: list[Id] | None = Field(None, max_length=MAX_FILES,
+                                            description=UPDATE_FILES_HELP)  # fmt: skip
 
 
 class SessionOut(Schema):
@@ -66,6 +84,7 @@ class SessionOut(Schema):
     place: str
     link: str
     calendar_url: str
+    attachments: list[FileOut] = Field(description="The session's materials.")
 
 
 class UnitIn(InputSchema):
@@ -101,6 +120,7 @@ class ActivityIn(InputSchema):
     instructions: LongText = ""
     shared_with_group: StrictBool = False
     questions: list[QuestionSchema] = Field([], max_length=20)
+    attachment_ids: list[Id] = Field([], max_length=MAX_FILES, description=FILES_HELP)
 
 
 class ActivityUpdateIn(InputSchema):
@@ -109,6 +129,8 @@ class ActivityUpdateIn(InputSchema):
     shared_with_group: StrictBool | None = None
     is_closed: StrictBool | None = None
     questions: list[QuestionSchema] | None = Field(None, max_length=20)
+    attachment_ids: list[Id] | None = Field(None, max_length=MAX_FILES,
+                                            description=UPDATE_FILES_HELP)  # fmt: skip
 
 
 class ActivityOut(Schema):
@@ -125,6 +147,7 @@ class ActivityOut(Schema):
     my_state: str
     my_best_score: int | None = None
     questions: list[QuestionOut] = Field(default_factory=list)
+    attachments: list[FileOut] = Field(default_factory=list)
 
 
 class UnitOut(Schema):
@@ -157,7 +180,12 @@ class ProgressOut(Schema):
 
 
 class SubmissionIn(InputSchema):
-    text: LongText
+    text: LongText = Field("", description="A task needs text, files or both; a reflection text.")
+    attachment_ids: list[Id] | None = Field(
+        None, max_length=MAX_FILES,
+        description="Tasks only. The whole list of the submission's files: ids it has now and "
+        "your own new uploads; those left out are deleted. Leave it out to keep them.",
+    )  # fmt: skip
 
 
 class SubmissionOut(Schema):
@@ -170,6 +198,7 @@ class SubmissionOut(Schema):
     feedback: str
     feedback_at: datetime | None
     submitted_at: datetime
+    attachments: list[FileOut] = Field(default_factory=list)
 
 
 class SubmissionPage(Schema):
@@ -202,6 +231,20 @@ class QuickCheckResultOut(Schema):
     best_score: int
     attempts: int
     questions: list[QuestionResultOut]
+
+
+class UnitOrderIn(InputSchema):
+    units: list[Id] = Field(max_length=1000, description="Every unit id of the space, in order.")
+
+
+class ActivityOrderIn(InputSchema):
+    activities: list[Id] = Field(
+        max_length=1000, description="Every activity id of the unit, in order."
+    )
+
+
+class OrderOut(Schema):
+    ids: list[int] = Field(description="The ids in their new order.")
 
 
 class NudgeOut(Schema):

@@ -11,6 +11,11 @@ urlpatterns: list[URLPattern] = [
         "spaces/<slug:slug>/learning/units/new/", building.unit_create, name="learning-unit-create"
     ),
     path("spaces/<slug:slug>/learning/copy/", building.copy_units, name="learning-copy"),
+    path(
+        "spaces/<slug:slug>/learning/units/order/",
+        building.units_order,
+        name="learning-units-order",
+    ),
     path("spaces/<slug:slug>/learning/progress/", review.grid, name="learning-progress"),
     path("spaces/<slug:slug>/learning/submissions/", review.queue, name="learning-review"),
     path(
@@ -26,6 +31,11 @@ urlpatterns: list[URLPattern] = [
     path("learning/units/<int:unit_id>/edit/", building.unit_edit, name="learning-unit-edit"),
     path("learning/units/<int:unit_id>/move/", building.unit_move, name="learning-unit-move"),
     path("learning/units/<int:unit_id>/delete/", building.unit_delete, name="learning-unit-delete"),
+    path(
+        "learning/units/<int:unit_id>/activities/order/",
+        building.activities_order,
+        name="learning-activities-order",
+    ),
     path(
         "learning/units/<int:unit_id>/activities/new/",
         building.activity_create,

@@ -14,9 +14,10 @@ The rules:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Now
 
 from afterclass.core.errors import NotAllowed, NotFound
 from afterclass.posts.models import REMOVED_STATES, Comment, ContentState, Post, PostKind
@@ -52,7 +53,15 @@ def posts_visible_to(viewer: Person | AnonymousUser | None) -> Q:
     if viewer.is_org_admin:
         return Q()
     shown = Q(state=ContentState.VISIBLE) | Q(state__in=REMOVED_STATES) | Q(author=viewer)
+    # The thread of a discussion prompt waits, like its unit, for the unit's release.
+    shown &= ~Q(Exists(_unreleased_prompts()))
     return Q(_active_membership(viewer)) & (shown | Q(_active_membership(viewer, moderator=True)))
+
+
+def _unreleased_prompts() -> QuerySet[Any]:
+    from afterclass.learning.models import Activity
+
+    return Activity.objects.filter(post=OuterRef("pk"), unit__release_at__gt=Now())
 
 
 def comments_visible_to(viewer: Person | AnonymousUser | None, post: Post) -> Q:

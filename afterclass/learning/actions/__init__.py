@@ -9,6 +9,8 @@ from afterclass.learning.actions.building import (
     do_delete_unit,
     do_move_activity,
     do_move_unit,
+    do_reorder_activities,
+    do_reorder_units,
     do_update_activity,
     do_update_unit,
 )
@@ -44,6 +46,8 @@ __all__ = [
     "do_move_activity",
     "do_move_unit",
     "do_nudge",
+    "do_reorder_activities",
+    "do_reorder_units",
     "do_submit",
     "do_update_activity",
     "do_update_session",

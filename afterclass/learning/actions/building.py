@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
+from afterclass.attachments.actions import remove_files_on_commit
+from afterclass.attachments.attach import (
+    NO_CHANGE,
+    apply_files,
+    check_files,
+    copy_files,
+    remove_stored,
+)
+from afterclass.attachments.models import Attachment
 from afterclass.audit.log import record_audit
 from afterclass.core.errors import InvalidInput, NotAllowed
 from afterclass.core.markdown import render_markdown
@@ -28,6 +39,7 @@ from afterclass.learning.models import (
     Session,
     Unit,
 )
+from afterclass.search.index import reindex_activity_on_commit, reindex_unit_on_commit
 from afterclass.spaces.actions.validation import clean_choice, clean_text
 
 if TYPE_CHECKING:
@@ -126,14 +138,19 @@ def do_update_unit(
     with transaction.atomic():
         unit.save(update_fields=changed)
         record_audit("unit.update", unit, actor=actor, space_id=unit.space_id, fields=changed)
+        reindex_unit_on_commit(unit.pk)
     return unit
 
 
 def do_delete_unit(unit: Unit, *, actor: Person) -> None:
-    """A facilitator deletes a unit with its activities and everyone's progress on them."""
+    """A facilitator deletes a unit with its activities, their files and everyone's progress
+    and submissions on them."""
     check_is_facilitator(actor, unit.space)
     with transaction.atomic():
+        remove_files_on_commit(list(Attachment.objects.filter(
+            Q(activity__unit=unit) | Q(submission__activity__unit=unit))))  # fmt: skip
         record_audit("unit.delete", unit, actor=actor, space_id=unit.space_id, title=unit.title)
+        reindex_unit_on_commit(unit.pk)
         space_id = unit.space_id
         unit.delete()
         rest = Unit.objects.filter(space_id=space_id)
@@ -156,6 +173,50 @@ def do_move_unit(
         record_audit("unit.move", unit, actor=actor, space_id=unit.space_id,
                      position=unit.position)  # fmt: skip
     return unit
+
+
+def _check_order(ordered_ids: Sequence[Any], current: list[int], what: str) -> list[int]:
+    """The new order must name each of the current ids exactly once."""
+    try:
+        order = [int(pk) for pk in ordered_ids]
+    except (TypeError, ValueError) as error:
+        raise InvalidInput(f"The new order must list {what} ids.", field="order") from error
+    if len(order) != len(current) or set(order) != set(current):
+        raise InvalidInput(
+            f"The new order must list each of the {len(current)} {what} exactly once: "
+            "reload the page and try again.",
+            field="order",
+        )
+    return order
+
+
+def do_reorder_units(space: Space, ordered_ids: Sequence[int], *, actor: Person) -> list[int]:
+    """A facilitator puts the space's units in a new order (dragged and dropped): the list must
+    hold every unit of the space once. Returns the order."""
+    check_is_facilitator(actor, space)
+    rows = Unit.objects.filter(space=space)
+    with transaction.atomic():
+        current = list(rows.select_for_update().order_by("position").values_list("pk", flat=True))
+        order = _check_order(ordered_ids, current, "units")
+        if order != current:
+            renumber(rows, order)
+            record_audit("unit.reorder", space, actor=actor, space_id=space.pk, order=order)
+    return order
+
+
+def do_reorder_activities(unit: Unit, ordered_ids: Sequence[int], *, actor: Person) -> list[int]:
+    """A facilitator puts a unit's activities in a new order (dragged and dropped): the list
+    must hold every activity of the unit once. Returns the order."""
+    check_is_facilitator(actor, unit.space)
+    rows = Activity.objects.filter(unit=unit)
+    with transaction.atomic():
+        current = list(rows.select_for_update().order_by("position").values_list("pk", flat=True))
+        order = _check_order(ordered_ids, current, "activities")
+        if order != current:
+            renumber(rows, order)
+            record_audit("activity.reorder", unit, actor=actor, space_id=unit.space_id,
+                         order=order)  # fmt: skip
+    return order
 
 
 def clean_questions(questions: list[QuestionIn]) -> list[QuestionIn]:
@@ -207,9 +268,12 @@ def _save_questions(activity: Activity, questions: list[QuestionIn]) -> None:
 def do_create_activity(
     unit: Unit, *, actor: Person, kind: str, title: str, instructions: str = "",
     shared_with_group: bool = False, questions: list[QuestionIn] | None = None,
+    attachment_ids: Sequence[int] = (),
 ) -> Activity:  # fmt: skip
     """A facilitator adds an activity at the end of a unit. A discussion prompt opens its thread
-    in the space; a quick check needs its questions; only a reflection may be shared."""
+    in the space; a quick check needs its questions; only a reflection may be shared. Its files
+    are the facilitator's own uploads that nothing has taken yet."""
+    from afterclass.notifications.actions import silenced
     from afterclass.posts.actions import do_create_post
 
     space = unit.space
@@ -222,11 +286,15 @@ def do_create_activity(
     if shared_with_group and kind != ActivityKind.REFLECTION:
         raise InvalidInput("Only a reflection can be shared with the group.",
                            field="shared_with_group")  # fmt: skip
+    files = check_files(actor, attachment_ids)
     with transaction.atomic():
         post = None
         if kind == ActivityKind.DISCUSSION:
-            post = do_create_post(space, actor=actor, kind="discussion", title=title,
-                                  body=instructions)  # fmt: skip
+            # Before its unit's release the thread is the facilitators' alone (posts.access
+            # hides it from members): nobody is told about it yet; the release is the news.
+            with nullcontext() if unit.is_released() else silenced():
+                post = do_create_post(space, actor=actor, kind="discussion", title=title,
+                                      body=instructions)  # fmt: skip
         activity = Activity.objects.create(
             unit=unit, kind=kind, title=title, instructions=instructions,
             instructions_html=render_markdown(instructions), post=post,
@@ -234,16 +302,21 @@ def do_create_activity(
             shared_with_group=shared_with_group,
         )  # fmt: skip
         _save_questions(activity, cleaned)
-        record_audit("activity.create", activity, actor=actor, space_id=space.pk, kind=kind)
+        apply_files(files, "activity", activity, actor=actor)
+        record_audit("activity.create", activity, actor=actor, space_id=space.pk, kind=kind,
+                     **files.audit())  # fmt: skip
+        reindex_activity_on_commit(activity.pk)
     return activity
 
 
 def do_update_activity(
     activity: Activity, *, actor: Person, title: Any = UNSET, instructions: Any = UNSET,
     shared_with_group: Any = UNSET, is_closed: Any = UNSET,
-    questions: list[QuestionIn] | None = None,
+    questions: list[QuestionIn] | None = None, attachment_ids: Sequence[int] | None = None,
 ) -> Activity:  # fmt: skip
-    """A facilitator changes an activity; closing it stops new answers (what is in stays)."""
+    """A facilitator changes an activity; closing it stops new answers (what is in stays).
+    `attachment_ids`, when given, is the whole new list of its files: files it has now and the
+    facilitator's own new uploads; those left out are deleted."""
     check_is_facilitator(actor, activity.unit.space)
     changed: list[str] = []
     if title is not UNSET:
@@ -272,27 +345,37 @@ def do_update_activity(
         if activity.kind != ActivityKind.QUICK_CHECK:
             raise InvalidInput("Only a quick check has questions.", field="questions")
         cleaned = clean_questions(questions)
+    files = NO_CHANGE
+    if attachment_ids is not None:
+        files = check_files(actor, attachment_ids, current=list(activity.attachments.all()))
     with transaction.atomic():
         if changed:
             activity.save(update_fields=changed)
         if cleaned is not None:
             _save_questions(activity, cleaned)
+        apply_files(files, "activity", activity, actor=actor)
         record_audit(
             "activity.update",
             activity,
             actor=actor,
             space_id=activity.unit.space_id,
             fields=changed + (["questions"] if cleaned is not None else []),
+            **files.audit(),
         )
+        reindex_activity_on_commit(activity.pk)
     return activity
 
 
 def do_delete_activity(activity: Activity, *, actor: Person) -> None:
-    """A facilitator deletes an activity with everyone's progress on it (its thread stays)."""
+    """A facilitator deletes an activity with its files and everyone's progress and submissions
+    on it (its thread stays)."""
     check_is_facilitator(actor, activity.unit.space)
     with transaction.atomic():
+        remove_files_on_commit(list(Attachment.objects.filter(
+            Q(activity=activity) | Q(submission__activity=activity))))  # fmt: skip
         record_audit("activity.delete", activity, actor=actor, space_id=activity.unit.space_id,
                      title=activity.title)  # fmt: skip
+        reindex_activity_on_commit(activity.pk)
         unit_id = activity.unit_id
         activity.delete()
         rest = Activity.objects.filter(unit_id=unit_id)
@@ -322,8 +405,9 @@ def do_copy_units(
 ) -> list[Unit]:  # fmt: skip
     """Copy units with their activities and questions from another space the actor facilitates
     (a programme running again for a new cohort). Dates keep their spacing, shifted so that the
-    first copied unit is released at `first_release_at` (now when not given). Nothing learners
-    did is copied; discussion prompts open new threads here."""
+    first copied unit is released at `first_release_at` (now when not given). Activities' files
+    are copied too (stored anew). Nothing learners did is copied; discussion prompts open new
+    threads here."""
     check_is_facilitator(actor, space)
     if not is_facilitator(actor, source):
         raise NotAllowed("You can copy only from a space you facilitate.")
@@ -332,28 +416,36 @@ def do_copy_units(
     units = Unit.objects.filter(space=source).order_by("position")
     if unit_ids is not None:
         units = units.filter(pk__in=unit_ids)
-    chosen = list(units.prefetch_related("activities__questions"))
+    chosen = list(units.prefetch_related("activities__questions", "activities__attachments"))
     if not chosen:
         raise InvalidInput("There are no units to copy.", field="units")
     start = clean_moment(first_release_at, "release_at", required=False) or timezone.now()
     shift: timedelta = start - chosen[0].release_at
     copies = []
-    with transaction.atomic():
-        for unit in chosen:
-            copy = do_create_unit(
-                space, actor=actor, title=unit.title, description=unit.description,
-                release_at=unit.release_at + shift,
-                due_at=unit.due_at + shift if unit.due_at else None,
-            )  # fmt: skip
-            for activity in unit.activities.all():
-                do_create_activity(
-                    copy, actor=actor, kind=activity.kind, title=activity.title,
-                    instructions=activity.instructions,
-                    shared_with_group=activity.shared_with_group,
-                    questions=[QuestionIn(q.text, list(q.options), list(q.correct),
-                                          q.explanation) for q in activity.questions.all()],
+    copied_files: list[Attachment] = []
+    try:
+        with transaction.atomic():
+            for unit in chosen:
+                copy = do_create_unit(
+                    space, actor=actor, title=unit.title, description=unit.description,
+                    release_at=unit.release_at + shift,
+                    due_at=unit.due_at + shift if unit.due_at else None,
                 )  # fmt: skip
-            copies.append(copy)
-        record_audit("unit.copy", space, actor=actor, space_id=space.pk, source=source.pk,
-                     units=[u.pk for u in chosen])  # fmt: skip
+                for activity in unit.activities.all():
+                    new = do_create_activity(
+                        copy, actor=actor, kind=activity.kind, title=activity.title,
+                        instructions=activity.instructions,
+                        shared_with_group=activity.shared_with_group,
+                        questions=[QuestionIn(q.text, list(q.options), list(q.correct),
+                                              q.explanation) for q in activity.questions.all()],
+                    )  # fmt: skip
+                    originals = list(activity.attachments.all())
+                    if originals:
+                        copied_files += copy_files(originals, "activity", new, actor=actor)
+                copies.append(copy)
+            record_audit("unit.copy", space, actor=actor, space_id=space.pk, source=source.pk,
+                         units=[u.pk for u in chosen], files=len(copied_files))  # fmt: skip
+    except BaseException:
+        remove_stored(copied_files)  # the rows were rolled back: their stored copies go too
+        raise
     return copies

@@ -3,6 +3,7 @@ facilitators give feedback and nudge."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -11,6 +12,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from afterclass.attachments.attach import NO_CHANGE, apply_files, check_files
 from afterclass.audit.log import record_audit
 from afterclass.core.errors import Conflict, InvalidInput, NotAllowed
 from afterclass.insights.events import record_event
@@ -68,24 +70,43 @@ def do_mark_done(activity: Activity, *, actor: Person, done: bool = True) -> Pro
     return progress
 
 
-def do_submit(activity: Activity, *, actor: Person, text: str) -> Submission:
+def do_submit(
+    activity: Activity, *, actor: Person, text: str, attachment_ids: Sequence[int] | None = None
+) -> Submission:
     """A learner submits a task or a reflection (again, after "needs another look": the new text
-    replaces the old and waits for feedback). A reflection needs no feedback: it is done."""
+    replaces the old and waits for feedback). A reflection needs no feedback: it is done.
+
+    A task takes text and/or files: `attachment_ids` is the whole list of its files (those it
+    has now and the learner's own new uploads; those left out are deleted), None to keep them.
+    A reflection is text only."""
     _check_kind(activity, ActivityKind.TASK, ActivityKind.REFLECTION)
     check_can_take_part(actor, activity)
-    text = clean_text(text, "answer", max_length=SUBMISSION_LENGTH, required=True)
+    reflection = activity.kind == ActivityKind.REFLECTION
+    if reflection and attachment_ids:
+        raise InvalidInput("A reflection is written: only a task takes files.",
+                           field="attachment_ids")  # fmt: skip
     existing = Submission.objects.filter(activity=activity, person=actor).first()
     if existing is not None and existing.state == SubmissionState.COMPLETE:
         raise Conflict("This is already marked complete; there is nothing more to submit.")
-    reflection = activity.kind == ActivityKind.REFLECTION
+    current = list(existing.attachments.all()) if existing is not None else []
+    files = NO_CHANGE
+    if attachment_ids is not None:
+        files = check_files(actor, attachment_ids, current=current)
+    has_files = bool(files.files) if attachment_ids is not None else bool(current)
+    text = clean_text(text, "answer", max_length=SUBMISSION_LENGTH, required=reflection)
+    if not text and not has_files:
+        raise InvalidInput("Write an answer or attach a file.", field="answer")
     now = timezone.now()
     with transaction.atomic():
         submission, _ = Submission.objects.update_or_create(
             activity=activity, person=actor,
             defaults={"text": text, "state": SubmissionState.SUBMITTED, "submitted_at": now},
         )  # fmt: skip
+        apply_files(files, "submission", submission, actor=actor)
         set_progress(activity, actor, ProgressState.DONE if reflection else ProgressState.SUBMITTED)
         record_event(EventKind.ACTIVITY_SUBMITTED, person=actor, space=activity.unit.space)
+        record_audit("submission.submit", submission, actor=actor,
+                     space_id=activity.unit.space_id, **files.audit())  # fmt: skip
     return submission
 
 

@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 
+from afterclass.attachments.actions import remove_files_on_commit
+from afterclass.attachments.attach import NO_CHANGE, apply_files, check_files
 from afterclass.audit.log import record_audit
 from afterclass.core.errors import InvalidInput
 from afterclass.learning.access import check_is_facilitator
@@ -67,24 +69,30 @@ def _clean(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def do_create_session(
-    space: Space, *, actor: Person, facilitator_ids: Sequence[int] = (), **fields: Any
-) -> Session:
+    space: Space, *, actor: Person, facilitator_ids: Sequence[int] = (),
+    attachment_ids: Sequence[int] = (), **fields: Any,
+) -> Session:  # fmt: skip
     """A facilitator adds a session: title, start and end in a named time zone, a place or a
-    link, and the facilitators who run it (owners or moderators of the space)."""
+    link, the facilitators who run it (owners or moderators of the space), and its materials:
+    the facilitator's own uploads that nothing has taken yet."""
     check_is_facilitator(actor, space)
     values = _clean(fields)
     people = _facilitators(space, facilitator_ids)
+    files = check_files(actor, attachment_ids)
     with transaction.atomic():
         session = Session.objects.create(space=space, **values)
         session.facilitators.set(people)
-        record_audit("session.create", session, actor=actor, space_id=space.pk)
+        apply_files(files, "session", session, actor=actor)
+        record_audit("session.create", session, actor=actor, space_id=space.pk, **files.audit())
     return session
 
 
 def do_update_session(
     session: Session, *, actor: Person, facilitator_ids: Sequence[int] | None = None,
-    **fields: Any,
+    attachment_ids: Sequence[int] | None = None, **fields: Any,
 ) -> Session:  # fmt: skip
+    """`attachment_ids`, when given, is the whole new list of materials: files the session has
+    now and the facilitator's own new uploads; those left out are deleted."""
     check_is_facilitator(actor, session.space)
     current = {
         name: getattr(session, name)
@@ -93,20 +101,26 @@ def do_update_session(
     current.update({k: v for k, v in fields.items() if k in current})
     values = _clean(current)
     people = _facilitators(session.space, facilitator_ids) if facilitator_ids is not None else None
+    files = NO_CHANGE
+    if attachment_ids is not None:
+        files = check_files(actor, attachment_ids, current=list(session.attachments.all()))
     with transaction.atomic():
         for name, value in values.items():
             setattr(session, name, value)
         session.save(update_fields=list(values))
         if people is not None:
             session.facilitators.set(people)
-        record_audit("session.update", session, actor=actor, space_id=session.space_id)
+        apply_files(files, "session", session, actor=actor)
+        record_audit("session.update", session, actor=actor, space_id=session.space_id,
+                     **files.audit())  # fmt: skip
     return session
 
 
 def do_delete_session(session: Session, *, actor: Person) -> None:
-    """Units that followed it stay (they no longer name a session)."""
+    """Units that followed it stay (they no longer name a session); its materials go."""
     check_is_facilitator(actor, session.space)
     with transaction.atomic():
+        remove_files_on_commit(list(session.attachments.all()))
         record_audit("session.delete", session, actor=actor, space_id=session.space_id,
                      title=session.title)  # fmt: skip
         session.delete()

@@ -6,12 +6,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from afterclass.core.errors import AfterclassError, NotAllowed
+from afterclass.core.errors import AfterclassError, InvalidInput, NotAllowed
 from afterclass.learning.access import (
     access_activity,
     access_unit,
@@ -26,6 +26,8 @@ from afterclass.learning.actions import (
     do_delete_unit,
     do_move_activity,
     do_move_unit,
+    do_reorder_activities,
+    do_reorder_units,
     do_update_activity,
     do_update_unit,
 )
@@ -34,11 +36,14 @@ from afterclass.learning.forms import (
     CopyForm,
     MoveForm,
     UnitForm,
+    add_file_fields,
     questions_text,
     show_action_error,
+    without_files,
 )
 from afterclass.learning.models import Unit
 from afterclass.learning.views import learning_context, load_space
+from afterclass.learning.views.files import discard, send_files
 from afterclass.spaces.models import Space
 from afterclass.spaces.views import SignedInRequest
 
@@ -120,8 +125,42 @@ def unit_delete(request: SignedInRequest, unit_id: int) -> HttpResponse:
     return _back(unit.space)
 
 
+def _order(request: SignedInRequest) -> list[int]:
+    raw = request.POST.getlist("order")
+    if not all(value.isdigit() for value in raw):
+        raise InvalidInput("The new order must be a list of ids.", field="order")
+    return [int(value) for value in raw]
+
+
+@login_required
+@require_POST
+def units_order(request: SignedInRequest, slug: str) -> JsonResponse:
+    """Drag and drop: `order` is every unit id of the space, once each, in the new order. The
+    script gets the order kept, or why it was refused (400)."""
+    space = load_space(request, slug)
+    check_is_facilitator(request.user, space)
+    try:
+        order = do_reorder_units(space, _order(request), actor=request.user)
+    except InvalidInput as error:
+        return JsonResponse({"error": error.message}, status=400)
+    return JsonResponse({"order": order})
+
+
+@login_required
+@require_POST
+def activities_order(request: SignedInRequest, unit_id: int) -> JsonResponse:
+    """Drag and drop: `order` is every activity id of the unit, once each, in the new order."""
+    unit = access_unit(request.user, unit_id)
+    check_is_facilitator(request.user, unit.space)
+    try:
+        order = do_reorder_activities(unit, _order(request), actor=request.user)
+    except InvalidInput as error:
+        return JsonResponse({"error": error.message}, status=400)
+    return JsonResponse({"order": order})
+
+
 def _activity_fields(form: ActivityForm) -> dict[str, Any]:
-    data = dict(form.cleaned_data)
+    data = without_files(form.cleaned_data)
     questions = data.pop("questions_text")
     data["questions"] = questions if data["kind"] == "quick_check" else None
     return data
@@ -132,13 +171,18 @@ def _activity_fields(form: ActivityForm) -> dict[str, Any]:
 def activity_create(request: SignedInRequest, unit_id: int) -> HttpResponse:
     unit = access_unit(request.user, unit_id)
     check_is_facilitator(request.user, unit.space)
-    form = ActivityForm(request.POST or None, initial={"kind": request.GET.get("kind", "reading")})
+    form = ActivityForm(request.POST or None, request.FILES or None,
+                        initial={"kind": request.GET.get("kind", "reading")})  # fmt: skip
+    add_file_fields(form, [], label="Files (optional)")
     if request.method == "POST" and form.is_valid():
         fields = _activity_fields(form)
         fields.pop("is_closed")
+        sent: list[int] = []
         try:
-            activity = do_create_activity(unit, actor=request.user, **fields)
+            files = send_files(form, request.user, sent)
+            activity = do_create_activity(unit, actor=request.user, attachment_ids=files, **fields)
         except AfterclassError as error:
+            discard(sent, request.user)
             show_action_error(form, error)
         else:
             messages.success(request, f"Activity “{activity.title}” added.")
@@ -158,14 +202,19 @@ def activity_edit(request: SignedInRequest, activity_id: int) -> HttpResponse:
                "instructions": activity.instructions,
                "shared_with_group": activity.shared_with_group, "is_closed": activity.is_closed,
                "questions_text": questions_text(list(activity.questions.all()))}  # fmt: skip
-    form = ActivityForm(request.POST or None, initial=initial)
+    form = ActivityForm(request.POST or None, request.FILES or None, initial=initial)
     form.fields["kind"].disabled = True
+    add_file_fields(form, list(activity.attachments.order_by("position", "id")),
+                    label="Add files")  # fmt: skip
     if request.method == "POST" and form.is_valid():
         fields = _activity_fields(form)
         fields.pop("kind")
+        sent: list[int] = []
         try:
-            do_update_activity(activity, actor=request.user, **fields)
+            files = send_files(form, request.user, sent)
+            do_update_activity(activity, actor=request.user, attachment_ids=files, **fields)
         except AfterclassError as error:
+            discard(sent, request.user)
             show_action_error(form, error)
         else:
             return _back(space, f"unit-{activity.unit_id}")

@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from afterclass.attachments.models import Attachment
 from afterclass.core.errors import AfterclassError
 from afterclass.learning.access import access_activity, is_facilitator
 from afterclass.learning.actions import (
@@ -18,10 +19,11 @@ from afterclass.learning.actions import (
     do_submit,
     do_view_activity,
 )
-from afterclass.learning.forms import SubmissionForm, show_action_error
+from afterclass.learning.forms import SubmissionForm, add_file_fields, show_action_error
 from afterclass.learning.models import Activity, ActivityKind, Progress, Submission
 from afterclass.learning.queries import activity_submissions, my_learning, space_learning
 from afterclass.learning.views import learning_context, load_space
+from afterclass.learning.views.files import discard, send_files, with_files
 from afterclass.spaces.views import SignedInRequest, next_url
 
 
@@ -34,19 +36,31 @@ def space_page(request: SignedInRequest, slug: str) -> HttpResponse:
     return render(request, "learning/space.html", context)
 
 
+def _submission_form(
+    request: SignedInRequest, activity: Activity, current: list[Attachment], *, bound: bool = False
+) -> SubmissionForm:
+    """The answer form; a task's also takes files, and keeps (or not) the `current` ones."""
+    form = SubmissionForm(request.POST if bound else None, request.FILES if bound else None)
+    if activity.kind == ActivityKind.TASK:
+        add_file_fields(form, current, label="Files (optional)")
+    return form
+
+
 def _activity_context(request: SignedInRequest, activity: Activity, **extra: Any) -> dict[str, Any]:
     viewer = request.user
     space = activity.unit.space
     context = learning_context(request, space, "learning")
     progress = Progress.objects.filter(activity=activity, person=viewer).first()
+    mine = Submission.objects.filter(activity=activity, person=viewer).first()
     context.update(
         activity=activity,
         unit=activity.unit,
         progress=progress,
         state=progress.state if progress else "not_started",
-        mine=Submission.objects.filter(activity=activity, person=viewer).first(),
-        submission_form=SubmissionForm(),
+        mine=mine,
+        files=list(activity.attachments.order_by("position", "id")),
     )
+    shown = [mine] if mine is not None else []
     if activity.kind == ActivityKind.QUICK_CHECK:
         context["questions"] = list(activity.questions.all())
     reviewed = activity.kind in (ActivityKind.TASK, ActivityKind.REFLECTION)
@@ -54,7 +68,15 @@ def _activity_context(request: SignedInRequest, activity: Activity, **extra: Any
         page = activity_submissions(activity, viewer, cursor=request.GET.get("cursor"))
         context["submissions"] = page
         context["submissions_next"] = next_url(request, page.next)
+        for submission in page.items:
+            submission.activity = activity  # the card asks its kind: no query per card
+        shown += page.items
+    if activity.kind == ActivityKind.TASK:
+        with_files(shown)
     context.update(extra)
+    if "submission_form" not in context:
+        current = getattr(mine, "shown_files", [])
+        context["submission_form"] = _submission_form(request, activity, current)
     return context
 
 
@@ -89,11 +111,19 @@ def mark_done(request: SignedInRequest, activity_id: int) -> HttpResponse:
 @require_POST
 def submit(request: SignedInRequest, activity_id: int) -> HttpResponse:
     activity = access_activity(request.user, activity_id)
-    form = SubmissionForm(request.POST)
+    mine = Submission.objects.filter(activity=activity, person=request.user).first()
+    current = list(mine.attachments.order_by("position", "id")) if mine else []
+    form = _submission_form(request, activity, current, bound=True)
     if form.is_valid():
+        sent: list[int] = []
         try:
-            do_submit(activity, actor=request.user, text=form.cleaned_data["text"])
+            files = None
+            if activity.kind == ActivityKind.TASK:
+                files = send_files(form, request.user, sent)
+            do_submit(activity, actor=request.user, text=form.cleaned_data["text"],
+                      attachment_ids=files)  # fmt: skip
         except AfterclassError as error:
+            discard(sent, request.user)
             show_action_error(form, error)
         else:
             return redirect("learning-activity", activity.pk)

@@ -17,6 +17,7 @@ from afterclass.learning.forms import FeedbackForm
 from afterclass.learning.models import ProgressState, SubmissionState
 from afterclass.learning.queries import GRID_SORTS, progress_grid, review_queue
 from afterclass.learning.views import learning_context, load_space
+from afterclass.learning.views.files import with_files
 from afterclass.spaces.views import SignedInRequest, next_url
 
 STATE_LABELS = dict(ProgressState.choices)
@@ -53,6 +54,7 @@ def queue(request: SignedInRequest, slug: str) -> HttpResponse:
     if state not in SubmissionState.values:
         state = SubmissionState.SUBMITTED
     page = review_queue(space, request.user, state=state, cursor=request.GET.get("cursor"))
+    with_files(page.items)
     context = learning_context(request, space, "learning")
     context.update(page=page, next_url=next_url(request, page.next), state=state,
                    states=SubmissionState.choices, form=FeedbackForm())  # fmt: skip
@@ -78,6 +80,7 @@ def feedback(request: SignedInRequest, submission_id: int) -> HttpResponse:
     else:
         status = 400
     if request.htmx:
+        with_files([submission])
         return render(
             request,
             "learning/_submission.html",

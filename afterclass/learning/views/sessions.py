@@ -16,9 +16,15 @@ from afterclass.learning.access import (
 )
 from afterclass.learning.actions import do_create_session, do_delete_session, do_update_session
 from afterclass.learning.calendar import calendar
-from afterclass.learning.forms import SessionForm, show_action_error
+from afterclass.learning.forms import (
+    SessionForm,
+    add_file_fields,
+    show_action_error,
+    without_files,
+)
 from afterclass.learning.models import Session
 from afterclass.learning.views import learning_context, load_space
+from afterclass.learning.views.files import discard, send_files
 from afterclass.spaces.views import SignedInRequest
 
 
@@ -38,7 +44,8 @@ def session_page(request: SignedInRequest, session_id: int) -> HttpResponse:
     context = learning_context(request, session.space, "learning")
     units = session.units.filter(units_visible_filter(request.user, session.space))
     context.update(session=session, facilitators=list(session.facilitators.all()),
-                   units=list(units.order_by("position")))  # fmt: skip
+                   units=list(units.order_by("position")),
+                   files=list(session.attachments.order_by("position", "id")))  # fmt: skip
     return render(request, "learning/session.html", context)
 
 
@@ -62,14 +69,19 @@ def space_calendar(request: SignedInRequest, slug: str) -> HttpResponse:
 def session_create(request: SignedInRequest, slug: str) -> HttpResponse:
     space = load_space(request, slug)
     check_is_facilitator(request.user, space)
-    form = SessionForm(request.POST or None)
+    form = SessionForm(request.POST or None, request.FILES or None)
+    add_file_fields(form, [], label="Materials")
     if request.method == "POST" and form.is_valid():
+        sent: list[int] = []
         try:
+            files = send_files(form, request.user, sent)
             session = do_create_session(space, actor=request.user,
                                         facilitator_ids=[request.user.pk]
                                         if not request.user.is_org_admin else [],
-                                        **form.cleaned_data)  # fmt: skip
+                                        attachment_ids=files,
+                                        **without_files(form.cleaned_data))  # fmt: skip
         except AfterclassError as error:
+            discard(sent, request.user)
             show_action_error(form, error)
         else:
             return redirect("learning-session", session.pk)
@@ -100,11 +112,17 @@ def session_edit(request: SignedInRequest, session_id: int) -> HttpResponse:
         "place": session.place,
         "link": session.link,
     }
-    form = SessionForm(request.POST or None, initial=initial)
+    form = SessionForm(request.POST or None, request.FILES or None, initial=initial)
+    add_file_fields(form, list(session.attachments.order_by("position", "id")),
+                    label="Add materials")  # fmt: skip
     if request.method == "POST" and form.is_valid():
+        sent: list[int] = []
         try:
-            do_update_session(session, actor=request.user, **form.cleaned_data)
+            files = send_files(form, request.user, sent)
+            do_update_session(session, actor=request.user, attachment_ids=files,
+                              **without_files(form.cleaned_data))  # fmt: skip
         except AfterclassError as error:
+            discard(sent, request.user)
             show_action_error(form, error)
         else:
             return redirect("learning-session", session.pk)

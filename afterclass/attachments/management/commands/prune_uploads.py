@@ -1,4 +1,4 @@
-"""`afterclass prune_uploads [--hours N]`: delete uploads that no post took (run it daily)."""
+"""`afterclass prune_uploads [--hours N]`: delete uploads that nothing took (run it daily)."""
 
 from datetime import timedelta
 from typing import Any
@@ -11,8 +11,8 @@ from afterclass.attachments.tasks import DEFAULT_HOURS
 
 class Command(BaseCommand):
     help = (
-        "Delete files and pictures that were uploaded but never attached to a post, once they "
-        f"are older than --hours (default {DEFAULT_HOURS})."
+        "Delete files and pictures that were uploaded but never attached (to a post, a session, "
+        f"an activity or a submission), once they are older than --hours (default {DEFAULT_HOURS})."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -31,5 +31,5 @@ class Command(BaseCommand):
         pruned = do_prune_unattached_uploads(timedelta(hours=hours))
         noun = "upload" if pruned == 1 else "uploads"
         self.stdout.write(
-            f"Deleted {pruned} {noun} never attached to a post (older than {hours} h)."
+            f"Deleted {pruned} {noun} never attached to anything (older than {hours} h)."
         )
