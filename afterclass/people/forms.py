@@ -89,14 +89,21 @@ class SignupExtraForm(forms.Form):
 
 
 class PeopleFilterForm(forms.Form):
-    """Search by name and filter by department (with its teams) and level."""
+    """Search by name, job title, department or interests; filter by department (with its
+    teams) and level."""
 
     q = forms.CharField(
-        label="Search by name",
+        label="Search people",
         required=False,
         max_length=MAX_QUERY_LENGTH,
         error_messages=_limits("The search", MAX_QUERY_LENGTH),
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "autocomplete": "off",
+                "placeholder": "Name, job title, team or interest",
+            }
+        ),
     )
     department = forms.TypedChoiceField(
         label="Department", required=False, coerce=int, empty_value=None

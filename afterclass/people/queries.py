@@ -12,6 +12,7 @@ from afterclass.core.errors import InvalidInput
 from afterclass.core.pagination import Page, paginate
 from afterclass.people.access import is_org_admin, is_signed_in, people_visible_to
 from afterclass.people.models import AccessToken, Department, Invitation, ManagementLevel, Person
+from afterclass.search.engine import search_people as search_index
 
 MAX_QUERY_LENGTH = 200
 
@@ -22,6 +23,9 @@ class DirectoryFilters:
     department: int | None = None
     level: int | None = None
     include_deactivated: bool = False
+    # The directory searches the index, best match first; the admin's list of people (which
+    # has deactivated people, left out of the index, and is searched by e-mail too) does not.
+    ranked: bool = True
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -32,13 +36,23 @@ def search_people(
     cursor: str | None = None,
     limit: int = 25,
 ) -> Page[Person]:
-    """People matching a name/job title/interest search, a department (with its teams) and a
-    level, in name order, one keyset page at a time."""
+    """People matching a search, a department (with its teams) and a level, one keyset page at
+    a time. The directory's search is the search engine's (name, job title, department,
+    interests, bio), best match first; without words, or for the admin's list, people are in
+    name order and matched by name, job title, department, interests or e-mail."""
     if len(filters.q) > MAX_QUERY_LENGTH:
         raise InvalidInput(f"The search can be at most {MAX_QUERY_LENGTH} characters.", field="q")
     people = people_visible_to(viewer).for_list()
     if not filters.include_deactivated:
         people = people.filter(is_active=True)
+    if filters.department is not None:
+        people = people.filter(
+            Q(department_id=filters.department) | Q(department__parent_id=filters.department)
+        )
+    if filters.level is not None:
+        people = people.filter(level_id=filters.level)
+    if filters.q.strip() and filters.ranked and not filters.include_deactivated:
+        return search_index(viewer, filters.q, within=people, cursor=cursor, limit=limit)
     for word in filters.q.split():
         people = people.filter(
             Q(display_name__icontains=word)
@@ -47,12 +61,6 @@ def search_people(
             | Q(department__name__icontains=word)
             | Q(interests__icontains=word)
         )
-    if filters.department is not None:
-        people = people.filter(
-            Q(department_id=filters.department) | Q(department__parent_id=filters.department)
-        )
-    if filters.level is not None:
-        people = people.filter(level_id=filters.level)
     return paginate(people, order=["display_name", "id"], cursor=cursor, limit=limit)
 
 

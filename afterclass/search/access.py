@@ -7,14 +7,21 @@ The rules:
 - A space is found by those who may know it exists (spaces.access.visible_spaces_filter).
 - People are found by everyone signed in, as in the directory; deactivated people are not
   indexed.
+- Learning activities, and the discussion threads they open, are found by the space's active
+  members once their unit's release time has passed (compared with the time of the search:
+  release needs no action), and before that by its facilitators (owners and moderators) and
+  organisation admins, as learning.access.units_visible_filter.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
+from afterclass.learning.access import FACILITATOR_ROLES
 from afterclass.search.models import CONTENT_SOURCES, Source
 from afterclass.spaces.access import is_signed_in, visible_spaces_filter
 from afterclass.spaces.models import Membership, MembershipState, Space
@@ -25,22 +32,24 @@ if TYPE_CHECKING:
     from afterclass.people.models import Person
 
 
-def documents_visible_to(viewer: Person | AnonymousUser | None) -> Q:
+def documents_visible_to(viewer: Person | AnonymousUser | None, now: datetime | None = None) -> Q:
     """Search documents the viewer may find, as one Q."""
     if not is_signed_in(viewer):
         return Q(pk__in=[])
     if viewer.is_org_admin:
         return Q()
-    member = Exists(
-        Membership.objects.filter(
-            space=OuterRef("space_id"), person=viewer, state=MembershipState.ACTIVE
-        )
+    memberships = Membership.objects.filter(
+        space=OuterRef("space_id"), person=viewer, state=MembershipState.ACTIVE
     )
+    member = Exists(memberships)
+    facilitator = Q(Exists(memberships.filter(role__in=FACILITATOR_ROLES)))
     known_space = Exists(
         Space.objects.filter(visible_spaces_filter(viewer), pk=OuterRef("space_id"))
     )
+    # Only learning documents have a release time; the rest are seen by every member.
+    released = Q(release_at__isnull=True) | Q(release_at__lte=now or timezone.now())
     return (
-        (Q(source__in=CONTENT_SOURCES) & Q(member))
+        (Q(source__in=[*CONTENT_SOURCES, Source.ACTIVITY]) & Q(member) & (released | facilitator))
         | (Q(source=Source.SPACE) & Q(known_space))
         | Q(source=Source.PERSON)
     )

@@ -15,8 +15,9 @@ router = Router(tags=["search"])
 
 @router.get("/search", response={200: SearchPage, **errors(400, 401, 404, 422)}, summary="Search")
 def search_everything(request: HttpRequest, params: Query[SearchParams]) -> SearchPage:
-    """Posts, answers, comments, files, people and spaces that I may see, best first. An empty
-    query is refused; one of punctuation or common words only returns no items and a hint."""
+    """Posts, answers, comments, files, people, spaces and learning activities that I may see,
+    best first. An empty query is refused; one of punctuation or common words only returns no
+    items and a hint."""
     viewer = current_person(request)
     if not params.q.strip():
         raise InvalidInput("Type a word or two to search for.", field="q")

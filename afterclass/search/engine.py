@@ -33,6 +33,7 @@ from afterclass.spaces.access import is_signed_in
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
     from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models import QuerySet
     from django.db.models.sql.compiler import SQLCompiler, _AsSqlType
 
     from afterclass.people.models import Person
@@ -52,6 +53,7 @@ KIND_LABELS = {
     "file": "File",
     "person": "Person",
     "space": "Space",
+    "activity": "Learning activity",
 }
 SIMILAR_LIMIT = 5
 
@@ -173,6 +175,8 @@ def url_of(document: SearchDocument) -> str:
         return reverse("person-profile", args=[document.object_id])
     if document.source == Source.SPACE:
         return reverse("space-home", args=[document.space.slug]) if document.space else ""
+    if document.source == Source.ACTIVITY:
+        return reverse("learning-activity", args=[document.object_id])
     url = reverse("post-detail", args=[document.post_id])
     if document.source == Source.COMMENT:
         url += f"#comment-{document.object_id}"
@@ -243,18 +247,39 @@ def similar_questions(
     return _hits(list(ids), query)
 
 
+def as_typed(q: str) -> str:
+    """A query being typed: its last word is read as the beginning of a word too ("Ami" finds
+    Amira), unless it already ends a word (a space, a quote or a star after it)."""
+    if q and q[-1].isalnum():
+        return q + "*"
+    return q
+
+
 def search_people(
     viewer: Person | AnonymousUser | None,
     q: str,
     *,
+    within: QuerySet[Person] | None = None,
     cursor: str | None = None,
     limit: int = DEFAULT_LIMIT,
 ) -> Page[Person]:
-    """People whose name, job title, department or interests match `q`, best first (the
-    people directory's search, on the same engine)."""
+    """People whose name, job title, department, interests or bio match `q` as it is typed,
+    best first and then in name order: the people directory's search, on the same engine.
+    `within` is the people the directory's other filters leave; it narrows the same query."""
     from afterclass.people.models import Person
 
-    results = search(viewer, SearchFilters(q=q, kinds=(Kind.PERSON,)), cursor=cursor, limit=limit)
-    ids = [hit.document.object_id for hit in results.hits]
+    query = parse_query(as_typed(q))
+    if query.hint or not is_signed_in(viewer):
+        return Page(items=[], next=None)
+    documents = _matching(viewer, query).filter(source=Source.PERSON)
+    if within is not None:
+        documents = documents.filter(object_id__in=within.values("pk"))
+    page: Page[SearchDocument] = paginate(
+        documents.only("id", "object_id", "title"),
+        order=["-score", "title", "id"],
+        cursor=cursor,
+        limit=limit,
+    )
+    ids = [document.object_id for document in page.items]
     people = Person.objects.for_list().in_bulk(ids)
-    return Page(items=[people[pk] for pk in ids if pk in people], next=results.next)
+    return Page(items=[people[pk] for pk in ids if pk in people], next=page.next)

@@ -1,19 +1,22 @@
-"""Keeping the search index in step with the content: builders of documents for each source,
-the reindex functions the actions call after commit, and the full rebuild.
+"""Keeping the search index in step with the content: storing documents (built in
+`afterclass.search.documents`), the reindex functions the actions call after commit, and the
+full rebuild.
 
 Only what someone may find is indexed: hidden and removed posts and comments, files of such
 posts, deactivated people are deleted from the index, never stored with a flag. Who may see a
-space's content is decided at query time (memberships change too often to index).
+space's content is decided at query time (memberships change too often to index), and so is
+whether a learning activity's unit is released yet (its release time passes with no action).
+An activity's discussion thread (a post) carries its unit and release time too, so that it is
+found no earlier than the activity. Learners' answers (task submissions, private reflections)
+are never indexed: only what the facilitators wrote.
 
-Adding a type of document (learning activities, say) is: a `Source` and `Kind` value, a
-builder returning `Draft`s here, a `reindex_*` function, a stage in `STAGES`, and a branch in
-`access.documents_visible_to` if its rule differs from "content of a space".
+Adding a type of document is: a `Source` and `Kind` value, a builder in `documents`, a
+`reindex_*` function here, a stage in `STAGES`, and a branch in `access.documents_visible_to` if
+its rule differs from "content of a space".
 """
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from types import ModuleType
@@ -24,16 +27,23 @@ from django.db.models import Model, Prefetch, QuerySet
 from django.utils import timezone
 
 from afterclass.attachments.models import Attachment, AttachmentKind
+from afterclass.learning.models import Activity, Unit
 from afterclass.people.models import Person
-from afterclass.posts.models import Comment, ContentState, Post, PostKind
+from afterclass.posts.models import Comment, ContentState, Post
 from afterclass.search import postgres, sqlite_fts
-from afterclass.search.extract import attachment_text
-from afterclass.search.models import Kind, SearchDocument, Source
-from afterclass.search.text import index_text
+from afterclass.search.documents import (
+    Draft,
+    activity_draft,
+    comment_draft,
+    file_draft,
+    person_draft,
+    post_draft,
+    space_draft,
+)
+from afterclass.search.models import SearchDocument, Source
 from afterclass.spaces.models import Space
 
 BATCH = 1000
-TAG = re.compile(r"<[^>]+>")
 
 
 def backend() -> ModuleType:
@@ -41,126 +51,29 @@ def backend() -> ModuleType:
     return postgres if connection.vendor == "postgresql" else sqlite_fts
 
 
-@dataclass
-class Draft:
-    """A document about to be stored, with the text its title and body are matched by."""
-
-    document: SearchDocument
-    title_text: str
-    body_text: str
-
-
-def plain_text(body_html: str, fallback: str = "") -> str:
-    """Readable text of rendered Markdown: tags become spaces, entities characters."""
-    if not body_html:
-        return fallback
-    return " ".join(html.unescape(TAG.sub(" ", body_html)).split())
-
-
-# --- Builders -------------------------------------------------------------------------------
-
-
-def post_draft(post: Post, attachments: Sequence[Attachment]) -> Draft:
-    alt_texts = [item.alt_text for item in attachments if item.alt_text]
-    body = " ".join([plain_text(post.body_html, post.body), *alt_texts]).strip()
-    document = SearchDocument(
-        source=Source.POST,
-        object_id=post.pk,
-        kind=post.kind,
-        space_id=post.space_id,
-        post_id=post.pk,
-        # An anonymous question's asker never enters the index (see posts.access).
-        author_id=None if post.is_anonymous else post.author_id,
-        title=post.title[:300],
-        body=body,
-        is_answered=post.kind == PostKind.QUESTION and post.answer_count > 0,
-        is_accepted=post.accepted_answer_id is not None,
-        helped_count=post.helped_count,
-        has_files=bool(attachments),
-        created_at=post.created_at,
-    )
-    return Draft(document, index_text(post.title), index_text(body))
-
-
-def comment_draft(comment: Comment, post: Post) -> Draft:
-    is_answer = post.kind == PostKind.QUESTION and comment.parent_id is None
-    body = plain_text(comment.body_html, comment.body)
-    document = SearchDocument(
-        source=Source.COMMENT,
-        object_id=comment.pk,
-        kind=Kind.ANSWER if is_answer else Kind.COMMENT,
-        space_id=post.space_id,
-        post_id=post.pk,
-        # The asker's own comments in their anonymous question are "a colleague" too.
-        author_id=None
-        if post.is_anonymous and comment.author_id == post.author_id
-        else comment.author_id,
-        # Shown as the context of the result; not matched (the post itself is found by it).
-        title=post.title[:300],
-        body=body,
-        is_answered=is_answer,
-        is_accepted=post.accepted_answer_id == comment.pk,
-        helped_count=comment.helped_count,
-        created_at=comment.created_at,
-    )
-    return Draft(document, "", index_text(body))
-
-
-def file_draft(attachment: Attachment, post: Post, text: str | None = None) -> Draft:
-    """A file's name and text; `text` when it was read before (reading a PDF is slow)."""
-    if text is None:
-        text = attachment_text(attachment)
-    document = SearchDocument(
-        source=Source.FILE,
-        object_id=attachment.pk,
-        kind=Kind.FILE,
-        space_id=post.space_id,
-        post_id=post.pk,
-        # The file of an anonymous question was uploaded by its asker: not shown either.
-        author_id=None if post.is_anonymous else attachment.uploader_id,
-        title=attachment.original_name[:300],
-        body=text,
-        has_files=True,
-        created_at=attachment.created_at,
-    )
-    return Draft(document, index_text(attachment.original_name), index_text(text))
-
-
-def person_draft(person: Person) -> Draft:
-    department = person.department.path if person.department else ""
-    interests = ", ".join(str(item) for item in person.interests or [])
-    body = " · ".join(part for part in [person.job_title, department, interests] if part)
-    document = SearchDocument(
-        source=Source.PERSON,
-        object_id=person.pk,
-        kind=Kind.PERSON,
-        title=person.display_name[:300],
-        body=body,
-        created_at=person.date_joined,
-    )
-    return Draft(document, index_text(person.display_name), index_text(f"{body} {person.bio}"))
-
-
-def space_draft(space: Space) -> Draft:
-    body = " ".join(part for part in [space.description, space.purpose] if part)
-    document = SearchDocument(
-        source=Source.SPACE,
-        object_id=space.pk,
-        kind=Kind.SPACE,
-        space_id=space.pk,
-        title=space.name,
-        body=body,
-        created_at=space.created_at,
-    )
-    return Draft(document, index_text(space.name), index_text(body))
-
-
 # --- Storing --------------------------------------------------------------------------------
+
+
+def _mark_threads(drafts: Sequence[Draft]) -> None:
+    """Documents of a post that is a learning activity's discussion thread get the activity's
+    unit and release time (see access.documents_visible_to)."""
+    post_ids = {draft.document.post_id for draft in drafts if draft.document.post_id is not None}
+    if not post_ids:
+        return
+    rows = Activity.objects.filter(post_id__in=post_ids).values_list(
+        "post_id", "unit_id", "unit__release_at"
+    )
+    threads = {post_id: (unit_id, release_at) for post_id, unit_id, release_at in rows}
+    for draft in drafts:
+        thread = threads.get(draft.document.post_id or 0)
+        if thread is not None:
+            draft.document.unit_id, draft.document.release_at = thread
 
 
 def _insert(drafts: Sequence[Draft]) -> None:
     if not drafts:
         return
+    _mark_threads(drafts)
     now = timezone.now()
     for draft in drafts:
         draft.document.indexed_at = now
@@ -271,6 +184,41 @@ def reindex_space(space_id: int) -> None:
             _insert([space_draft(space)])
 
 
+def _follow_threads(unit_id: int, unit: Unit | None) -> None:
+    """The discussion threads of a unit's activities take its new release time; a thread whose
+    activity is gone is an ordinary post again (it stays in the space)."""
+    threads = SearchDocument.objects.filter(unit_id=unit_id, post_id__isnull=False)
+    linked = Activity.objects.filter(unit_id=unit_id, post__isnull=False).values("post_id")
+    threads.exclude(post_id__in=linked).update(unit_id=None, release_at=None)
+    if unit is not None:
+        threads.update(release_at=unit.release_at)
+
+
+def reindex_activity(activity_id: int) -> None:
+    """A learning activity; gone once deleted (its thread then found as any post)."""
+    activity = Activity.objects.select_related("unit").filter(pk=activity_id).first()
+    documents = SearchDocument.objects.filter(source=Source.ACTIVITY, object_id=activity_id)
+    with transaction.atomic():
+        unit_ids = set(documents.values_list("unit_id", flat=True))
+        _delete(documents)
+        if activity is not None:
+            _insert([activity_draft(activity, activity.unit)])
+        for unit_id in unit_ids - ({activity.unit_id} if activity else set()):
+            if unit_id is not None:
+                _follow_threads(unit_id, None)
+
+
+def reindex_unit(unit_id: int) -> None:
+    """Every activity of a unit and their threads, after its title or release time changed;
+    gone with the unit."""
+    unit = Unit.objects.filter(pk=unit_id).first()
+    with transaction.atomic():
+        _delete(SearchDocument.objects.filter(source=Source.ACTIVITY, unit_id=unit_id))
+        if unit is not None:
+            _insert([activity_draft(activity, unit) for activity in unit.activities.all()])
+        _follow_threads(unit_id, unit)
+
+
 def _on_commit(function: Callable[[int], None], object_id: int) -> None:
     transaction.on_commit(lambda: function(object_id))
 
@@ -301,6 +249,14 @@ def reindex_department_on_commit(department_id: int) -> None:
 
 def reindex_space_on_commit(space_id: int) -> None:
     _on_commit(reindex_space, space_id)
+
+
+def reindex_activity_on_commit(activity_id: int) -> None:
+    _on_commit(reindex_activity, activity_id)
+
+
+def reindex_unit_on_commit(unit_id: int) -> None:
+    _on_commit(reindex_unit, unit_id)
 
 
 # --- Rebuild --------------------------------------------------------------------------------
@@ -363,6 +319,11 @@ STAGES = [
             state=ContentState.VISIBLE, post__state=ContentState.VISIBLE
         ).select_related("post"),
         _comment_batch,
+    ),
+    Stage(
+        "activities",
+        lambda: Activity.objects.select_related("unit"),
+        lambda rows: [activity_draft(row, row.unit) for row in rows],
     ),
 ]
 

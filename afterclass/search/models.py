@@ -17,18 +17,20 @@ from django.utils import timezone
 
 
 class Source(models.TextChoices):
-    """What a document was made from. A new type (learning activities) is one more value here
-    and one builder in `afterclass.search.index`."""
+    """What a document was made from. A new type is one more value here and one builder in
+    `afterclass.search.index`."""
 
     POST = "post", "Post"
     COMMENT = "comment", "Comment"
     FILE = "file", "File"
     PERSON = "person", "Person"
     SPACE = "space", "Space"
+    ACTIVITY = "activity", "Activity"
 
 
 class Kind(models.TextChoices):
-    """What a person filters by: the post kinds, answers and comments, files, people, spaces."""
+    """What a person filters by: the post kinds, answers and comments, files, people, spaces,
+    learning activities."""
 
     DISCUSSION = "discussion", "Discussions"
     QUESTION = "question", "Questions"
@@ -41,6 +43,7 @@ class Kind(models.TextChoices):
     FILE = "file", "Files"
     PERSON = "person", "People"
     SPACE = "space", "Spaces"
+    ACTIVITY = "activity", "Learning activities"
 
 
 # Kinds whose documents are a space's content: seen only by those who see the space's content.
@@ -65,6 +68,10 @@ class SearchDocument(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # A learning activity's unit, and the moment it is released to learners: compared with the
+    # time of each search (release needs no action), facilitators see it before.
+    unit_id = models.BigIntegerField(null=True, blank=True)
+    release_at = models.DateTimeField(null=True, blank=True)
     title = models.CharField(max_length=300, blank=True)
     body = models.TextField(blank=True)
     is_answered = models.BooleanField(default=False)
@@ -81,6 +88,7 @@ class SearchDocument(models.Model):
         indexes: ClassVar = [
             models.Index(fields=["space", "kind"], name="search_doc_space_kind"),
             models.Index(fields=["post_id"], name="search_doc_post"),
+            models.Index(fields=["unit_id"], name="search_doc_unit"),
         ]
 
     def __str__(self) -> str:

@@ -41,8 +41,8 @@ class SpaceRefOut(Schema):
 
 class HitOut(Schema):
     kind: Kind
-    source: str = Field(description="post, comment, file, person or space.")
-    id: int = Field(description="The id of the post, comment, file, person or space.")
+    source: str = Field(description="post, comment, file, person, space or activity.")
+    id: int = Field(description="The id of the post, comment, file, person, space or activity.")
     post_id: int | None
     title: str = Field(description="HTML: escaped text, matched words in <mark>.")
     snippet: str = Field(description="HTML: escaped text, matched words in <mark>.")

@@ -5,6 +5,7 @@ import pytest
 from afterclass.people.actions import do_create_access_token, do_set_active
 from afterclass.people.models import Person
 from afterclass.people.tests.factories import DepartmentFactory, LevelFactory, PersonFactory
+from afterclass.search.index import rebuild
 
 pytestmark = pytest.mark.django_db
 
@@ -72,6 +73,7 @@ def test_directory_lists_active_people_in_name_order(client, person, admin, auth
 
 def test_directory_shows_colleagues_emails(client, person, auth):
     colleague = PersonFactory(display_name="Amir Khan", email="amir@example.org")
+    rebuild()
     items = client.get("/api/v1/people?q=amir", **auth).json()["items"]
     assert items == [
         {
@@ -90,6 +92,7 @@ def test_directory_shows_colleagues_emails(client, person, auth):
 def test_directory_searches_names_and_job_titles(client, auth):
     PersonFactory(display_name="Amir Khan", job_title="Data engineer")
     PersonFactory(display_name="Zoe Adams", job_title="Nurse")
+    rebuild()
     assert names(client.get("/api/v1/people?q=engineer", **auth)) == ["Amir Khan"]
     assert names(client.get("/api/v1/people?q=zoe%20nurse", **auth)) == ["Zoe Adams"]
     assert names(client.get("/api/v1/people?q=nobody", **auth)) == []
@@ -117,6 +120,7 @@ def test_directory_filters_by_level(client, auth):
 def test_directory_pages_with_cursor(client, person, auth):
     for number in range(4):
         PersonFactory(display_name=f"Page person {number}")
+    rebuild()
     first = client.get("/api/v1/people?q=page&limit=3", **auth).json()
     assert [item["display_name"] for item in first["items"]] == [
         "Page person 0",
@@ -176,6 +180,21 @@ def test_directory_query_count_is_the_same_for_1_and_50_people(
     client.get("/api/v1/people/me", **auth)  # the token's first use is recorded once
     with django_assert_num_queries(DIRECTORY_QUERIES):
         response = client.get("/api/v1/people?limit=100", **auth)
+    assert len(response.json()["items"]) == rows
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_directory_search_query_count_is_the_same_for_1_and_50_people(
+    client, person, django_assert_num_queries, rows
+):
+    auth = bearer(person)
+    team = DepartmentFactory(name="Payroll", parent=DepartmentFactory(name="Finance"))
+    PersonFactory.create_batch(rows, department=team, job_title="Surveyor")
+    rebuild()
+    client.get("/api/v1/people/me", **auth)  # the token's first use is recorded once
+    # the token, the ranked page of the search index, the people on it
+    with django_assert_num_queries(3):
+        response = client.get(f"/api/v1/people?q=surveyor&department={team.pk}&limit=100", **auth)
     assert len(response.json()["items"]) == rows
 
 

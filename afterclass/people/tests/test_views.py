@@ -18,6 +18,7 @@ from afterclass.people.models import (
     Person,
 )
 from afterclass.people.tests.factories import DepartmentFactory, LevelFactory, PersonFactory
+from afterclass.search.index import rebuild
 
 pytestmark = pytest.mark.django_db
 
@@ -74,11 +75,49 @@ def test_directory_shows_cards_with_name_title_department_and_level(signed_in):
 def test_directory_searches_by_name(signed_in):
     PersonFactory(display_name="Amira Osei")
     PersonFactory(display_name="Boris Lang")
+    rebuild()
 
     body = signed_in.get(reverse("people-directory"), {"q": "amira"}).content.decode()
 
     assert "Amira Osei" in body
     assert "Boris Lang" not in body
+
+
+def test_directory_search_finds_a_name_as_it_is_typed(signed_in):
+    PersonFactory(display_name="Amira Osei")
+    PersonFactory(display_name="Boris Lang")
+    rebuild()
+
+    page = signed_in.get(reverse("people-directory"), {"q": "Ami"}).context["page"]
+
+    assert [someone.display_name for someone in page.items] == ["Amira Osei"]
+
+
+def test_directory_search_puts_name_matches_before_other_matches(signed_in):
+    PersonFactory(display_name="Ann Baker", job_title="Sage consultant")
+    PersonFactory(display_name="Sage Lee", job_title="Analyst")
+    rebuild()
+
+    page = signed_in.get(reverse("people-directory"), {"q": "sage"}).context["page"]
+
+    assert [someone.display_name for someone in page.items] == ["Sage Lee", "Ann Baker"]
+
+
+def test_directory_search_matches_departments_and_interests_within_the_filters(signed_in):
+    payroll = DepartmentFactory(name="Payroll", parent=DepartmentFactory(name="Finance"))
+    director = LevelFactory(name="Director")
+    PersonFactory(display_name="Dee Payroll", department=payroll, level=director)
+    PersonFactory(display_name="Sam Payroll", department=payroll)
+    PersonFactory(display_name="Ivy Interests", interests=["payroll rules"], level=director)
+    rebuild()
+
+    def found(**params):
+        page = signed_in.get(reverse("people-directory"), params).context["page"]
+        return sorted(someone.display_name for someone in page.items)
+
+    assert found(q="payroll") == ["Dee Payroll", "Ivy Interests", "Sam Payroll"]
+    assert found(q="payroll", level=director.pk) == ["Dee Payroll", "Ivy Interests"]
+    assert found(q="payroll", department=payroll.parent_id, level=director.pk) == ["Dee Payroll"]
 
 
 def test_directory_filters_by_department_including_its_teams(signed_in):
@@ -118,6 +157,7 @@ def test_directory_leaves_out_deactivated_people(signed_in):
 def test_directory_pages_with_a_next_link(signed_in, person):
     for number in range(30):
         PersonFactory(display_name=f"Zed {number:02d}")
+    rebuild()
 
     first = signed_in.get(reverse("people-directory"), {"q": "zed"})
     page = first.context["page"]
@@ -133,6 +173,7 @@ def test_directory_pages_with_a_next_link(signed_in, person):
 
 def test_directory_answers_htmx_with_just_the_results(signed_in):
     PersonFactory(display_name="Amira Osei")
+    rebuild()
 
     response = signed_in.get(reverse("people-directory"), {"q": "amira"}, **HTMX)
 
@@ -180,14 +221,19 @@ def test_directory_query_count_is_the_same_for_1_and_50_people(
 ):
     team = DepartmentFactory(parent=DepartmentFactory())
     level = LevelFactory()
-    PersonFactory.create_batch(rows, department=team, level=level)
+    PersonFactory.create_batch(rows, department=team, level=level, job_title="Surveyor")
+    rebuild()
 
-    # session, person, organisation, departments, levels, the page of people
-    with django_assert_num_queries(6):
-        response = signed_in.get(reverse("people-directory"), {"q": "person"})
+    # session, person, organisation, departments, levels, the ranked page of the search
+    # index, the people on it
+    with django_assert_num_queries(7):
+        response = signed_in.get(
+            reverse("people-directory"), {"q": "surveyor", "department": team.parent_id}
+        )
     assert response.status_code == 200
-    with django_assert_num_queries(6):
-        signed_in.get(reverse("people-directory"), {"q": "person"}, **HTMX)
+    assert len(response.context["page"].items) == min(rows, 25)
+    with django_assert_num_queries(7):
+        signed_in.get(reverse("people-directory"), {"q": "surveyor"}, **HTMX)
 
 
 # --- Profile ------------------------------------------------------------------------------

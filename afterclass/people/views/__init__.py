@@ -59,6 +59,7 @@ def _search(request: PersonRequest, form: PeopleFilterForm, *, manage: bool) -> 
         department=data["department"],
         level=data["level"],
         include_deactivated=manage and data.get("status") != "active",
+        ranked=not manage,
     )
     try:
         return search_people(request.user, filters, cursor=request.GET.get("cursor") or None)

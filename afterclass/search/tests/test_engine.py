@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from afterclass.attachments.tests.factories import make_upload
 from afterclass.core.errors import InvalidInput
 from afterclass.posts.actions import do_accept_answer, do_react
 from afterclass.posts.models import Post
@@ -29,6 +30,26 @@ def test_search_finds_a_post_by_a_word_of_its_body(space, member, reindex):
     make_post(space, member, title="Pivot tables", body="Summarise rows with a pivot.")
     reindex()
     assert titles(member, "summarise") == ["Pivot tables"]
+
+
+def test_search_finds_an_image_post_by_its_caption_and_alt_text(space, member, reindex):
+    picture = make_upload(member)
+    make_post(
+        space, member, kind="image", title="", body="Our new whiteboard wall.",
+        attachments=[picture.pk], alt_texts=["Sticky notes shaped like a giraffe"],
+    )  # fmt: skip
+    reindex()
+    assert [hit.document.kind for hit in search(member, SearchFilters(q="giraffe")).hits] == [
+        "image"
+    ]
+    assert len(search(member, SearchFilters(q="whiteboard")).hits) == 1
+
+
+def test_search_finds_a_post_by_its_hashtag(space, member, reindex):
+    make_post(space, member, title="First week", body="Tips for new starters #onboarding")
+    reindex()
+    assert titles(member, "#onboarding") == ["First week"]
+    assert titles(member, "onboarding") == ["First week"]
 
 
 def test_search_ranks_a_title_match_above_a_body_match(space, member, reindex):

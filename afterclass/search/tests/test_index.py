@@ -8,6 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from afterclass.learning.actions import do_submit
+from afterclass.learning.tests.factories import make_activity, make_unit
 from afterclass.people.actions import do_set_active, do_update_profile
 from afterclass.people.tests.factories import AdminFactory, DepartmentFactory, PersonFactory
 from afterclass.posts.actions import (
@@ -19,7 +21,7 @@ from afterclass.posts.actions import (
     do_restore_post,
 )
 from afterclass.posts.tests.factories import make_comment, make_post
-from afterclass.search import index
+from afterclass.search import documents, index
 from afterclass.search.engine import SearchFilters, search, search_people
 from afterclass.search.models import SearchDocument
 from afterclass.search.tests.files import upload_pdf
@@ -217,6 +219,20 @@ def test_rebuild_restores_a_lost_index(space, owner, member):
     assert entry_count() == SearchDocument.objects.count()
 
 
+def test_rebuild_indexes_learning_activities_but_not_learners_answers(space, owner, member):
+    unit = make_unit(space, owner, title="Week one")
+    reflection = make_activity(unit, owner, "reflection", title="Think back",
+                               instructions="Describe a wombat moment.")  # fmt: skip
+    do_submit(reflection, actor=member, text="My quietest wombat story.")
+    counts = index.rebuild()
+    assert counts["activities"] == 1
+    hits = search(member, SearchFilters(q="wombat")).hits
+    assert [(hit.document.source, hit.document.object_id) for hit in hits] == [
+        ("activity", reflection.pk)
+    ]
+    assert found(owner, "quietest") == []
+
+
 def test_rebuild_leaves_out_hidden_content(space, owner, member):
     post = make_post(space, owner, title="Hidden away", body="Narwhals.")
     do_hide_post(post, actor=owner, reason="Later")
@@ -231,7 +247,8 @@ def test_search_rebuild_command_shows_progress(space, owner):
     assert "Search index rebuilt" in out.getvalue()
     assert "1 posts" in out.getvalue()
     progress = err.getvalue()
-    assert "posts     [" in progress
+    assert "posts      [" in progress
+    assert "activities [" in progress
     assert "1/1 (100%)" in progress
     assert "#" * 30 in progress
 
@@ -248,7 +265,7 @@ def test_reindex_post_reads_a_file_once(space, owner, member, monkeypatch):
     post = make_post(space, owner, kind="resource", title="Manual", attachments=[upload.pk])
     index.reindex_post(post.pk)
     reads = []
-    monkeypatch.setattr(index, "attachment_text", lambda item: reads.append(item) or "")
+    monkeypatch.setattr(documents, "attachment_text", lambda item: reads.append(item) or "")
     do_edit_post(post, actor=owner, title="Manual, second edition")
     index.reindex_post(post.pk)
     assert reads == []

@@ -1,10 +1,24 @@
 """The actions keep the index right as they commit: posts, edits, hiding, comments removed,
-reactions, people moving department and spaces renamed — no rebuild needed."""
+reactions, people moving department, spaces renamed, learning activities and units written,
+edited, deleted and copied, with the threads of their discussion prompts — no rebuild
+needed."""
+
+from datetime import timedelta
 
 import pytest
+from django.urls import reverse
+from django.utils import timezone
 
+from afterclass.learning.actions import (
+    do_copy_units,
+    do_delete_activity,
+    do_delete_unit,
+    do_update_activity,
+    do_update_unit,
+)
+from afterclass.learning.tests.factories import make_activity, make_unit
 from afterclass.people.actions import do_create_department, do_update_profile
-from afterclass.people.tests.factories import AdminFactory
+from afterclass.people.tests.factories import AdminFactory, PersonFactory
 from afterclass.posts.actions import (
     do_edit_post,
     do_hide_post,
@@ -14,7 +28,9 @@ from afterclass.posts.actions import (
 )
 from afterclass.posts.tests.factories import make_comment, make_post
 from afterclass.search.engine import SearchFilters, search, search_people
+from afterclass.search.models import SearchDocument
 from afterclass.spaces.actions import do_update_space
+from afterclass.spaces.tests.factories import add_member, make_space
 
 
 @pytest.fixture
@@ -72,3 +88,83 @@ def test_people_moving_department_are_found_by_the_new_one(committed, member):
 def test_renamed_spaces_are_found_by_their_new_name(committed, space, owner, member):
     committed(do_update_space, space, actor=owner, name="Spreadsheet clinic")
     assert "space" in found(member, "clinic")
+
+
+# --- learning activities --------------------------------------------------------------------
+
+
+def test_learning_activities_are_found_as_they_are_written_edited_and_deleted(
+    committed, space, owner, member
+):
+    unit = committed(make_unit, space, owner, title="Pivot basics")
+    activity = committed(
+        make_activity, unit, owner, "task", title="Build a pivot", instructions="Use slicers."
+    )
+    hits = search(member, SearchFilters(q="slicers")).hits
+    assert [(hit.document.source, hit.url) for hit in hits] == [
+        ("activity", reverse("learning-activity", args=[activity.pk]))
+    ]
+    assert found(member, "pivot basics") == ["activity"]  # the unit's title finds it too
+    committed(do_update_activity, activity, actor=owner, instructions="Use timelines instead.")
+    assert found(member, "slicers") == []
+    assert found(member, "timelines") == ["activity"]
+    committed(do_delete_activity, activity, actor=owner)
+    assert found(member, "timelines") == []
+
+
+def test_unit_edits_reach_its_activities_in_the_index(committed, space, owner, member):
+    unit = committed(make_unit, space, owner, title="Week one")
+    committed(make_activity, unit, owner, "reading", title="Read", instructions="Okapis.")
+    committed(do_update_unit, unit, actor=owner, title="Savanna week")
+    assert found(member, "savanna") == ["activity"]
+    # Moving the release date later hides the unit's activities from learners again.
+    committed(do_update_unit, unit, actor=owner, release_at=timezone.now() + timedelta(days=2))
+    assert found(member, "okapis") == []
+    assert found(owner, "okapis") == ["activity"]
+    committed(do_delete_unit, unit, actor=owner)
+    assert found(owner, "okapis") == []
+    assert not SearchDocument.objects.filter(source="activity").exists()
+
+
+def test_copied_units_are_found_in_the_new_space(committed, space, owner):
+    unit = committed(make_unit, space, owner, title="Programme")
+    committed(make_activity, unit, owner, "reading", title="Read", instructions="Tapirs.")
+    cohort = committed(make_space, owner, name="Cohort two", slug="cohort-two")
+    learner = add_member(cohort, PersonFactory()).person
+    committed(do_copy_units, cohort, space, actor=owner)
+    hits = search(learner, SearchFilters(q="tapirs")).hits
+    assert [hit.document.space_id for hit in hits] == [cohort.pk]
+
+
+def test_a_discussion_prompts_thread_follows_its_units_release(committed, space, owner, member):
+    unit = committed(
+        make_unit, space, owner, title="Later", release_at=timezone.now() + timedelta(days=2)
+    )
+    prompt = committed(
+        make_activity, unit, owner, "discussion", title="Talk", instructions="Discuss lemurs."
+    )
+    committed(make_comment, prompt.post, owner, "Lemurs first.")
+    assert found(member, "lemurs") == []
+    assert sorted(found(owner, "lemurs")) == ["activity", "comment", "post"]
+    committed(do_update_unit, unit, actor=owner, release_at=timezone.now() - timedelta(hours=1))
+    assert sorted(found(member, "lemurs")) == ["activity", "comment", "post"]
+    committed(do_update_unit, unit, actor=owner, release_at=timezone.now() + timedelta(days=1))
+    assert found(member, "lemurs") == []
+
+
+def test_a_thread_is_an_ordinary_post_once_its_activity_is_gone(committed, space, owner, member):
+    later = timezone.now() + timedelta(days=2)
+    unit = committed(make_unit, space, owner, title="Later", release_at=later)
+    prompt = committed(
+        make_activity, unit, owner, "discussion", title="Talk", instructions="Discuss lemurs."
+    )
+    committed(do_delete_activity, prompt, actor=owner)
+    assert found(member, "lemurs") == ["post"]  # the thread stays in the space, as a post
+    other = committed(make_unit, space, owner, title="Other", release_at=later)
+    second = committed(
+        make_activity, other, owner, "discussion", title="Talk", instructions="Discuss okapis."
+    )
+    assert found(member, "okapis") == []
+    committed(do_delete_unit, other, actor=owner)
+    assert found(member, "okapis") == ["post"]
+    assert second.post_id is not None

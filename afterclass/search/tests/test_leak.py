@@ -2,9 +2,14 @@
 for it finds nothing at all — no result, no "more" link, no snippet — in the engine, the page
 and the API. Each canary is also found by someone who may see it, so the test can fail."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from afterclass.learning.actions import do_submit
+from afterclass.learning.tests.factories import make_activity, make_unit
 from afterclass.people.tests.factories import AdminFactory, PersonFactory
 from afterclass.posts.actions import do_hide_post, do_remove_comment
 from afterclass.posts.tests.factories import make_comment, make_post
@@ -23,7 +28,13 @@ OTHER_FILE_TEXT = "zqcanaryfiletext"
 OTHER_PDF_TEXT = "zqcanarypdftext"
 PLANNING_POST = "zqcanaryplanning"
 LEFT_SPACE_POST = "zqcanaryleftspace"
+UNRELEASED_ACTIVITY = "zqcanaryunreleased"
+UNRELEASED_UNIT = "zqcanaryunittitle"
+REFLECTION_ANSWER = "zqcanaryreflection"
+UNRELEASED_THREAD = "zqcanarythreadprompt"
+UNRELEASED_THREAD_COMMENT = "zqcanarythreadcomment"
 ASKER_NAME = "Quillon Zanzibarre"
+RELEASE_IN = timedelta(days=3)
 CANARIES = [
     SECRET_POST,
     HIDDEN_POST,
@@ -32,7 +43,20 @@ CANARIES = [
     OTHER_PDF_TEXT,
     PLANNING_POST,
     LEFT_SPACE_POST,
+    UNRELEASED_ACTIVITY,
+    UNRELEASED_UNIT,
+    REFLECTION_ANSWER,
+    UNRELEASED_THREAD,
+    UNRELEASED_THREAD_COMMENT,
 ]
+
+
+@pytest.fixture
+def frozen(monkeypatch):
+    """Freeze timezone.now at a moment the test sets (as the learning tests do)."""
+    clock = {"now": timezone.now()}
+    monkeypatch.setattr(timezone, "now", lambda: clock["now"])
+    return clock
 
 
 @pytest.fixture
@@ -69,6 +93,22 @@ def world(owner, space, secret_space, member, reindex):
     # The asker thanks someone in their own thread: still "a colleague".
     answer = make_comment(question, member, body="Ask for more time early.")
     make_comment(question, asker, body="Thanks, that settles my timeline worry.", parent=answer)
+    # A unit of the member's space released only in three days, and a reflection the member
+    # answered privately in a released one.
+    later = make_unit(
+        space, owner, title=f"Week 9 {UNRELEASED_UNIT}",
+        release_at=timezone.now() + RELEASE_IN,
+    )  # fmt: skip
+    make_activity(later, owner, "reading", title="Next reading",
+                  instructions=f"Read the {UNRELEASED_ACTIVITY} chapter.")  # fmt: skip
+    # Its discussion prompt opens a thread (a post) in the space: found no earlier.
+    prompt = make_activity(later, owner, "discussion", title="Talk it over",
+                           instructions=f"Discuss the {UNRELEASED_THREAD} idea.")  # fmt: skip
+    make_comment(prompt.post, owner, body=f"Start with {UNRELEASED_THREAD_COMMENT}.")
+    now = make_unit(space, owner, title="Week 1")
+    reflection = make_activity(now, owner, "reflection", title="Looking back",
+                               instructions="What surprised you?")  # fmt: skip
+    do_submit(reflection, actor=member, text=f"Privately: {REFLECTION_ANSWER} worried me.")
     reindex()
     return {"asker": asker}
 
@@ -139,11 +179,46 @@ def test_search_canaries_are_found_by_those_who_may_see_them(world, owner):
     """The control: the same words are in the index and found by an organisation admin, so
     the zero results above come from the rule, not from an empty index."""
     admin = AdminFactory()
-    for canary in [SECRET_POST, OTHER_FILE_TEXT, OTHER_PDF_TEXT, PLANNING_POST, LEFT_SPACE_POST]:
+    for canary in [
+        SECRET_POST, OTHER_FILE_TEXT, OTHER_PDF_TEXT, PLANNING_POST, LEFT_SPACE_POST,
+        UNRELEASED_ACTIVITY, UNRELEASED_THREAD_COMMENT,
+    ]:  # fmt: skip
         assert len(search(admin, SearchFilters(q=canary)).hits) == 1, canary
-    # Hidden and removed content is never indexed, so nobody finds it.
-    for canary in [HIDDEN_POST, REMOVED_COMMENT]:
+    # The unit's title is in both its activities; the prompt in the activity and its thread.
+    assert len(search(admin, SearchFilters(q=UNRELEASED_UNIT)).hits) == 2
+    assert len(search(admin, SearchFilters(q=UNRELEASED_THREAD)).hits) == 2
+    # Hidden and removed content is never indexed, nor learners' answers: nobody finds them.
+    for canary in [HIDDEN_POST, REMOVED_COMMENT, REFLECTION_ANSWER]:
         assert search(admin, SearchFilters(q=canary)).hits == [], canary
+        assert search(owner, SearchFilters(q=canary)).hits == [], canary
+
+
+def test_search_unreleased_activity_is_found_by_the_spaces_facilitators(world, moderator):
+    hits = search(moderator, SearchFilters(q=UNRELEASED_ACTIVITY)).hits
+    assert [hit.document.source for hit in hits] == ["activity"]
+    unit_hits = search(moderator, SearchFilters(q=UNRELEASED_UNIT)).hits
+    assert sorted(hit.title for hit in unit_hits) == ["Next reading", "Talk it over"]
+    thread_hits = search(moderator, SearchFilters(q=UNRELEASED_THREAD)).hits
+    assert sorted(hit.document.source for hit in thread_hits) == ["activity", "post"]
+    comment_hits = search(moderator, SearchFilters(q=UNRELEASED_THREAD_COMMENT)).hits
+    assert [hit.document.source for hit in comment_hits] == ["comment"]
+
+
+def test_search_finds_an_activity_once_its_release_time_passes(world, member, frozen, client):
+    """No action runs at release: the query compares the stored release time with now."""
+    frozen["now"] = timezone.now() + RELEASE_IN - timedelta(minutes=1)
+    assert search(member, SearchFilters(q=UNRELEASED_ACTIVITY)).hits == []
+    frozen["now"] += timedelta(minutes=2)
+    hits = search(member, SearchFilters(q=UNRELEASED_ACTIVITY)).hits
+    assert [hit.title for hit in hits] == ["Next reading"]
+    assert "<mark>zqcanaryunreleased</mark>" in hits[0].snippet
+    client.force_login(member)
+    api = client.get("/api/v1/search", {"q": UNRELEASED_ACTIVITY}).json()
+    assert [item["source"] for item in api["items"]] == ["activity"]
+    thread_hits = search(member, SearchFilters(q=UNRELEASED_THREAD)).hits
+    assert sorted(hit.document.source for hit in thread_hits) == ["activity", "post"]
+    assert len(search(member, SearchFilters(q=UNRELEASED_THREAD_COMMENT)).hits) == 1
+    assert search(member, SearchFilters(q=REFLECTION_ANSWER)).hits == []
 
 
 def test_search_finds_nothing_for_someone_signed_out(world):

@@ -4,8 +4,11 @@ that stay the same for 1 and 50 results."""
 import pytest
 from django.urls import reverse
 
+from afterclass.learning.tests.factories import make_activity, make_unit
+from afterclass.people.tests.factories import PersonFactory
 from afterclass.posts.tests.factories import make_comment, make_post
 from afterclass.search.index import rebuild
+from afterclass.spaces.tests.factories import add_member, make_space
 
 pytestmark = pytest.mark.django_db
 
@@ -95,6 +98,53 @@ def test_search_page_of_a_space_searches_only_there(signed_in, space, secret_spa
     secret = signed_in.get(reverse("search"), {"q": "quokka", "space": secret_space.slug})
     assert secret.status_code == 404
     assert "Quokka secret" not in secret.content.decode()
+
+
+def test_search_page_filters_learning_activities_and_links_to_them(signed_in, space, owner):
+    unit = make_unit(space, owner, title="Week one")
+    activity = make_activity(unit, owner, "reading", title="Quokka reading", instructions="Go.")
+    make_posts(space, owner, 1)
+    response = signed_in.get(reverse("search"), {"q": "quokka", "kind": "activity"})
+    html = response.content.decode()
+    assert '<option value="activity" selected>Learning activities</option>' in html
+    assert html.count('class="search-hit card"') == 1
+    assert f'href="{reverse("learning-activity", args=[activity.pk])}"' in html
+    assert "Learning activity" in html
+    api = signed_in.get("/api/v1/search", {"q": "quokka", "kind": "activity"}).json()
+    assert [(item["source"], item["id"]) for item in api["items"]] == [("activity", activity.pk)]
+    everything = signed_in.get("/api/v1/search", {"q": "quokka"}).json()
+    assert len(everything["items"]) == 2
+
+
+def test_space_home_has_a_search_box_for_that_space(signed_in, space, member):
+    html = signed_in.get(reverse("space-home", args=[space.slug])).content.decode()
+    assert f'action="{reverse("search")}"' in html
+    assert f'<input type="hidden" name="space" value="{space.slug}">' in html
+    assert '<label for="space-search-q">' in html
+
+
+def test_space_home_search_box_is_for_members_only(client, space):
+    outsider = PersonFactory()
+    client.force_login(outsider)
+    html = client.get(reverse("space-home", args=[space.slug])).content.decode()
+    assert "space-search-q" not in html
+
+
+def test_search_from_a_space_shows_it_is_restricted_with_a_way_out(signed_in, space, member, owner):
+    other = make_space(owner, name="Elsewhere", slug="elsewhere")
+    add_member(other, member)
+    make_post(other, owner, title="Quokka elsewhere", body="Far away.")
+    make_posts(space, member, 1)
+    response = signed_in.get(reverse("search"), {"q": "quokka", "space": space.slug})
+    html = response.content.decode()
+    assert f"<h1>Search {space.name}</h1>" in html
+    assert "<mark>Quokka</mark> elsewhere" not in html
+    assert html.count('class="search-hit card"') == 1
+    assert f"Only in {space.name}." in html
+    everywhere = f'href="{reverse("search")}?q=quokka"'
+    assert everywhere in html
+    everything = signed_in.get(reverse("search"), {"q": "quokka"}).content.decode()
+    assert "<mark>Quokka</mark> elsewhere" in everything
 
 
 def test_similar_questions_fragment(signed_in, space, owner, member):

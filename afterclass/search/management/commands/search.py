@@ -34,7 +34,7 @@ class ProgressBar:
         share = done / total if total else 1.0
         filled = int(share * BAR_WIDTH)
         bar = "#" * filled + "." * (BAR_WIDTH - filled)
-        line = f"{stage:<9} [{bar}] {done}/{total} ({share:.0%})"
+        line = f"{stage:<10} [{bar}] {done}/{total} ({share:.0%})"
         if self.tty:
             self.write("\r" + line + ("\n" if finished else ""))
         else:
@@ -48,7 +48,10 @@ class Command(BaseCommand):
         subcommands = parser.add_subparsers(dest="subcommand", metavar="subcommand")
         subcommands.add_parser(
             "rebuild",
-            help="Drop the index and index every visible post, comment, file, person and space.",
+            help=(
+                "Drop the index and index every visible post, comment, file, person and space, "
+                "and every learning activity."
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
