@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("afterclass.posts.urls")),
     path("", include("afterclass.polls.urls")),
     path("", include("afterclass.learning.urls")),
+    path("", include("afterclass.insights.urls")),
     path("", include("afterclass.moderation.urls")),
     path("", include("afterclass.attachments.urls")),
     path("surveys/", include("afterclass.surveys.urls")),

@@ -79,6 +79,7 @@ def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
 
 def _register_routers() -> None:
     from afterclass.attachments.api import router as attachments_router
+    from afterclass.insights.api import router as insights_router
     from afterclass.learning.api import router as learning_router
     from afterclass.moderation.api import router as moderation_router
     from afterclass.notifications.api import router as notifications_router
@@ -99,6 +100,7 @@ def _register_routers() -> None:
     api.add_router("/", search_router)
     api.add_router("/", notifications_router)
     api.add_router("/", learning_router)
+    api.add_router("/", insights_router)
 
 
 _register_routers()

@@ -20,7 +20,7 @@ from afterclass.attachments.models import Attachment
 from afterclass.audit.models import AuditEntry
 from afterclass.demo.media import draw_picture, make_pdf
 from afterclass.demo.threads import MODERATOR, Answer, Conversations, Thread
-from afterclass.insights.models import Event
+from afterclass.insights.models import Event, EventKind
 from afterclass.moderation.actions import do_report
 from afterclass.moderation.models import Report
 from afterclass.people.models import Person
@@ -133,7 +133,9 @@ class ConversationWriter:
         return min(max(day - timedelta(minutes=self.rng.randint(0, 480)), earliest), self.until)
 
     def date_space(self, launched: datetime) -> None:
-        """The space was set up a week before its first post and everyone joined at launch."""
+        """The space was set up a week before its first post and everyone joined at launch.
+        Their events say so too: insights count joining and accepting the rules as activity,
+        so left at "now" they would make every member look active this week."""
         created = launched - timedelta(days=7)
         Space.objects.filter(pk=self.space.pk).update(created_at=created, launched_at=launched)
         GroundRules.objects.filter(space=self.space).update(created_at=created)
@@ -141,6 +143,15 @@ class ConversationWriter:
             joined_at=launched
         )
         RulesAcceptance.objects.filter(space=self.space).update(accepted_at=launched)
+        setup = Event.objects.filter(space=self.space, pk__lte=self.event_mark)
+        setup.filter(kind=EventKind.SPACE_CREATED).update(time=created)
+        setup.filter(kind__in=(EventKind.JOINED, EventKind.RULES_ACCEPTED)).update(time=launched)
+        # Requests still waiting were made just now; the decided ones before the launch.
+        waiting = Membership.objects.filter(space=self.space, state=MembershipState.PENDING)
+        setup.filter(kind=EventKind.REQUESTED).exclude(person__in=waiting.values("person")).update(
+            time=launched - timedelta(days=1)
+        )
+        setup.filter(kind=EventKind.LEFT).update(time=launched + (self.until - launched) / 2)
 
     def thread(self, thread: Thread) -> None:
         author = self.person(thread.by)
@@ -169,7 +180,10 @@ class ConversationWriter:
                 self.dated(Reaction, at, post=post, person=person, kind=kind)
         answered_at = when
         for answer in thread.answers:
-            answered_at = self.later(answered_at, most_hours=30)
+            if answer.after_hours is None:
+                answered_at = self.later(answered_at, most_hours=30)
+            else:
+                answered_at = min(answered_at + timedelta(hours=answer.after_hours), self.until)
             last = max(last, self.answer(post, thread, answer, answered_at, author))
         Post.objects.filter(pk=post.pk).update(created_at=when, last_activity_at=last)
 

@@ -23,14 +23,19 @@ from afterclass.demo.people import (
     DEMO_PASSWORD,
     DEPARTMENTS,
     DOMAIN,
+    NEVER_SIGNED_IN,
     ORGANISATION_NAME,
     STAFF,
     DemoPerson,
     generate_people,
 )
+from afterclass.demo.pulse import load_pulses
+from afterclass.demo.reading import load_reading, load_sign_ins
 from afterclass.demo.spaces import APPROVE, DECLINE, SPACE_PLANS, SpacePlan
 from afterclass.demo.surveys import load_prelaunch_survey
 from afterclass.demo.threads import CONVERSATIONS
+from afterclass.insights.periods import Period
+from afterclass.insights.rollups import compute_rollups
 from afterclass.notifications.actions import silenced
 from afterclass.people.actions import (
     do_create_department,
@@ -62,6 +67,8 @@ from afterclass.spaces.models import Membership, MembershipState, Role, Space, S
 
 # An archived demo space closed a month ago; its conversations end before that.
 ARCHIVED_DAYS_AGO = 28
+# Days of insight rollups computed after loading: the 90-day view and the period before it.
+ROLLUP_DAYS = 180
 
 
 @dataclass(frozen=True)
@@ -74,10 +81,14 @@ class DemoSummary:
     example_email: str
     posts_created: int = 0
     posts: int = 0
+    # Reading, sign-ins and pulse answers added to a demo loaded before it had them.
+    history_created: int = 0
 
     @property
     def changed(self) -> bool:
-        return bool(self.people_created or self.spaces_created or self.posts_created)
+        return bool(
+            self.people_created or self.spaces_created or self.posts_created or self.history_created
+        )
 
 
 def load_demo(seed: int = DEFAULT_SEED) -> DemoSummary:
@@ -145,6 +156,12 @@ class NorthwindLoader:
                     self.conversations(space, plan, until=until, only_files=True)
         load_prelaunch_survey(admin, seed=self.seed, now=self.now)
         self.posts_created += load_learning(seed=self.seed, now=self.now)
+        # After everything people did, since they read what they answered and signed in to do it.
+        history = load_pulses(seed=self.seed, now=self.now)
+        history += load_reading(seed=self.seed, now=self.now)
+        history += load_sign_ins(seed=self.seed, now=self.now)
+        # The insight pages read rollups: computing them now makes the first visit fast.
+        compute_rollups(Period.last_days(ROLLUP_DAYS))
         example = next(spec for spec in people if spec.role.level == STAFF)
         return DemoSummary(
             people_created=self.people_created,
@@ -155,6 +172,7 @@ class NorthwindLoader:
             example_email=example.email,
             posts_created=self.posts_created,
             posts=Post.objects.count(),
+            history_created=history,
         )
 
     # --- The organisation -----------------------------------------------------------------
@@ -301,13 +319,15 @@ class NorthwindLoader:
         return Membership.objects.get(space=space, person=person)
 
     def pick_outsiders(self, space: Space, count: int, rng: random.Random) -> list[Person]:
-        """`count` people chosen at random who have no membership of the space at all."""
+        """`count` people chosen at random who have no membership of the space at all (and
+        have signed in: joining is something a person does)."""
         if not count:
             return []
         outsiders = list(
             Person.objects.active()
             .exclude(memberships__space=space)
             .exclude(email=ADMIN_EMAIL)
+            .exclude(job_title__in=NEVER_SIGNED_IN)
             .order_by("email")
         )
         return rng.sample(outsiders, min(count, len(outsiders)))

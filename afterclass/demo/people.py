@@ -138,6 +138,16 @@ ROLES: list[Role] = [
     ),
 ]
 
+# Busy people who were given an account but have never signed in: they join no space and have
+# no history (insights count who has signed in at least once).
+NEVER_SIGNED_IN = (
+    "Finance Director",
+    "Sales Director",
+    "Chief Technology Officer",
+    "FP&A Manager",
+    "Talent Acquisition Manager",
+)
+
 ADMIN_TITLE = "L&D Lead"
 ADMIN_NAME = "Alex Morgan"
 ADMIN_BIO = (

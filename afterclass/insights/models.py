@@ -1,13 +1,16 @@
-"""Analytics events: one append-only row per thing a person did, read by the insights pages."""
+"""Analytics events (one append-only row per thing a person did) and the daily rollups that
+the insights pages read, so that a 90-day view never scans the raw events."""
 
 from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class EventKind(models.TextChoices):
     SIGNED_IN = "signed_in", "signed in"
+    VIEWED = "viewed", "read a space or a post"
     JOINED = "joined", "joined a space"
     REQUESTED = "requested", "asked to join a space"
     LEFT = "left", "left a space"
@@ -24,11 +27,45 @@ class EventKind(models.TextChoices):
     ACTIVITY_SUBMITTED = "activity_submitted", "submitted work for an activity"
     FEEDBACK_GIVEN = "feedback_given", "gave feedback on a submission"
     POLL_ANSWERED = "poll_answered", "answered a poll"
+    PULSE_ANSWERED = "pulse_answered", "answered the space's pulse question"
+    SURVEY_ANSWERED = "survey_answered", "answered a named survey"
+
+
+# The participation ladder: what makes a person a creator, a contributor, or (only) a reader.
+CREATING_KINDS = frozenset({EventKind.POSTED})
+CONTRIBUTING_KINDS = frozenset(
+    {
+        EventKind.COMMENTED,
+        EventKind.ANSWERED,
+        EventKind.ACCEPTED,
+        EventKind.VOTED,
+        EventKind.REACTED,
+        EventKind.POLL_ANSWERED,
+        EventKind.ACTIVITY_COMPLETED,
+        EventKind.ACTIVITY_SUBMITTED,
+        EventKind.FEEDBACK_GIVEN,
+        EventKind.PULSE_ANSWERED,
+        EventKind.SURVEY_ANSWERED,
+    }
+)
+# Interactions between two people: what the connection figures count.
+INTERACTION_KINDS = frozenset(
+    {EventKind.COMMENTED, EventKind.ANSWERED, EventKind.REACTED, EventKind.VOTED}
+)
+# Not "doing something" in a space: asking to get in, being let in or added (a moderator's
+# act, even when the event is the new member's), or going away.
+NOT_ACTIVE_KINDS = frozenset({EventKind.REQUESTED, EventKind.JOINED, EventKind.LEFT})
 
 
 class Event(models.Model):
-    time = models.DateTimeField(auto_now_add=True)
+    """Something a person did. Anonymous acts (an anonymous question, the asker's own comments
+    in its thread) are stored without the person, department or level: they count as content
+    of the space and are never attributed to anyone, not even through a breakdown."""
+
+    time = models.DateTimeField(default=timezone.now)
     kind = models.CharField(max_length=32, choices=EventKind.choices)
+    # What kind of thing, where it matters: the post kind of a "posted" event.
+    detail = models.CharField(max_length=16, blank=True)
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -36,12 +73,128 @@ class Event(models.Model):
     # The person's department and level when it happened, so later moves do not rewrite history.
     department_id = models.BigIntegerField(null=True)
     level_id = models.BigIntegerField(null=True)
+    # For an interaction (comment, answer, reaction, vote): the department and level of the
+    # person interacted with, when that person is known and is not the actor.
+    other_department_id = models.BigIntegerField(null=True)
+    other_level_id = models.BigIntegerField(null=True)
 
     class Meta:
         indexes: ClassVar = [
             models.Index(fields=["space", "time"]),
             models.Index(fields=["kind", "time"]),
+            models.Index(fields=["time"]),
         ]
 
     def __str__(self) -> str:
         return f"{self.time:%Y-%m-%d %H:%M} {self.kind}"
+
+
+class DailyActivity(models.Model):
+    """One person's activity in one space on one day (in the organisation's time zone).
+    `space` is null for what a person did outside any space (signing in)."""
+
+    day = models.DateField()
+    space = models.ForeignKey("spaces.Space", null=True, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    department_id = models.BigIntegerField(null=True)
+    level_id = models.BigIntegerField(null=True)
+    actions = models.PositiveIntegerField(default=0)
+    contributions = models.PositiveIntegerField(default=0)
+    creations = models.PositiveIntegerField(default=0)
+    answers = models.PositiveIntegerField(default=0)
+    # Answers to someone of another department: the "go-to colleagues".
+    cross_answers = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes: ClassVar = [
+            models.Index(fields=["space", "day"]),
+            models.Index(fields=["day"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} space {self.space_id} person {self.person_id}"
+
+
+class DailyCount(models.Model):
+    """How many events of a kind (and detail) a space had on a day, anonymous ones included."""
+
+    day = models.DateField()
+    space = models.ForeignKey("spaces.Space", null=True, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=32, choices=EventKind.choices)
+    detail = models.CharField(max_length=16, blank=True)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        indexes: ClassVar = [models.Index(fields=["space", "day"]), models.Index(fields=["day"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} space {self.space_id} {self.kind} {self.count}"
+
+
+class DailyInteraction(models.Model):
+    """One person's interactions on a day with people of a given department and level."""
+
+    day = models.DateField()
+    space = models.ForeignKey("spaces.Space", on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    department_id = models.BigIntegerField(null=True)
+    level_id = models.BigIntegerField(null=True)
+    other_department_id = models.BigIntegerField(null=True)
+    other_level_id = models.BigIntegerField(null=True)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        indexes: ClassVar = [models.Index(fields=["space", "day"]), models.Index(fields=["day"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} space {self.space_id} person {self.person_id} x{self.count}"
+
+
+class RolledUpDay(models.Model):
+    """Which days the rollups hold, and when they were computed: a day computed before it
+    ended is computed again."""
+
+    day = models.DateField(unique=True)
+    computed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.day} at {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class InsightSettings(models.Model):
+    """What a space's owner switched on: the pulse question, and the health summary for members."""
+
+    space = models.OneToOneField(
+        "spaces.Space", on_delete=models.CASCADE, related_name="insight_settings"
+    )
+    pulse_enabled = models.BooleanField(default=False)
+    health_visible_to_members = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"insight settings of space {self.space_id}"
+
+
+PULSE_QUESTION = "Has this space helped you learn something you use at work?"
+
+
+class PulseAnswer(models.Model):
+    """A member's answer (1 to 5) to the pulse question. One per person per space: answering again
+    replaces it. Only the average and the number of answers are ever shown."""
+
+    space = models.ForeignKey("spaces.Space", on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    score = models.PositiveSmallIntegerField()
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["space", "person"], name="one_pulse_answer_per_person"),
+            models.CheckConstraint(
+                condition=models.Q(score__gte=1, score__lte=5), name="pulse_score_1_to_5"
+            ),
+        ]
+        indexes: ClassVar = [models.Index(fields=["space", "answered_at"])]
+
+    def __str__(self) -> str:
+        return f"pulse {self.score} in space {self.space_id}"

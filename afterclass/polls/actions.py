@@ -147,8 +147,11 @@ def do_vote_in_poll(poll: Poll, *, actor: Person, option_ids: Sequence[int]) -> 
         _count(chosen, 1)
         Poll.objects.filter(pk=poll.pk).update(voter_count=F("voter_count") + 1)
         poll.voter_count += 1
-        # That the person answered (never what): the participation insights count.
-        record_event(EventKind.POLL_ANSWERED, person=actor, space=poll.post.space)
+        # That the person answered (never what): the participation insights count. In an
+        # anonymous poll not even that is tied to them (the ballot keeps no time; nor does this).
+        record_event(
+            EventKind.POLL_ANSWERED, person=actor, space=poll.post.space, anonymous=poll.anonymous
+        )
     return poll
 
 

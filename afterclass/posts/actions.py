@@ -134,7 +134,9 @@ def do_create_post(
         mentioned = save_mentions(rendered.mentioned, post=post, new=True)
         _mark_read(post, actor)  # your own post is not news to you
         tell_about_post(post, actor=actor, mentioned=mentioned)
-        record_event(EventKind.POSTED, person=actor, space=space)
+        record_event(
+            EventKind.POSTED, person=actor, space=space, detail=kind, anonymous=post.is_anonymous
+        )
         # The audit entry of an anonymous question must not name the asker to those who read
         # the log for other reasons: only the post is named; the author is on the post.
         record_audit(
@@ -287,11 +289,28 @@ def do_comment(post: Post, *, actor: Person, body: str, parent: Comment | None =
             EventKind.ANSWERED if is_answer else EventKind.COMMENTED,
             person=actor,
             space=post.space,
+            anonymous=_is_anonymous_asker(post, actor),
+            other_id=_known_author(post, parent),
         )
         tell_about_comment(comment, actor=actor, mentioned=mentioned)
         transaction.on_commit(lambda: publish_comment_created(comment))
     reindex_comment_on_commit(comment.pk)
     return comment
+
+
+def _is_anonymous_asker(post: Post, person: Person) -> bool:
+    """Whether `person` acts in the thread of their own anonymous question: such acts are
+    recorded for insights without naming anyone."""
+    return post.is_anonymous and post.author_id == person.pk
+
+
+def _known_author(post: Post, comment: Comment | None) -> int | None:
+    """Who an interaction is with, for the connection insights: the comment's author, or the
+    post's; None when that is the anonymous asker (never attributed)."""
+    if comment is not None:
+        anonymous = post.is_anonymous and comment.author_id == post.author_id
+        return None if anonymous else comment.author_id
+    return None if post.is_anonymous else post.author_id
 
 
 def _mark_read(post: Post, person: Person) -> None:
@@ -451,7 +470,13 @@ def do_vote(comment: Comment, *, actor: Person, up: bool = True) -> Comment:
             except IntegrityError:
                 return comment  # already voted: voting twice changes nothing
             change = 1
-            record_event(EventKind.VOTED, person=actor, space=comment.post.space)
+            record_event(
+                EventKind.VOTED,
+                person=actor,
+                space=comment.post.space,
+                anonymous=_is_anonymous_asker(comment.post, actor),
+                other_id=_known_author(comment.post, comment),
+            )
         else:
             deleted, _ = Vote.objects.filter(comment=comment, person=actor).delete()
             if not deleted:
@@ -478,7 +503,12 @@ def do_accept_answer(post: Post, answer: Comment | None, *, actor: Person) -> Po
         post.accepted_answer = answer
         post.save(update_fields=["accepted_answer"])
         if answer is not None:
-            record_event(EventKind.ACCEPTED, person=actor, space=post.space)
+            record_event(
+                EventKind.ACCEPTED,
+                person=actor,
+                space=post.space,
+                anonymous=_is_anonymous_asker(post, actor),
+            )
             tell_accepted(post, answer, actor=actor)
         if can_moderate_space(actor, post.space) and actor.pk != post.author_id:
             record_audit("post.accept", post, actor=actor, space_id=post.space_id)
@@ -508,7 +538,14 @@ def do_react(
             except IntegrityError:
                 return True
             change = 1
-            record_event(EventKind.REACTED, person=actor, space=target_post.space)
+            record_event(
+                EventKind.REACTED,
+                person=actor,
+                space=target_post.space,
+                detail=kind,
+                anonymous=_is_anonymous_asker(target_post, actor),
+                other_id=_known_author(target_post, comment),
+            )
         else:
             deleted, _ = Reaction.objects.filter(
                 post=post, comment=comment, person=actor, kind=kind

@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from afterclass.audit.log import record_audit
 from afterclass.core.errors import Conflict, InvalidInput
+from afterclass.insights.events import record_event
+from afterclass.insights.models import EventKind
 from afterclass.notifications.actions import Notice, notify
 from afterclass.notifications.models import NotificationKind
 from afterclass.people.models import Department, ManagementLevel, Person
@@ -450,6 +452,8 @@ def do_answer_survey(survey: Survey, answers: Mapping[str, Any], *, actor: Perso
                 record_audit("survey.answer", survey, actor=None, space_id=survey.space_id)
             else:
                 record_audit("survey.answer", survey, actor=actor, space_id=survey.space_id)
+                # Named surveys only: an anonymous survey's answer leaves no trace of who.
+                record_event(EventKind.SURVEY_ANSWERED, person=actor, space=survey.space)
     except IntegrityError as error:
         raise Conflict(
             "You have already answered this survey; each person answers once."

@@ -113,6 +113,14 @@ EXPECTED_OPERATIONS = {
     ("post", "/api/v1/submissions/{submission_id}/feedback"),
     ("post", "/api/v1/units/{unit_id}/activities"),
     ("post", "/api/v1/units/{unit_id}/move"),
+    ("post", "/api/v1/spaces/{slug}/units/order"),
+    ("post", "/api/v1/units/{unit_id}/activities/order"),
+    # Insights (issue 6)
+    ("get", "/api/v1/insights/spaces/{slug}"),
+    ("get", "/api/v1/insights/spaces/{slug}/health"),
+    ("get", "/api/v1/insights/organisation"),
+    ("put", "/api/v1/insights/spaces/{slug}/settings"),
+    ("post", "/api/v1/spaces/{slug}/pulse"),
 }
 
 

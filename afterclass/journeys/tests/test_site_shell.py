@@ -54,6 +54,7 @@ def test_header_links_are_reached_with_tab_and_show_focus(open_page):
         "People",
         "Surveys",
         "Manage",
+        "Insights",
         "Notifications, 0 unread",
         "Alex Morgan",
         "Sign out",

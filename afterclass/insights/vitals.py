@@ -1,0 +1,411 @@
+"""The few figures every space is judged by, computed for many spaces at once in a fixed number
+of queries (the organisation table, the recommendation, the members' health summary)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from statistics import median
+
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Subquery, Sum
+from django.utils import timezone
+
+from afterclass.insights.models import DailyActivity, DailyCount, EventKind
+from afterclass.insights.periods import Period
+from afterclass.learning.models import FINISHED_STATES, Activity, ActivityKind, Progress
+from afterclass.moderation.models import Report, ReportReason
+from afterclass.posts.models import Comment, ContentState, Post, PostKind
+from afterclass.spaces.models import Membership, MembershipState, Role, Space, Template
+
+HOUR = 3600
+UNANSWERED_HOURS = 48
+
+# What each template is for: the kinds of activity that count as "on purpose".
+PURPOSE_KINDS: dict[str, tuple[str, frozenset[tuple[str, str]]]] = {
+    Template.DISCUSSION: (
+        "discussions, questions and answers",
+        frozenset(
+            {
+                (EventKind.POSTED, PostKind.DISCUSSION),
+                (EventKind.POSTED, PostKind.QUESTION),
+                (EventKind.POSTED, PostKind.RESOURCE),
+                (EventKind.ANSWERED, ""),
+                (EventKind.COMMENTED, ""),
+                (EventKind.ACCEPTED, ""),
+            }
+        ),
+    ),
+    Template.COURSE: (
+        "learning activities and discussion of them",
+        frozenset(
+            {
+                (EventKind.ACTIVITY_COMPLETED, ""),
+                (EventKind.ACTIVITY_SUBMITTED, ""),
+                (EventKind.FEEDBACK_GIVEN, ""),
+                (EventKind.POSTED, PostKind.DISCUSSION),
+                (EventKind.POSTED, PostKind.QUESTION),
+                (EventKind.POSTED, PostKind.RESOURCE),
+                (EventKind.ANSWERED, ""),
+                (EventKind.COMMENTED, ""),
+            }
+        ),
+    ),
+    Template.TIPS: (
+        "short updates and replies to them",
+        frozenset({(EventKind.POSTED, PostKind.UPDATE), (EventKind.COMMENTED, "")}),
+    ),
+    Template.VISUAL: (
+        "image posts and comments on them",
+        frozenset({(EventKind.POSTED, PostKind.IMAGE), (EventKind.COMMENTED, "")}),
+    ),
+}
+# Counted as activity when judging purpose: what people make and do, not joining or reading.
+PURPOSE_COUNTED = frozenset(
+    {
+        EventKind.POSTED,
+        EventKind.COMMENTED,
+        EventKind.ANSWERED,
+        EventKind.ACCEPTED,
+        EventKind.ACTIVITY_COMPLETED,
+        EventKind.ACTIVITY_SUBMITTED,
+        EventKind.FEEDBACK_GIVEN,
+    }
+)
+
+
+def percent(part: float, whole: float) -> float | None:
+    """part/whole as a percentage rounded to one decimal, None when there is no whole."""
+    return round(100 * part / whole, 1) if whole else None
+
+
+@dataclass
+class Questions:
+    """The questions asked in a period and how they were answered."""
+
+    asked: int = 0
+    answered: int = 0
+    accepted: int = 0
+    # Asked more than 48 hours before the end of the period (or now) and not answered within 48h.
+    waited_48h: int = 0
+    old_enough: int = 0
+    within_target: int = 0
+    first_answer_hours: list[float] = field(default_factory=list)
+    accepted_hours: list[float] = field(default_factory=list)
+
+    @property
+    def answer_rate(self) -> float | None:
+        return percent(self.answered, self.asked)
+
+    @property
+    def accepted_rate(self) -> float | None:
+        return percent(self.accepted, self.asked)
+
+    @property
+    def unanswered_48h_pct(self) -> float | None:
+        return percent(self.waited_48h, self.old_enough)
+
+    @property
+    def within_target_pct(self) -> float | None:
+        return percent(self.within_target, self.asked)
+
+    @property
+    def median_first_answer_hours(self) -> float | None:
+        return round(median(self.first_answer_hours), 1) if self.first_answer_hours else None
+
+    @property
+    def median_accepted_hours(self) -> float | None:
+        return round(median(self.accepted_hours), 1) if self.accepted_hours else None
+
+
+@dataclass
+class Vitals:
+    space: Space
+    period: Period
+    members: int = 0
+    activated: int = 0
+    active_period: int = 0
+    active_previous: int = 0
+    active_7: int = 0
+    active_28: int = 0
+    members_active_7: int = 0
+    members_active_28: int = 0
+    daily_active: list[int] = field(default_factory=list)
+    counts: dict[tuple[str, str], int] = field(default_factory=dict)
+    counts_previous: dict[tuple[str, str], int] = field(default_factory=dict)
+    last_post_at: datetime | None = None
+    questions: Questions = field(default_factory=Questions)
+    questions_previous: Questions = field(default_factory=Questions)
+    released_activities: int = 0
+    learners: int = 0
+    finished: int = 0
+    content_created: int = 0
+    content_hidden: int = 0
+    off_topic_reports: int = 0
+
+    @property
+    def activated_pct(self) -> float | None:
+        return percent(self.activated, self.members)
+
+    @property
+    def weekly_active_pct(self) -> float | None:
+        """Current members active in the last 7 days of the period, of all current members
+        (people who have left since do not count on either side)."""
+        return percent(self.members_active_7, self.members)
+
+    @property
+    def monthly_active_pct(self) -> float | None:
+        return percent(self.members_active_28, self.members)
+
+    @property
+    def daily_active_avg(self) -> float | None:
+        days = self.daily_active
+        return round(sum(days) / len(days), 1) if days else None
+
+    @property
+    def posts(self) -> int:
+        return sum(n for (kind, _), n in self.counts.items() if kind == EventKind.POSTED)
+
+    @property
+    def posts_previous(self) -> int:
+        return sum(n for (kind, _), n in self.counts_previous.items() if kind == EventKind.POSTED)
+
+    @property
+    def purpose_label(self) -> str:
+        return PURPOSE_KINDS[self.space.template][0]
+
+    def _on_purpose(self, counts: dict[tuple[str, str], int]) -> tuple[int, int]:
+        intended = PURPOSE_KINDS[self.space.template][1]
+        total = on = 0
+        for (kind, detail), n in counts.items():
+            if kind not in PURPOSE_COUNTED:
+                continue
+            total += n
+            if (kind, detail if kind == EventKind.POSTED else "") in intended:
+                on += n
+        return on, total
+
+    @property
+    def on_purpose(self) -> tuple[int, int]:
+        return self._on_purpose(self.counts)
+
+    @property
+    def on_purpose_pct(self) -> float | None:
+        return percent(*self.on_purpose)
+
+    @property
+    def on_purpose_pct_previous(self) -> float | None:
+        return percent(*self._on_purpose(self.counts_previous))
+
+    @property
+    def completion_pct(self) -> float | None:
+        return percent(self.finished, self.released_activities * self.learners)
+
+    @property
+    def hidden_pct(self) -> float | None:
+        return percent(self.content_hidden, self.content_created)
+
+    @property
+    def days_since_last_post(self) -> int | None:
+        if self.last_post_at is None:
+            return None
+        return (timezone.now() - self.last_post_at).days
+
+
+def vitals(spaces: Sequence[Space], period: Period) -> dict[int, Vitals]:
+    """The vitals of `spaces` over `period` (rollups must be up to date: see ensure_rollups).
+    Ten queries, whatever the numbers of spaces, people and events."""
+    ids = [space.pk for space in spaces]
+    result = {space.pk: Vitals(space, period) for space in spaces}
+    if not ids:
+        return result
+    _members(ids, result)
+    _activity(ids, period, result)
+    _counts(ids, period, result)
+    _questions(ids, period, result)
+    _completion(ids, result)
+    _moderation(ids, period, result)
+    return result
+
+
+def _members(ids: list[int], result: dict[int, Vitals]) -> None:
+    rows = (
+        Membership.objects.filter(space_id__in=ids, state=MembershipState.ACTIVE)
+        .values("space_id")
+        .annotate(
+            members=Count("id"),
+            activated=Count("id", filter=Q(person__last_login__isnull=False)),
+            learners=Count("id", filter=Q(role=Role.MEMBER)),
+        )
+        .order_by()
+    )
+    for row in rows:
+        found = result[row["space_id"]]
+        found.members, found.activated, found.learners = (
+            row["members"], row["activated"], row["learners"])  # fmt: skip
+
+
+def _activity(ids: list[int], period: Period, result: dict[int, Vitals]) -> None:
+    last = period.last
+    first = min(period.previous.first, last - timedelta(days=27))
+    activity = DailyActivity.objects.filter(space_id__in=ids, day__range=(first, last)).annotate(
+        is_member=Exists(
+            Membership.objects.filter(
+                space_id=OuterRef("space_id"),
+                person_id=OuterRef("person_id"),
+                state=MembershipState.ACTIVE,
+            )
+        )
+    )
+
+    def people(condition: Q) -> Count:
+        return Count("person_id", distinct=True, filter=condition)
+
+    for row in (
+        activity.values("space_id")
+        .annotate(
+            period=people(Q(day__gte=period.first)),
+            previous=people(Q(day__range=(period.previous.first, period.previous.last))),
+            week=people(Q(day__gte=last - timedelta(days=6))),
+            month=people(Q(day__gte=last - timedelta(days=27))),
+            members_week=people(Q(is_member=True, day__gte=last - timedelta(days=6))),
+            members_month=people(Q(is_member=True, day__gte=last - timedelta(days=27))),
+        )
+        .order_by()
+    ):
+        found = result[row["space_id"]]
+        found.active_period, found.active_previous = row["period"], row["previous"]
+        found.active_7, found.active_28 = row["week"], row["month"]
+        found.members_active_7, found.members_active_28 = row["members_week"], row["members_month"]
+    daily: dict[int, dict[date, int]] = defaultdict(dict)
+    for one_day in (
+        activity.filter(day__gte=period.first).values("space_id", "day")
+        .annotate(n=Count("person_id", distinct=True)).order_by()
+    ):  # fmt: skip
+        daily[one_day["space_id"]][one_day["day"]] = one_day["n"]
+    for space_id, found in result.items():
+        found.daily_active = [daily[space_id].get(day, 0) for day in period.each_day()]
+
+
+def _counts(ids: list[int], period: Period, result: dict[int, Vitals]) -> None:
+    previous = period.previous
+    rows = (
+        DailyCount.objects.filter(space_id__in=ids, day__range=(previous.first, period.last))
+        .values("space_id", "kind", "detail")
+        .annotate(
+            now=Sum("count", filter=Q(day__gte=period.first)),
+            before=Sum("count", filter=Q(day__lte=previous.last)),
+        )
+        .order_by()
+    )
+    for row in rows:
+        found = result[row["space_id"]]
+        key = (row["kind"], row["detail"])
+        if row["now"]:
+            found.counts[key] = row["now"]
+        if row["before"]:
+            found.counts_previous[key] = row["before"]
+    for latest in (
+        Post.objects.filter(space_id__in=ids).exclude(kind=PostKind.ANNOUNCEMENT)
+        .values("space_id").annotate(last=Max("created_at")).order_by()
+    ):  # fmt: skip
+        result[latest["space_id"]].last_post_at = latest["last"]
+
+
+def _questions(ids: list[int], period: Period, result: dict[int, Vitals]) -> None:
+    """Questions asked in the period (and the previous one), visible or hidden but not removed
+    by their author; answers are visible top-level comments of someone other than the asker."""
+    answers = Comment.objects.filter(
+        post=OuterRef("pk"), parent__isnull=True, state=ContentState.VISIBLE
+    ).exclude(author=OuterRef("author"))
+    rows = (
+        Post.objects.filter(
+            space_id__in=ids,
+            kind=PostKind.QUESTION,
+            created_at__gte=period.previous.start,
+            created_at__lt=period.end,
+        )
+        .exclude(state=ContentState.REMOVED_BY_AUTHOR)
+        .annotate(
+            first_answer=Subquery(
+                answers.order_by().values("post").annotate(first=Min("created_at"))
+                .values("first")[:1]
+            ),
+            accepted_at=Subquery(
+                Comment.objects.filter(pk=OuterRef("accepted_answer_id")).values("created_at")[:1]
+            ),
+        )
+        .values_list("space_id", "created_at", "first_answer", "accepted_at")
+    )  # fmt: skip
+    start = period.start
+    now = min(timezone.now(), period.end)
+    for space_id, asked, first_answer, accepted_at in rows:
+        found = result[space_id]
+        in_period = asked >= start
+        tally = found.questions if in_period else found.questions_previous
+        cutoff = now if in_period else start
+        target = timedelta(hours=found.space.target_answer_hours or 24)
+        tally.asked += 1
+        if first_answer is not None and first_answer < cutoff:
+            tally.answered += 1
+            tally.first_answer_hours.append((first_answer - asked).total_seconds() / HOUR)
+            if first_answer - asked <= target:
+                tally.within_target += 1
+        # Like answers, an accepted answer counts when written before the cutoff: a past
+        # period's figures do not change with what happened after it.
+        if accepted_at is not None and accepted_at < cutoff:
+            tally.accepted += 1
+            tally.accepted_hours.append(max(0.0, (accepted_at - asked).total_seconds() / HOUR))
+        if cutoff - asked >= timedelta(hours=UNANSWERED_HOURS):
+            tally.old_enough += 1
+            late = first_answer is None or first_answer - asked > timedelta(hours=UNANSWERED_HOURS)
+            if late:
+                tally.waited_48h += 1
+
+
+def _completion(ids: list[int], result: dict[int, Vitals]) -> None:
+    """Completion of released activities (reading, task, reflection, quick check) by learners
+    (members who are not owners or moderators)."""
+    now = timezone.now()
+    released = Activity.objects.filter(unit__space_id__in=ids, unit__release_at__lte=now).exclude(
+        kind=ActivityKind.DISCUSSION
+    )
+    for row in released.values("unit__space_id").annotate(n=Count("id")).order_by():
+        result[row["unit__space_id"]].released_activities = row["n"]
+    learners = Membership.objects.filter(
+        space_id=OuterRef("activity__unit__space_id"),
+        person_id=OuterRef("person_id"),
+        state=MembershipState.ACTIVE,
+        role=Role.MEMBER,
+    )
+    for done in (
+        Progress.objects.filter(activity__in=released, state__in=FINISHED_STATES)
+        .filter(Exists(learners)).values("activity__unit__space_id")
+        .annotate(n=Count("id")).order_by()
+    ):  # fmt: skip
+        result[done["activity__unit__space_id"]].finished = done["n"]
+
+
+def _moderation(ids: list[int], period: Period, result: dict[int, Vitals]) -> None:
+    hidden = Q(state__in=(ContentState.HIDDEN, ContentState.REMOVED_BY_MODERATOR))
+    window = Q(created_at__gte=period.start, created_at__lt=period.end)
+    for row in (
+        Post.objects.filter(window, space_id__in=ids).values("space_id")
+        .annotate(n=Count("id"), hidden=Count("id", filter=hidden)).order_by()
+    ):  # fmt: skip
+        found = result[row["space_id"]]
+        found.content_created += row["n"]
+        found.content_hidden += row["hidden"]
+    for comments in (
+        Comment.objects.filter(window, post__space_id__in=ids).values("post__space_id")
+        .annotate(n=Count("id"), hidden=Count("id", filter=hidden)).order_by()
+    ):  # fmt: skip
+        found = result[comments["post__space_id"]]
+        found.content_created += comments["n"]
+        found.content_hidden += comments["hidden"]
+    for reports in (
+        Report.objects.filter(window, space_id__in=ids, reason=ReportReason.OFF_TOPIC)
+        .values("space_id").annotate(n=Count("id")).order_by()
+    ):  # fmt: skip
+        result[reports["space_id"]].off_topic_reports = reports["n"]
