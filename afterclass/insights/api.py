@@ -15,7 +15,7 @@ from afterclass.insights.access import (
     check_can_view_organisation,
 )
 from afterclass.insights.actions import do_answer_pulse, do_change_insight_settings
-from afterclass.insights.metrics import space_insights
+from afterclass.insights.metrics import space_health, space_insights
 from afterclass.insights.organisation import organisation_insights
 from afterclass.insights.periods import Period, parse_period
 from afterclass.insights.schemas import (
@@ -30,7 +30,6 @@ from afterclass.insights.schemas import (
     SpaceInsightsOut,
 )
 from afterclass.insights.serialize import health_data, organisation_data, space_data
-from afterclass.insights.vitals import vitals
 from afterclass.spaces.access import access_space
 from afterclass.spaces.schemas import Slug
 
@@ -67,7 +66,7 @@ def health(request: HttpRequest, slug: Path[Slug], params: Query[PeriodParams]) 
     """For members when the owners share it, and for those who see the full insights."""
     found = access_space_health(current_person(request), slug)
     period = _period(params)
-    return health_data(vitals([found], period)[found.pk])
+    return health_data(space_health(found, period))
 
 
 @router.get(

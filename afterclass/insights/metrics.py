@@ -25,6 +25,8 @@ from afterclass.spaces.models import Mode, Space
 # The participation pattern people know: 90 % read, 9 % contribute, 1 % create.
 PATTERN_90_9_1 = (90, 9, 1)
 ENGAGED_DAYS = 10
+# A new contributor: contributed or posted in the period, and not in the 90 days before it.
+NEW_AFTER_DAYS = 90
 CLOSE = 0.8  # within 80 % of a target counts as "close"
 
 KIND_LABELS: dict[tuple[str, str], str] = {
@@ -173,11 +175,26 @@ class SpaceInsights:
         return list(zip(self.period.each_day(), self.vitals.daily_active, strict=True))
 
 
+def _earliest(period: Period) -> date:
+    """The first day the figures of `period` read: the previous period, the 28 days that end
+    the period, and the look-back that tells a new contributor from a returning one."""
+    return min(
+        period.previous.first,
+        period.last - timedelta(days=27),
+        period.first - timedelta(days=NEW_AFTER_DAYS),
+    )
+
+
+def space_health(space: Space, period: Period) -> Vitals:
+    """The few figures of the members' health summary, from up-to-date rollups."""
+    ensure_rollups(Period(_earliest(period), period.last))
+    return vitals([space], period)[space.pk]
+
+
 def space_insights(space: Space, period: Period, *, individuals: bool) -> SpaceInsights:
     """Everything the space's insight page shows. `individuals`: whether the viewer may see
     named people (the space's owners only)."""
-    earliest = min(period.previous.first, period.last - timedelta(days=27))
-    ensure_rollups(Period(earliest, period.last))
+    ensure_rollups(Period(_earliest(period), period.last))
     found = vitals([space], period)[space.pk]
     activity = DailyActivity.objects.filter(space=space, day__range=(period.first, period.last))
     month = DailyActivity.objects.filter(
@@ -202,7 +219,9 @@ def space_insights(space: Space, period: Period, *, individuals: bool) -> SpaceI
     active = readers + contributors + creators
     ladder = Ladder(max(0, found.members - active), readers, contributors, creators)
     new_contributors = (
-        DailyActivity.objects.filter(space=space, day__lte=period.last)
+        DailyActivity.objects.filter(
+            space=space, day__range=(period.first - timedelta(days=NEW_AFTER_DAYS), period.last)
+        )
         .filter(Q(contributions__gt=0) | Q(creations__gt=0))
         .values("person_id")
         .annotate(first=Min("day"))

@@ -24,13 +24,12 @@ from afterclass.insights.access import (
 from afterclass.insights.actions import do_answer_pulse, do_change_insight_settings, do_record_view
 from afterclass.insights.charts import Chart, ChartTable
 from afterclass.insights.csv_export import chart_csv_response
-from afterclass.insights.metrics import space_insights
+from afterclass.insights.metrics import space_health, space_insights
 from afterclass.insights.models import PULSE_QUESTION, PulseAnswer
 from afterclass.insights.organisation import OrganisationInsights, organisation_insights
 from afterclass.insights.periods import PRESETS, Period, parse_period, today
 from afterclass.insights.presentation import organisation_charts, space_charts, space_sparklines
 from afterclass.insights.recommend import RULES, VERDICTS
-from afterclass.insights.vitals import vitals
 from afterclass.spaces.access import access_space, my_place
 from afterclass.spaces.models import Space
 from afterclass.spaces.views import SignedInRequest, space_context
@@ -76,7 +75,7 @@ def space_page(request: SignedInRequest, slug: str) -> HttpResponse:
         return render(request, "insights/space.html", context, status=400)
     context.update(_period_context(request, period))
     if not can_view_insights(request.user, space):
-        found = vitals([space], period)[space.pk]
+        found = space_health(space, period)
         context["health"] = found
         return render(request, "insights/health.html", context)
     context.update(_space_figures(request, space, period))

@@ -65,7 +65,8 @@ def three(space):
     elsewhere = make_space(name="Elsewhere")
     events_on(EventKind.POSTED, d, elsewhere, [march(day) for day in range(1, 29)])
     event(EventKind.SIGNED_IN, d, None, march(3))
-    compute_rollups(Period(date(2026, 1, 1), date(2026, 4, 30)))
+    # Every day the figures of March read: February before it, and 90 days of look-back.
+    compute_rollups(Period(date(2025, 11, 1), date(2026, 4, 30)))
     return {"a": a, "b": b, "c": c, "d": d}
 
 
@@ -440,7 +441,8 @@ def history(spaces: list[Space], events: int) -> None:
         )
         for n in range(events)
     )
-    compute_rollups(Period(date(2026, 1, 1), date(2026, 4, 30)))
+    # Every day the figures of March read: February before it, and 90 days of look-back.
+    compute_rollups(Period(date(2025, 11, 1), date(2026, 4, 30)))
 
 
 @pytest.mark.parametrize("events", [10, 2000])
@@ -505,3 +507,18 @@ def test_weekly_active_share_counts_current_members_only(space, owner):
     assert found.members_active_7 == 2
     assert found.weekly_active_pct == 66.7
     assert not DailyActivity.objects.filter(person=invited).exists()
+
+
+def test_new_contributors_are_those_without_contributions_in_the_90_days_before(space, owner):
+    from afterclass.insights.metrics import NEW_AFTER_DAYS
+
+    period = Period(date(2026, 6, 1), date(2026, 6, 28))
+    returning, new, long_gone = PersonFactory(), PersonFactory(), PersonFactory()
+    for person in (returning, new, long_gone):
+        add_member(space, person)
+    event(EventKind.COMMENTED, returning, space, date(2026, 5, 10))
+    event(EventKind.COMMENTED, long_gone, space, period.first - timedelta(days=NEW_AFTER_DAYS + 1))
+    for person in (returning, new, long_gone):
+        event(EventKind.POSTED, person, space, date(2026, 6, 5))
+    insights = space_insights(space, period, individuals=False)
+    assert insights.new_contributors == 2  # new, and long_gone who came back after 90 days

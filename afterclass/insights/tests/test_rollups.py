@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from afterclass.insights.metrics import ENGAGED_DAYS, space_insights
+from afterclass.insights.metrics import ENGAGED_DAYS, NEW_AFTER_DAYS, space_insights
 from afterclass.insights.models import (
     CONTRIBUTING_KINDS,
     CREATING_KINDS,
@@ -166,8 +166,9 @@ class Direct:
         return sum(1 for found in days.values() if len(found) >= ENGAGED_DAYS)
 
     def new_contributors(self, period: Period) -> int:
+        """Contributed in the period, and not in the NEW_AFTER_DAYS days before it."""
         first_day: dict[int, date] = {}
-        for row in self.attributed(date.min, period.last):
+        for row in self.attributed(period.first - timedelta(days=NEW_AFTER_DAYS), period.last):
             if row[1] in CONTRIBUTING_KINDS | CREATING_KINDS:
                 first_day[row[3]] = min(first_day.get(row[3], date.max), row[0])
         return sum(1 for day in first_day.values() if day >= period.first)
