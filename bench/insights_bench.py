@@ -23,61 +23,24 @@ It prints the median of --repeat runs of each and its ratio to each baseline.
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import statistics
 import sys
-import tempfile
 import time
-from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from benchkit import add_database_arguments, configure, median_ms
+
 PG_NAME = "afterclass_insights_bench"
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
+    add_database_arguments(parser)
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--postgres-server", default="postgres://postgres@127.0.0.1:5432")
-    parser.add_argument("--keep", action="store_true", help="Keep the PostgreSQL database.")
     return parser.parse_args()
-
-
-def configure(args: argparse.Namespace) -> Callable[[], None]:
-    """Point Django at a fresh database before it starts; return how to clean up."""
-    folder = tempfile.mkdtemp(prefix="afterclass-insights-bench-")
-    os.environ["AFTERCLASS_DATA_DIR"] = folder
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "afterclass.settings")
-    os.environ.pop("DATABASE_URL", None)
-    drop: Callable[[], None] = lambda: None  # noqa: E731
-    if args.backend == "postgresql":
-        import psycopg
-
-        server = args.postgres_server.rstrip("/")
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {PG_NAME}")
-            admin.execute(f"CREATE DATABASE {PG_NAME}")
-
-        def drop() -> None:
-            from django.db import connections
-
-            connections.close_all()
-            if not args.keep:
-                with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-                    admin.execute(f"DROP DATABASE IF EXISTS {PG_NAME}")
-
-        os.environ["DATABASE_URL"] = f"{server}/{PG_NAME}"
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    return drop
 
 
 def generate(args: argparse.Namespace) -> dict[str, Any]:
@@ -165,19 +128,9 @@ def generate(args: argparse.Namespace) -> dict[str, Any]:
     return {"space": spaces[1]}
 
 
-def median_ms(function: Callable[[], object], repeat: int) -> float:
-    function()  # warm the caches once
-    timings = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        function()
-        timings.append((time.perf_counter() - started) * 1000)
-    return statistics.median(timings)
-
-
 def main() -> None:
     args = parse_args()
-    drop = configure(args)
+    drop = configure(args, PG_NAME)
     try:
         from django.core.management import call_command
 

@@ -263,7 +263,8 @@ def _x_label_indexes(count: int, most: int = LINE_MAX_X_LABELS) -> list[int]:
     stride = math.ceil((count - 1) / (most - 1))
     indexes = list(range(0, count, stride))
     if indexes[-1] != count - 1:
-        if count - 1 - indexes[-1] >= stride / 2:
+        # A last label closer than two thirds of a step would run into the one before it.
+        if count - 1 - indexes[-1] >= stride * 2 / 3:
             indexes.append(count - 1)
         else:
             indexes[-1] = count - 1

@@ -40,6 +40,7 @@ def test_insights_journey_organisation_view_to_a_space_report(open_page):
     expect(page.get_by_role("heading", name=re.compile(r"^Recommendation: "))).to_be_visible()
     page.get_by_text("How this is decided").click()
     expect(page.locator(".rules li").first).to_be_visible()
+    snap(page, "space-insights")
 
     page.get_by_role("link", name="Printable report").click()
     expect(page.get_by_role("heading", name=re.compile(r"insights report$"))).to_be_visible()

@@ -1,0 +1,67 @@
+"""What the benchmarks share: a fresh database of their own, and the median of timed runs."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def add_database_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument(
+        "--postgres-server",
+        default="postgres://postgres@127.0.0.1:5432",
+        help="Where PostgreSQL listens (the bench makes its own database there).",
+    )
+    parser.add_argument("--keep", action="store_true", help="Keep the PostgreSQL database.")
+
+
+def configure(args: argparse.Namespace, name: str, *, url_options: str = "") -> Callable[[], None]:
+    """Point Django at a fresh database before it starts (a temporary SQLite file, or the
+    PostgreSQL database `name`, made anew); return how to clean up."""
+    folder = tempfile.mkdtemp(prefix=f"{name.replace('_', '-')}-")
+    os.environ["AFTERCLASS_DATA_DIR"] = folder
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "afterclass.settings")
+    os.environ.pop("DATABASE_URL", None)
+    drop: Callable[[], None] = lambda: None  # noqa: E731
+    if args.backend == "postgresql":
+        import psycopg
+
+        server = args.postgres_server.rstrip("/")
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name}")
+            admin.execute(f"CREATE DATABASE {name}")
+
+        def drop() -> None:
+            from django.db import connections
+
+            connections.close_all()
+            if not args.keep:
+                with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+                    admin.execute(f"DROP DATABASE IF EXISTS {name}")
+
+        os.environ["DATABASE_URL"] = f"{server}/{name}{url_options}"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    return drop
+
+
+def median_ms(function: Callable[[], object], repeat: int) -> float:
+    """The median time of `repeat` runs, in milliseconds, after one run that warms caches."""
+    function()
+    timings = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        function()
+        timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)
