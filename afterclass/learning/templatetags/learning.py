@@ -26,3 +26,14 @@ def learning_units(context: template.Context, space: Space) -> dict[str, Any]:
         "page": space_learning(space, viewer),
         "is_facilitator": is_facilitator(viewer, space),
     }
+
+
+@register.filter
+def progress_label(state: str | None) -> str:
+    """A progress state as people read it: "Not started", "Needs another look"…"""
+    from afterclass.learning.models import ProgressState
+
+    try:
+        return str(ProgressState(state or ProgressState.NOT_STARTED).label)
+    except ValueError:
+        return str(state)

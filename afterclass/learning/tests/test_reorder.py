@@ -215,3 +215,13 @@ def test_space_header_has_no_learning_tab_in_an_informal_space(client, owner):
     client.force_login(owner)
     home = client.get(reverse("space-home", args=[informal.slug])).content.decode()
     assert reverse("learning-space", args=[informal.slug]) not in home
+
+
+def test_learning_page_writes_progress_states_as_people_read_them(
+    client, space, unit, facilitator, learner
+):
+    make_activity(unit, facilitator)
+    client.force_login(learner)
+    body = client.get(reverse("learning-space", args=[space.slug])).content.decode()
+    assert "Not started" in body
+    assert "Notstarted" not in body
