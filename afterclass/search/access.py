@@ -10,7 +10,11 @@ The rules:
 - Learning activities, and the discussion threads they open, are found by the space's active
   members once their unit's release time has passed (compared with the time of the search:
   release needs no action), and before that by its facilitators (owners and moderators) and
-  organisation admins, as learning.access.units_visible_filter.
+  organisation admins, as learning.access.units_visible_filter. So are the files of an
+  activity (they carry its unit's release time).
+- The files of a learning session (its materials) are found by the space's active members and
+  organisation admins, as the session page: they are content of the space with no release
+  time. A learner's submitted file is never indexed.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from afterclass.attachments.models import Attachment
-from afterclass.learning.models import Activity, Unit
+from afterclass.learning.models import Activity, Session, Unit
 from afterclass.people.models import Person
 from afterclass.posts.models import Comment, Post, PostKind
 from afterclass.search.extract import attachment_text
@@ -103,6 +103,47 @@ def file_draft(attachment: Attachment, post: Post, text: str | None = None) -> D
         has_files=True,
         created_at=attachment.created_at,
     )
+    return Draft(document, index_text(attachment.original_name), index_text(text))
+
+
+def session_file_draft(attachment: Attachment, session: Session, text: str | None = None) -> Draft:
+    """A learning session's material: found by the space's members, as the session page."""
+    document = _learning_file_document(attachment, session.space_id)
+    document.session_id = session.pk
+    return _learning_file_draft(document, attachment, text)
+
+
+def activity_file_draft(
+    attachment: Attachment, activity: Activity, unit: Unit, text: str | None = None
+) -> Draft:
+    """A learning activity's file: released with its unit, as the activity."""
+    document = _learning_file_document(attachment, unit.space_id)
+    document.activity_id = activity.pk
+    document.unit_id, document.release_at = unit.pk, unit.release_at
+    return _learning_file_draft(document, attachment, text)
+
+
+# Only what facilitators gave a session or activity is built here: a learner's submitted file
+# never reaches a builder (see index.reindex_attachment and the "materials" stage).
+def _learning_file_document(attachment: Attachment, space_id: int) -> SearchDocument:
+    return SearchDocument(
+        source=Source.FILE,
+        kind=Kind.FILE,
+        object_id=attachment.pk,
+        space_id=space_id,
+        author_id=attachment.uploader_id,
+        title=attachment.original_name[:300],
+        has_files=True,
+        created_at=attachment.created_at,
+    )
+
+
+def _learning_file_draft(
+    document: SearchDocument, attachment: Attachment, text: str | None
+) -> Draft:
+    if text is None:
+        text = attachment_text(attachment)
+    document.body = text
     return Draft(document, index_text(attachment.original_name), index_text(text))
 
 

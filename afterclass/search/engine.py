@@ -177,6 +177,11 @@ def url_of(document: SearchDocument) -> str:
         return reverse("space-home", args=[document.space.slug]) if document.space else ""
     if document.source == Source.ACTIVITY:
         return reverse("learning-activity", args=[document.object_id])
+    # A file of a learning session or activity is shown on its page.
+    if document.session_id is not None:
+        return reverse("learning-session", args=[document.session_id])
+    if document.activity_id is not None:
+        return reverse("learning-activity", args=[document.activity_id])
     url = reverse("post-detail", args=[document.post_id])
     if document.source == Source.COMMENT:
         url += f"#comment-{document.object_id}"

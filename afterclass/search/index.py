@@ -7,8 +7,10 @@ posts, deactivated people are deleted from the index, never stored with a flag. 
 space's content is decided at query time (memberships change too often to index), and so is
 whether a learning activity's unit is released yet (its release time passes with no action).
 An activity's discussion thread (a post) carries its unit and release time too, so that it is
-found no earlier than the activity. Learners' answers (task submissions, private reflections)
-are never indexed: only what the facilitators wrote.
+found no earlier than the activity, and so is each file the facilitators gave the activity; the
+files of a learning session (its materials) are found by the space's members, as the session.
+Learners' answers (task submissions with their files, private reflections) are never indexed:
+only what the facilitators wrote.
 
 Adding a type of document is: a `Source` and `Kind` value, a builder in `documents`, a
 `reindex_*` function here, a stage in `STAGES`, and a branch in `access.documents_visible_to` if
@@ -23,21 +25,23 @@ from types import ModuleType
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Model, Prefetch, QuerySet
+from django.db.models import Model, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from afterclass.attachments.models import Attachment, AttachmentKind
-from afterclass.learning.models import Activity, Unit
+from afterclass.learning.models import Activity, Session, Unit
 from afterclass.people.models import Person
 from afterclass.posts.models import Comment, ContentState, Post
 from afterclass.search import postgres, sqlite_fts
 from afterclass.search.documents import (
     Draft,
     activity_draft,
+    activity_file_draft,
     comment_draft,
     file_draft,
     person_draft,
     post_draft,
+    session_file_draft,
     space_draft,
 )
 from afterclass.search.models import SearchDocument, Source
@@ -147,13 +151,19 @@ def reindex_comment(comment_id: int) -> None:
 
 
 def reindex_attachment(attachment_id: int) -> None:
-    """A file of a post (a picture's alt text lives in its post's document)."""
+    """A file of a post (a picture's alt text lives in its post's document), of a learning
+    session or of an activity. A file not attached, or a learner's submitted file, is never
+    indexed."""
     attachment = Attachment.objects.filter(pk=attachment_id).first()
-    if attachment is None or attachment.post_id is None:
+    if attachment is not None and attachment.post_id is not None:
+        reindex_post(attachment.post_id)
+    elif attachment is not None and attachment.session_id is not None:
+        reindex_session(attachment.session_id)
+    elif attachment is not None and attachment.activity_id is not None:
+        reindex_activity(attachment.activity_id)
+    else:
         with transaction.atomic():
             _delete(SearchDocument.objects.filter(source=Source.FILE, object_id=attachment_id))
-        return
-    reindex_post(attachment.post_id)
 
 
 def reindex_person(person_id: int) -> None:
@@ -184,6 +194,39 @@ def reindex_space(space_id: int) -> None:
             _insert([space_draft(space)])
 
 
+def _file_texts(documents: QuerySet[SearchDocument]) -> dict[int, str]:
+    """The text of files already indexed, by attachment id: a PDF is read once."""
+    return dict(documents.filter(source=Source.FILE).values_list("object_id", "body"))
+
+
+def _learning_files() -> QuerySet[Attachment]:
+    """A session's or activity's files to index: files, not pictures (as for posts)."""
+    return Attachment.objects.filter(kind=AttachmentKind.FILE).order_by("position", "id")
+
+
+def reindex_session(session_id: int) -> None:
+    """A learning session's materials (its files); gone with the session or the file."""
+    session = Session.objects.filter(pk=session_id).first()
+    documents = SearchDocument.objects.filter(session_id=session_id)
+    with transaction.atomic():
+        texts = _file_texts(documents)
+        _delete(documents)
+        if session is not None:
+            files = _learning_files().filter(session=session)
+            _insert([session_file_draft(item, session, texts.get(item.pk)) for item in files])
+
+
+def _activity_drafts(activity: Activity, unit: Unit, texts: dict[int, str]) -> list[Draft]:
+    """An activity and its files (prefetched as `search_files`, or read here)."""
+    files = getattr(activity, "search_files", None)
+    if files is None:
+        files = _learning_files().filter(activity=activity)
+    return [
+        activity_draft(activity, unit),
+        *(activity_file_draft(item, activity, unit, texts.get(item.pk)) for item in files),
+    ]
+
+
 def _follow_threads(unit_id: int, unit: Unit | None) -> None:
     """The discussion threads of a unit's activities take its new release time; a thread whose
     activity is gone is an ordinary post again (it stays in the space)."""
@@ -195,27 +238,37 @@ def _follow_threads(unit_id: int, unit: Unit | None) -> None:
 
 
 def reindex_activity(activity_id: int) -> None:
-    """A learning activity; gone once deleted (its thread then found as any post)."""
+    """A learning activity and its files; gone once deleted (its thread then found as any
+    post)."""
     activity = Activity.objects.select_related("unit").filter(pk=activity_id).first()
     documents = SearchDocument.objects.filter(source=Source.ACTIVITY, object_id=activity_id)
+    files = SearchDocument.objects.filter(activity_id=activity_id)
     with transaction.atomic():
         unit_ids = set(documents.values_list("unit_id", flat=True))
+        texts = _file_texts(files)
         _delete(documents)
+        _delete(files)
         if activity is not None:
-            _insert([activity_draft(activity, activity.unit)])
+            _insert(_activity_drafts(activity, activity.unit, texts))
         for unit_id in unit_ids - ({activity.unit_id} if activity else set()):
             if unit_id is not None:
                 _follow_threads(unit_id, None)
 
 
 def reindex_unit(unit_id: int) -> None:
-    """Every activity of a unit and their threads, after its title or release time changed;
-    gone with the unit."""
+    """Every activity of a unit with their files and threads, after its title or release time
+    changed; gone with the unit."""
     unit = Unit.objects.filter(pk=unit_id).first()
+    files = SearchDocument.objects.filter(unit_id=unit_id, activity_id__isnull=False)
     with transaction.atomic():
+        texts = _file_texts(files)
         _delete(SearchDocument.objects.filter(source=Source.ACTIVITY, unit_id=unit_id))
+        _delete(files)
         if unit is not None:
-            _insert([activity_draft(activity, unit) for activity in unit.activities.all()])
+            activities = unit.activities.prefetch_related(
+                Prefetch("attachments", queryset=_learning_files(), to_attr="search_files")
+            )
+            _insert([draft for item in activities for draft in _activity_drafts(item, unit, texts)])
         _follow_threads(unit_id, unit)
 
 
@@ -249,6 +302,10 @@ def reindex_department_on_commit(department_id: int) -> None:
 
 def reindex_space_on_commit(space_id: int) -> None:
     _on_commit(reindex_space, space_id)
+
+
+def reindex_session_on_commit(session_id: int) -> None:
+    _on_commit(reindex_session, session_id)
 
 
 def reindex_activity_on_commit(activity_id: int) -> None:
@@ -288,6 +345,16 @@ def _comment_batch(comments: list[Comment]) -> list[Draft]:
     return [comment_draft(comment, comment.post) for comment in comments]
 
 
+def _material_batch(files: list[Attachment]) -> list[Draft]:
+    drafts = []
+    for item in files:
+        if item.session is not None:
+            drafts.append(session_file_draft(item, item.session))
+        elif item.activity is not None:
+            drafts.append(activity_file_draft(item, item.activity, item.activity.unit))
+    return drafts
+
+
 @dataclass(frozen=True)
 class Stage:
     name: str
@@ -324,6 +391,16 @@ STAGES = [
         "activities",
         lambda: Activity.objects.select_related("unit"),
         lambda rows: [activity_draft(row, row.unit) for row in rows],
+    ),
+    # The files of learning sessions and activities; never a submission's.
+    Stage(
+        "materials",
+        lambda: (
+            _learning_files()
+            .filter(Q(session__isnull=False) | Q(activity__isnull=False))
+            .select_related("session", "activity__unit")
+        ),
+        _material_batch,
     ),
 ]
 

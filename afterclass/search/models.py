@@ -72,6 +72,10 @@ class SearchDocument(models.Model):
     # time of each search (release needs no action), facilitators see it before.
     unit_id = models.BigIntegerField(null=True, blank=True)
     release_at = models.DateTimeField(null=True, blank=True)
+    # A file of a learning session or activity (not of a post): what it links to and is kept
+    # in step with. An activity's file also carries its unit and release time (see above).
+    session_id = models.BigIntegerField(null=True, blank=True)
+    activity_id = models.BigIntegerField(null=True, blank=True)
     title = models.CharField(max_length=300, blank=True)
     body = models.TextField(blank=True)
     is_answered = models.BooleanField(default=False)
@@ -89,6 +93,16 @@ class SearchDocument(models.Model):
             models.Index(fields=["space", "kind"], name="search_doc_space_kind"),
             models.Index(fields=["post_id"], name="search_doc_post"),
             models.Index(fields=["unit_id"], name="search_doc_unit"),
+            models.Index(
+                fields=["session_id"],
+                name="search_doc_session",
+                condition=models.Q(session_id__isnull=False),
+            ),
+            models.Index(
+                fields=["activity_id"],
+                name="search_doc_activity",
+                condition=models.Q(activity_id__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -16,6 +16,7 @@ from afterclass.core.errors import InvalidInput
 from afterclass.learning.access import check_is_facilitator
 from afterclass.learning.actions.common import clean_time_zone, required_moment
 from afterclass.learning.models import Session
+from afterclass.search.index import reindex_session_on_commit
 from afterclass.spaces.actions.validation import clean_text
 from afterclass.spaces.models import Membership, MembershipState, Role
 
@@ -84,6 +85,7 @@ def do_create_session(
         session.facilitators.set(people)
         apply_files(files, "session", session, actor=actor)
         record_audit("session.create", session, actor=actor, space_id=space.pk, **files.audit())
+        reindex_session_on_commit(session.pk)
     return session
 
 
@@ -113,6 +115,7 @@ def do_update_session(
         apply_files(files, "session", session, actor=actor)
         record_audit("session.update", session, actor=actor, space_id=session.space_id,
                      **files.audit())  # fmt: skip
+        reindex_session_on_commit(session.pk)
     return session
 
 
@@ -123,4 +126,5 @@ def do_delete_session(session: Session, *, actor: Person) -> None:
         remove_files_on_commit(list(session.attachments.all()))
         record_audit("session.delete", session, actor=actor, space_id=session.space_id,
                      title=session.title)  # fmt: skip
+        reindex_session_on_commit(session.pk)
         session.delete()

@@ -3,12 +3,15 @@ between departments, leaving a space, deactivation, and `afterclass search rebui
 change is followed by the reindex call its action makes after commit."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
 
-from afterclass.learning.actions import do_submit
+from afterclass.learning.actions import do_create_session, do_submit, do_update_unit
 from afterclass.learning.tests.factories import make_activity, make_unit
 from afterclass.people.actions import do_set_active, do_update_profile
 from afterclass.people.tests.factories import AdminFactory, DepartmentFactory, PersonFactory
@@ -24,7 +27,7 @@ from afterclass.posts.tests.factories import make_comment, make_post
 from afterclass.search import documents, index
 from afterclass.search.engine import SearchFilters, search, search_people
 from afterclass.search.models import SearchDocument
-from afterclass.search.tests.files import upload_pdf
+from afterclass.search.tests.files import upload_pdf, upload_text
 from afterclass.spaces.actions import do_leave_space, do_update_space
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +64,9 @@ def test_reindex_post_on_commit_runs_after_commit(
         (index.reindex_person_on_commit, "reindex_person"),
         (index.reindex_department_on_commit, "reindex_department"),
         (index.reindex_space_on_commit, "reindex_space"),
+        (index.reindex_session_on_commit, "reindex_session"),
+        (index.reindex_activity_on_commit, "reindex_activity"),
+        (index.reindex_unit_on_commit, "reindex_unit"),
     ],
 )
 def test_reindex_on_commit_functions_wait_for_the_commit(
@@ -249,6 +255,7 @@ def test_search_rebuild_command_shows_progress(space, owner):
     progress = err.getvalue()
     assert "posts      [" in progress
     assert "activities [" in progress
+    assert "materials  [" in progress
     assert "1/1 (100%)" in progress
     assert "#" * 30 in progress
 
@@ -283,3 +290,40 @@ def test_reindex_post_document_refreshes_the_counts_only(space, owner, member):
     document = SearchDocument.objects.get(source="post", object_id=post.pk)
     assert document.helped_count == 1
     assert sorted(found(member, "tapirs")) == ["comment", "post"]
+
+
+def test_rebuild_indexes_session_and_activity_files_but_not_submissions(space, owner, member):
+    start = timezone.now() + timedelta(days=1)
+    material = upload_pdf(owner, "Session dugong handout")
+    session = do_create_session(
+        space, actor=owner, title="Workshop", starts_at=start,
+        ends_at=start + timedelta(hours=1), attachment_ids=[material.pk],
+    )  # fmt: skip
+    unit = make_unit(space, owner, title="Week one")
+    sheet = upload_text(owner, "Activity dugong worksheet")
+    reading = make_activity(unit, owner, "reading", title="Read", attachment_ids=[sheet.pk])
+    task = make_activity(unit, owner, "task", title="Hand in")
+    essay = upload_text(member, "Submitted dugong essay")
+    do_submit(task, actor=member, text="", attachment_ids=[essay.pk])
+    SearchDocument.objects.all().delete()
+    counts = index.rebuild()
+    assert counts["materials"] == 2
+    hits = search(owner, SearchFilters(q="dugong")).hits
+    assert sorted((hit.document.object_id, hit.url) for hit in hits) == sorted([
+        (material.pk, reverse("learning-session", args=[session.pk])),
+        (sheet.pk, reverse("learning-activity", args=[reading.pk])),
+    ])  # fmt: skip
+    assert found(owner, "essay") == []
+
+
+def test_reindex_unit_reads_its_activity_files_once(space, owner, member, monkeypatch):
+    unit = make_unit(space, owner, title="Week one")
+    upload = upload_pdf(owner, "Manatee manual")
+    make_activity(unit, owner, "reading", title="Read", attachment_ids=[upload.pk])
+    index.reindex_unit(unit.pk)
+    reads = []
+    monkeypatch.setattr(documents, "attachment_text", lambda item: reads.append(item) or "")
+    do_update_unit(unit, actor=owner, title="Week one, again")
+    index.reindex_unit(unit.pk)
+    assert reads == []
+    assert found(member, "manatee") == ["file"]

@@ -1,7 +1,7 @@
 """The actions keep the index right as they commit: posts, edits, hiding, comments removed,
 reactions, people moving department, spaces renamed, learning activities and units written,
-edited, deleted and copied, with the threads of their discussion prompts — no rebuild
-needed."""
+edited, deleted and copied, with the threads of their discussion prompts and their files, and
+learning sessions' files — no rebuild needed."""
 
 from datetime import timedelta
 
@@ -11,9 +11,13 @@ from django.utils import timezone
 
 from afterclass.learning.actions import (
     do_copy_units,
+    do_create_session,
     do_delete_activity,
+    do_delete_session,
     do_delete_unit,
+    do_submit,
     do_update_activity,
+    do_update_session,
     do_update_unit,
 )
 from afterclass.learning.tests.factories import make_activity, make_unit
@@ -27,8 +31,10 @@ from afterclass.posts.actions import (
     do_restore_post,
 )
 from afterclass.posts.tests.factories import make_comment, make_post
+from afterclass.search import index
 from afterclass.search.engine import SearchFilters, search, search_people
 from afterclass.search.models import SearchDocument
+from afterclass.search.tests.files import upload_pdf, upload_text
 from afterclass.spaces.actions import do_update_space
 from afterclass.spaces.tests.factories import add_member, make_space
 
@@ -168,3 +174,104 @@ def test_a_thread_is_an_ordinary_post_once_its_activity_is_gone(committed, space
     committed(do_delete_unit, other, actor=owner)
     assert found(member, "okapis") == ["post"]
     assert second.post_id is not None
+
+
+# --- files of learning sessions and activities ----------------------------------------------
+
+
+def make_session(space, owner, **fields):
+    start = timezone.now() + timedelta(days=1)
+    return do_create_session(
+        space, actor=owner, title="Workshop", starts_at=start,
+        ends_at=start + timedelta(hours=2), **fields,
+    )  # fmt: skip
+
+
+def hits_of(viewer, q):
+    return [(hit.document.source, hit.url) for hit in search(viewer, SearchFilters(q=q)).hits]
+
+
+def test_session_files_are_found_as_they_are_attached_replaced_and_removed(
+    committed, space, owner, member
+):
+    first = upload_pdf(owner, "Agenda with quokkas", name="agenda.pdf")
+    session = committed(make_session, space, owner, attachment_ids=[first.pk])
+    page = reverse("learning-session", args=[session.pk])
+    assert hits_of(member, "quokkas") == [("file", page)]
+    assert hits_of(member, "agenda") == [("file", page)]  # by its name too
+    second = upload_text(owner, "Slides about wallabies", name="slides.txt")
+    committed(do_update_session, session, actor=owner, attachment_ids=[first.pk, second.pk])
+    assert hits_of(member, "wallabies") == [("file", page)]
+    assert hits_of(member, "quokkas") == [("file", page)]
+    committed(do_update_session, session, actor=owner, attachment_ids=[second.pk])
+    assert found(member, "quokkas") == []
+    assert found(member, "wallabies") == ["file"]
+    committed(do_delete_session, session, actor=owner)
+    assert found(owner, "wallabies") == []
+    assert not SearchDocument.objects.filter(source="file").exists()
+
+
+def test_session_files_are_found_only_by_the_spaces_members(committed, space, owner, member):
+    upload = upload_text(owner, "Numbats everywhere")
+    committed(make_session, space, owner, attachment_ids=[upload.pk])
+    outsider = PersonFactory()
+    assert found(member, "numbats") == ["file"]
+    assert found(outsider, "numbats") == []
+    assert found(AdminFactory(), "numbats") == ["file"]
+
+
+def test_activity_files_are_found_as_they_are_attached_replaced_and_deleted(
+    committed, space, owner, member
+):
+    unit = committed(make_unit, space, owner, title="Week one")
+    first = upload_pdf(owner, "Reading on axolotls", name="reading.pdf")
+    activity = committed(
+        make_activity, unit, owner, "reading", title="Read", attachment_ids=[first.pk]
+    )
+    page = reverse("learning-activity", args=[activity.pk])
+    assert hits_of(member, "axolotls") == [("file", page)]
+    second = upload_text(owner, "Extra notes on olms")
+    committed(do_update_activity, activity, actor=owner, attachment_ids=[second.pk])
+    assert found(member, "axolotls") == []
+    assert hits_of(member, "olms") == [("file", page)]
+    committed(do_delete_activity, activity, actor=owner)
+    assert found(owner, "olms") == []
+    assert not SearchDocument.objects.filter(source="file").exists()
+
+
+def test_activity_files_follow_their_units_release_and_deletion(committed, space, owner, member):
+    unit = committed(make_unit, space, owner, title="Week one")
+    upload = upload_text(owner, "Guide to kakapos")
+    committed(make_activity, unit, owner, "reading", title="Read", attachment_ids=[upload.pk])
+    assert found(member, "kakapos") == ["file"]
+    committed(do_update_unit, unit, actor=owner, release_at=timezone.now() + timedelta(days=2))
+    assert found(member, "kakapos") == []
+    assert found(owner, "kakapos") == ["file"]
+    committed(do_update_unit, unit, actor=owner, release_at=timezone.now() - timedelta(hours=1))
+    assert found(member, "kakapos") == ["file"]
+    committed(do_delete_unit, unit, actor=owner)
+    assert found(owner, "kakapos") == []
+    assert not SearchDocument.objects.filter(source="file").exists()
+
+
+def test_copied_activity_files_are_found_in_the_new_space(committed, space, owner):
+    unit = committed(make_unit, space, owner, title="Programme")
+    upload = upload_text(owner, "Pangolin field guide")
+    committed(make_activity, unit, owner, "reading", title="Read", attachment_ids=[upload.pk])
+    cohort = committed(make_space, owner, name="Cohort two", slug="cohort-two")
+    learner = add_member(cohort, PersonFactory()).person
+    committed(do_copy_units, cohort, space, actor=owner)
+    hits = search(learner, SearchFilters(q="pangolin")).hits
+    assert [(hit.document.source, hit.document.space_id) for hit in hits] == [("file", cohort.pk)]
+
+
+def test_submission_files_are_never_indexed(committed, space, owner, member):
+    unit = committed(make_unit, space, owner, title="Week one")
+    task = committed(make_activity, unit, owner, "task", title="Hand in")
+    upload = upload_text(member, "My secret wombat essay")
+    committed(do_submit, task, actor=member, text="", attachment_ids=[upload.pk])
+    index.reindex_attachment(upload.pk)  # even when asked for it directly
+    index.rebuild()
+    for viewer in (member, owner, AdminFactory()):
+        assert found(viewer, "wombat") == []
+    assert not SearchDocument.objects.filter(source="file").exists()

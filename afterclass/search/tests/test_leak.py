@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from afterclass.learning.actions import do_submit
+from afterclass.learning.actions import do_create_session, do_submit
 from afterclass.learning.tests.factories import make_activity, make_unit
 from afterclass.people.tests.factories import AdminFactory, PersonFactory
 from afterclass.posts.actions import do_hide_post, do_remove_comment
@@ -16,7 +16,7 @@ from afterclass.posts.tests.factories import make_comment, make_post
 from afterclass.search.engine import SearchFilters, search
 from afterclass.search.tests.files import upload_pdf, upload_text
 from afterclass.spaces.actions import do_leave_space
-from afterclass.spaces.models import Status, Template
+from afterclass.spaces.models import Space, Status, Template
 from afterclass.spaces.tests.factories import add_member, make_space
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +33,9 @@ UNRELEASED_UNIT = "zqcanaryunittitle"
 REFLECTION_ANSWER = "zqcanaryreflection"
 UNRELEASED_THREAD = "zqcanarythreadprompt"
 UNRELEASED_THREAD_COMMENT = "zqcanarythreadcomment"
+UNRELEASED_ACTIVITY_FILE = "zqcanaryactivityfile"
+OTHER_SESSION_FILE = "zqcanarysessionfile"
+SUBMISSION_FILE = "zqcanarysubmissionfile"
 ASKER_NAME = "Quillon Zanzibarre"
 RELEASE_IN = timedelta(days=3)
 CANARIES = [
@@ -48,6 +51,9 @@ CANARIES = [
     REFLECTION_ANSWER,
     UNRELEASED_THREAD,
     UNRELEASED_THREAD_COMMENT,
+    UNRELEASED_ACTIVITY_FILE,
+    OTHER_SESSION_FILE,
+    SUBMISSION_FILE,
 ]
 
 
@@ -78,6 +84,13 @@ def world(owner, space, secret_space, member, reindex):
     make_post(other, owner, kind="resource", title="Budget", body="", attachments=[text_file.pk])
     pdf = upload_pdf(owner, f"Quarterly {OTHER_PDF_TEXT} figures")
     make_post(other, owner, kind="resource", title="Figures", body="", attachments=[pdf.pk])
+    # ...and the materials of one of its learning sessions.
+    start = timezone.now() + timedelta(days=1)
+    materials = upload_pdf(owner, f"Agenda {OTHER_SESSION_FILE} points", name="agenda.pdf")
+    do_create_session(
+        other, actor=owner, title="Budget workshop", starts_at=start,
+        ends_at=start + timedelta(hours=2), attachment_ids=[materials.pk],
+    )  # fmt: skip
     # A space still in planning, and one the member has left.
     planning = make_space(owner, name="Soon", slug="soon", status=Status.PLANNING)
     make_post_in_planning(planning, owner)
@@ -101,6 +114,10 @@ def world(owner, space, secret_space, member, reindex):
     )  # fmt: skip
     make_activity(later, owner, "reading", title="Next reading",
                   instructions=f"Read the {UNRELEASED_ACTIVITY} chapter.")  # fmt: skip
+    # A file of an activity of that unit: released with it.
+    sheet = upload_text(owner, f"Worksheet {UNRELEASED_ACTIVITY_FILE} items", name="sheet.txt")
+    make_activity(later, owner, "task", title="Fill the sheet", instructions="Fill it in.",
+                  attachment_ids=[sheet.pk])  # fmt: skip
     # Its discussion prompt opens a thread (a post) in the space: found no earlier.
     prompt = make_activity(later, owner, "discussion", title="Talk it over",
                            instructions=f"Discuss the {UNRELEASED_THREAD} idea.")  # fmt: skip
@@ -109,6 +126,10 @@ def world(owner, space, secret_space, member, reindex):
     reflection = make_activity(now, owner, "reflection", title="Looking back",
                                instructions="What surprised you?")  # fmt: skip
     do_submit(reflection, actor=member, text=f"Privately: {REFLECTION_ANSWER} worried me.")
+    # A file the member handed in for a task: never indexed, for anyone.
+    task = make_activity(now, owner, "task", title="Hand in", instructions="Your draft.")
+    essay = upload_text(member, f"My draft {SUBMISSION_FILE} here", name="draft.txt")
+    do_submit(task, actor=member, text="", attachment_ids=[essay.pk])
     reindex()
     return {"asker": asker}
 
@@ -181,14 +202,15 @@ def test_search_canaries_are_found_by_those_who_may_see_them(world, owner):
     admin = AdminFactory()
     for canary in [
         SECRET_POST, OTHER_FILE_TEXT, OTHER_PDF_TEXT, PLANNING_POST, LEFT_SPACE_POST,
-        UNRELEASED_ACTIVITY, UNRELEASED_THREAD_COMMENT,
+        UNRELEASED_ACTIVITY, UNRELEASED_THREAD_COMMENT, UNRELEASED_ACTIVITY_FILE,
+        OTHER_SESSION_FILE,
     ]:  # fmt: skip
         assert len(search(admin, SearchFilters(q=canary)).hits) == 1, canary
-    # The unit's title is in both its activities; the prompt in the activity and its thread.
-    assert len(search(admin, SearchFilters(q=UNRELEASED_UNIT)).hits) == 2
+    # The unit's title is in its three activities; the prompt in the activity and its thread.
+    assert len(search(admin, SearchFilters(q=UNRELEASED_UNIT)).hits) == 3
     assert len(search(admin, SearchFilters(q=UNRELEASED_THREAD)).hits) == 2
     # Hidden and removed content is never indexed, nor learners' answers: nobody finds them.
-    for canary in [HIDDEN_POST, REMOVED_COMMENT, REFLECTION_ANSWER]:
+    for canary in [HIDDEN_POST, REMOVED_COMMENT, REFLECTION_ANSWER, SUBMISSION_FILE]:
         assert search(admin, SearchFilters(q=canary)).hits == [], canary
         assert search(owner, SearchFilters(q=canary)).hits == [], canary
 
@@ -197,7 +219,12 @@ def test_search_unreleased_activity_is_found_by_the_spaces_facilitators(world, m
     hits = search(moderator, SearchFilters(q=UNRELEASED_ACTIVITY)).hits
     assert [hit.document.source for hit in hits] == ["activity"]
     unit_hits = search(moderator, SearchFilters(q=UNRELEASED_UNIT)).hits
-    assert sorted(hit.title for hit in unit_hits) == ["Next reading", "Talk it over"]
+    assert sorted(hit.title for hit in unit_hits) == [
+        "Fill the sheet", "Next reading", "Talk it over",
+    ]  # fmt: skip
+    file_hits = search(moderator, SearchFilters(q=UNRELEASED_ACTIVITY_FILE)).hits
+    assert [(hit.document.source, hit.title) for hit in file_hits] == [("file", "sheet.txt")]
+    assert search(moderator, SearchFilters(q=SUBMISSION_FILE)).hits == []
     thread_hits = search(moderator, SearchFilters(q=UNRELEASED_THREAD)).hits
     assert sorted(hit.document.source for hit in thread_hits) == ["activity", "post"]
     comment_hits = search(moderator, SearchFilters(q=UNRELEASED_THREAD_COMMENT)).hits
@@ -218,6 +245,10 @@ def test_search_finds_an_activity_once_its_release_time_passes(world, member, fr
     thread_hits = search(member, SearchFilters(q=UNRELEASED_THREAD)).hits
     assert sorted(hit.document.source for hit in thread_hits) == ["activity", "post"]
     assert len(search(member, SearchFilters(q=UNRELEASED_THREAD_COMMENT)).hits) == 1
+    file_hits = search(member, SearchFilters(q=UNRELEASED_ACTIVITY_FILE)).hits
+    assert [hit.document.source for hit in file_hits] == ["file"]
+    assert "<mark>zqcanaryactivityfile</mark>" in file_hits[0].snippet
+    assert search(member, SearchFilters(q=SUBMISSION_FILE)).hits == []
     assert search(member, SearchFilters(q=REFLECTION_ANSWER)).hits == []
 
 
@@ -225,3 +256,16 @@ def test_search_finds_nothing_for_someone_signed_out(world):
     from django.contrib.auth.models import AnonymousUser
 
     assert search(AnonymousUser(), SearchFilters(q="deadlines")).hits == []
+
+
+def test_search_finds_a_session_file_for_the_spaces_members_only(world, member):
+    """The control of the other space's session file: its members find it, by name and text."""
+    finance = Space.objects.get(slug="finance")
+    colleague = PersonFactory()
+    add_member(finance, colleague)
+    hits = search(colleague, SearchFilters(q=OTHER_SESSION_FILE)).hits
+    assert [(hit.document.source, hit.title) for hit in hits] == [("file", "agenda.pdf")]
+    assert [hit.title for hit in search(colleague, SearchFilters(q="agenda")).hits] == [
+        "<mark>agenda</mark>.pdf"
+    ]
+    assert search(member, SearchFilters(q="agenda")).hits == []

@@ -50,7 +50,7 @@ class Command(BaseCommand):
             "rebuild",
             help=(
                 "Drop the index and index every visible post, comment, file, person and space, "
-                "and every learning activity."
+                "every learning activity, and the files of learning sessions and activities."
             ),
         )
 
