@@ -112,6 +112,9 @@ def test_space_pages_fit_a_phone_without_sideways_scrolling(open_page):
         "space-requests": f"/spaces/{space.slug}/requests/",
         "space-directory": "/spaces/",
         "people-directory": "/people/",
+        "space-insights": f"/spaces/{space.slug}/insights/",
+        "space-report": f"/spaces/{space.slug}/insights/report/",
+        "organisation-insights": "/insights/",
     }
     too_wide = []
     for name, path in pages.items():
