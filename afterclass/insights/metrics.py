@@ -108,6 +108,19 @@ class ActivityCompletion:
 
 
 @dataclass(frozen=True)
+class UnitCompletion:
+    """A unit's released activities finished, over activities times learners."""
+
+    unit: str
+    done: int
+    possible: int
+
+    @property
+    def pct(self) -> float | None:
+        return percent(self.done, self.possible)
+
+
+@dataclass(frozen=True)
 class GoTo:
     person: Person
     cross_answers: int
@@ -156,6 +169,15 @@ class SpaceInsights:
     go_to: list[GoTo] | None  # None: the viewer may not see individuals
     most_active: list[MemberActivity] | None  # None: the viewer may not see individuals
     min_group: int
+
+    @property
+    def unit_completion(self) -> list[UnitCompletion]:
+        """Completion per unit, in the units' order, from the activities' figures."""
+        units: dict[str, list[int]] = {}
+        for item in self.completion:
+            done, possible = units.setdefault(item.unit, [0, 0])
+            units[item.unit] = [done + item.done, possible + item.learners]
+        return [UnitCompletion(unit, done, possible) for unit, (done, possible) in units.items()]
 
     @property
     def helped_per_post(self) -> float | None:

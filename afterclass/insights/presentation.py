@@ -99,6 +99,20 @@ def space_charts(found: SpaceInsights) -> dict[str, Chart]:
         ),
     ]
     if found.completion:
+        units = found.unit_completion
+        charts.append(
+            bar_chart(
+                "Completion per unit",
+                "Share of the unit's released activities that learners finished.",
+                [u.unit for u in units],
+                [u.pct or 0.0 for u in units],
+                suffix=" %",
+                max_value=100,
+                slug="unit-completion",
+                label_heading="Unit",
+                value_heading="Finished",
+            )
+        )
         charts.append(
             bar_chart(
                 "Completion per activity",

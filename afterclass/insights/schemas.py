@@ -82,6 +82,13 @@ class CompletionOut(Schema):
     pct: float | None
 
 
+class UnitCompletionOut(Schema):
+    unit: str
+    done: int
+    possible: int
+    pct: float | None
+
+
 class PurposeOut(Schema):
     intended: str
     on_purpose_pct: float | None
@@ -89,6 +96,7 @@ class PurposeOut(Schema):
     by_kind: list[KindCount]
     completion_pct: float | None
     completion: list[CompletionOut]
+    unit_completion: list[UnitCompletionOut]
     hidden_pct: float | None
     off_topic_reports: int
 

@@ -110,6 +110,10 @@ def space_data(found: SpaceInsights) -> dict[str, Any]:
                 }
                 for c in found.completion
             ],
+            "unit_completion": [
+                {"unit": u.unit, "done": u.done, "possible": u.possible, "pct": u.pct}
+                for u in found.unit_completion
+            ],
             "hidden_pct": v.hidden_pct,
             "off_topic_reports": v.off_topic_reports,
         },

@@ -1,0 +1,66 @@
+"""Purpose in a structured space: completion of released activities, per activity, per unit and
+overall, by learners (not facilitators), with the plan's target and the recommendation."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from afterclass.insights.metrics import space_insights
+from afterclass.insights.periods import Period
+from afterclass.insights.serialize import space_data
+from afterclass.learning.actions import do_mark_done
+from afterclass.learning.tests.factories import make_activity, make_course, make_unit
+from afterclass.people.tests.factories import PersonFactory
+from afterclass.spaces.tests.factories import add_member
+
+
+def test_completion_per_activity_unit_and_overall():
+    owner = PersonFactory()
+    space = make_course(owner, target_completion_pct=60)
+    learners = [add_member(space).person for _ in range(4)]
+    first = make_unit(space, owner, title="After workshop 1")
+    reading = make_activity(first, owner, "reading", title="Read the guide")
+    task = make_activity(first, owner, "reading", title="Watch the video")
+    second = make_unit(space, owner, title="After workshop 2")
+    last = make_activity(second, owner, "reading", title="Plan a dashboard")
+    later = make_unit(space, owner, title="Not yet", release_at=timezone.now() + timedelta(days=3))
+    make_activity(later, owner, "reading", title="Hidden for now")
+    for learner in learners[:3]:
+        do_mark_done(reading, actor=learner)
+    do_mark_done(task, actor=learners[0])
+    for learner in learners:
+        do_mark_done(last, actor=learner)
+    do_mark_done(reading, actor=owner)  # a facilitator's own progress is not counted
+
+    found = space_insights(space, Period.last_days(28), individuals=False)
+
+    assert [(c.unit, c.activity, c.done, c.learners) for c in found.completion] == [
+        ("After workshop 1", "Read the guide", 3, 4),
+        ("After workshop 1", "Watch the video", 1, 4),
+        ("After workshop 2", "Plan a dashboard", 4, 4),
+    ]
+    assert [(u.unit, u.done, u.possible, u.pct) for u in found.unit_completion] == [
+        ("After workshop 1", 4, 8, 50.0),
+        ("After workshop 2", 4, 4, 100.0),
+    ]
+    assert found.vitals.completion_pct == 66.7  # 8 of 3 released activities x 4 learners
+    assert [(t.name, t.actual, t.status) for t in found.targets] == [
+        ("Activities completed", 66.7, "met")
+    ]
+    data = space_data(found)
+    assert data["purpose"]["unit_completion"][0] == {
+        "unit": "After workshop 1", "done": 4, "possible": 8, "pct": 50.0
+    }  # fmt: skip
+
+
+def test_structured_space_page_shows_completion_charts(client):
+    owner = PersonFactory()
+    space = make_course(owner)
+    unit = make_unit(space, owner, title="After workshop 1")
+    do_mark_done(make_activity(unit, owner, "reading"), actor=add_member(space).person)
+    client.force_login(owner)
+    body = client.get(f"/spaces/{space.slug}/insights/").content.decode()
+    assert "Completion per unit" in body
+    assert "Completion per activity" in body
+    response = client.get(f"/spaces/{space.slug}/insights/unit-completion.csv")
+    assert "After workshop 1,100\r\n" in response.content.decode()
