@@ -1,9 +1,11 @@
 """The L&D lead's evaluation: the demo admin opens the organisation's insights, sees spaces
 with different recommendations, opens one space's insights and its printable report."""
 
+import io
 import re
 
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from afterclass.demo.load import load_demo
 from afterclass.demo.people import ADMIN_EMAIL
@@ -48,3 +50,7 @@ def test_insights_journey_organisation_view_to_a_space_report(open_page):
     page.emulate_media(media="print")
     expect(page.locator(".site-header")).to_be_hidden()
     snap(page, "space-report-print")
+    # What the L&D lead takes to a meeting: one A4 page.
+    pdf = page.pdf(format="A4")
+    (page.screenshots_dir / "space-report.pdf").write_bytes(pdf)
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
