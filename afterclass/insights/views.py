@@ -10,6 +10,7 @@ from django.conf import settings as django_settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_POST
 
@@ -29,7 +30,7 @@ from afterclass.insights.models import PULSE_QUESTION, PulseAnswer
 from afterclass.insights.organisation import OrganisationInsights, organisation_insights
 from afterclass.insights.periods import PRESETS, Period, parse_period, today
 from afterclass.insights.presentation import organisation_charts, space_charts, space_sparklines
-from afterclass.insights.recommend import RULES, VERDICTS
+from afterclass.insights.recommend import RULES
 from afterclass.spaces.access import access_space, my_place
 from afterclass.spaces.models import Space
 from afterclass.spaces.views import SignedInRequest, space_context
@@ -91,7 +92,6 @@ def _space_figures(request: SignedInRequest, space: Space, period: Period) -> di
             (rule, any(f.rule == rule.text for f in found.recommendation.findings))
             for rule in RULES
         ],
-        "verdicts": VERDICTS,
         "settings": insight_settings(space),
         "pulse_question": PULSE_QUESTION,
     }
@@ -149,17 +149,21 @@ def seen(request: SignedInRequest, slug: str) -> HttpResponse:
 
 def _pulse_card(request: SignedInRequest, space: Space, *, thanks: bool = False) -> HttpResponse:
     settings = insight_settings(space)
-    health = settings.health_visible_to_members and not can_view_insights(request.user, space)
+    member = my_place(request.user, space).is_active_member
+    health = (
+        settings.health_visible_to_members and member and not can_view_insights(request.user, space)
+    )
     if not settings.pulse_enabled:
         if health and not thanks:
             return render(request, "insights/_pulse.html", {"space": space, "health": True})
         return HttpResponse("")
     if not thanks:
         answered = PulseAnswer.objects.filter(space=space, person=request.user).first()
-        recent = answered is not None and (today() - answered.answered_at.date()).days < (
-            PULSE_EVERY_DAYS
+        recent = (
+            answered is not None
+            and (today() - timezone.localdate(answered.answered_at)).days < PULSE_EVERY_DAYS
         )
-        if recent or not my_place(request.user, space).is_active_member:
+        if recent or not member:
             if health:
                 return render(request, "insights/_pulse.html", {"space": space, "health": True})
             return HttpResponse("")

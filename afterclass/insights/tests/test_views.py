@@ -311,3 +311,11 @@ def test_members_are_pointed_to_a_shared_health_summary(client, space, owner, me
     body = client.post(seen).content.decode()
     assert "How this space is doing" in body
     assert reverse("insights-space", args=[space.slug]) in body
+
+
+def test_outsiders_are_not_pointed_to_a_health_summary_they_cannot_open(client, space, owner):
+    do_change_insight_settings(
+        space, actor=owner, pulse_enabled=True, health_visible_to_members=True
+    )
+    client.force_login(PersonFactory())  # the space is listed: known, but not theirs
+    assert client.post(reverse("insights-seen", args=[space.slug])).content == b""
