@@ -189,3 +189,32 @@ def test_serve_really_serves_and_stops_cleanly_on_ctrl_c(tmp_path):
     assert server.returncode == 0, stderr
     assert "Traceback" not in stderr
     assert f"http://127.0.0.1:{port}/" in stdout
+
+
+def test_background_worker_stops_with_the_server_on_sigterm(monkeypatch):
+    """`make demo` stopped with SIGTERM (not Ctrl-C) must not leave its worker running."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from afterclass.core.management.commands import serve
+
+    started = []
+    real_popen = subprocess.Popen
+
+    def popen(command, *args, **kwargs):
+        started.append(command)
+        # A process that waits stands in for `afterclass db_worker`.
+        return real_popen([sys.executable, "-c", "import time; time.sleep(30)"])
+
+    monkeypatch.setattr(serve.subprocess, "Popen", popen)
+    before = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(SystemExit) as stopped, serve.background_worker() as worker:
+        # Checked first: without a handler of its own, the signal would stop this test run.
+        assert signal.getsignal(signal.SIGTERM) not in (signal.SIG_DFL, before)
+        os.kill(os.getpid(), signal.SIGTERM)
+    assert stopped.value.code == 128 + signal.SIGTERM
+    assert worker.poll() is not None  # the worker was stopped, not left behind
+    assert "db_worker" in started[0]
+    assert signal.getsignal(signal.SIGTERM) == before

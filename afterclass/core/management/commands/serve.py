@@ -7,6 +7,7 @@ collects the static files WhiteNoise serves, and then hands over to uvicorn.
 import argparse
 import contextlib
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -94,15 +95,24 @@ def add_address_arguments(parser: CommandParser) -> None:
     )
 
 
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 @contextlib.contextmanager
 def background_worker() -> Iterator[subprocess.Popen[bytes]]:
     """Run `afterclass db_worker` (the background task queue) next to the web server, and stop
     it with the server. Production runs the worker as its own process instead."""
     command = [sys.executable, "-m", "afterclass.cli", "db_worker", "--no-reload", "--verbosity=0"]
     worker = subprocess.Popen(command)  # noqa: S603 - our own command, no user input
+    # uvicorn stops on SIGTERM, then raises the signal again once its own handler is gone: with
+    # the default handler the process would die there and leave the worker running on its own.
+    # Turned into SystemExit, it unwinds through here and the worker stops with the server.
+    previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
         yield worker
     finally:
+        signal.signal(signal.SIGTERM, previous)
         worker.terminate()
         try:
             worker.wait(timeout=10)
