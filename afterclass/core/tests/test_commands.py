@@ -210,10 +210,11 @@ def test_background_worker_stops_with_the_server_on_sigterm(monkeypatch):
 
     monkeypatch.setattr(serve.subprocess, "Popen", popen)
     before = signal.getsignal(signal.SIGTERM)
-    with pytest.raises(SystemExit) as stopped, serve.background_worker() as worker:
+    with serve.background_worker() as worker:
         # Checked first: without a handler of its own, the signal would stop this test run.
         assert signal.getsignal(signal.SIGTERM) not in (signal.SIG_DFL, before)
-        os.kill(os.getpid(), signal.SIGTERM)
+        with pytest.raises(SystemExit) as stopped:
+            os.kill(os.getpid(), signal.SIGTERM)
     assert stopped.value.code == 128 + signal.SIGTERM
     assert worker.poll() is not None  # the worker was stopped, not left behind
     assert "db_worker" in started[0]
