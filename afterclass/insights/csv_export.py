@@ -1,6 +1,7 @@
 """Chart data as a CSV download, safe to open in a spreadsheet."""
 
 import csv
+from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import SuspiciousFileOperation
 from django.http import HttpResponse
@@ -36,9 +37,11 @@ def _safe_filename(name: str) -> str:
         return ""
 
 
-def chart_csv_response(chart: Chart, filename: str) -> HttpResponse:
-    """The chart's table (headers, then one line per row) as a CSV attachment."""
-    name = _safe_filename(filename.removesuffix(".csv")) or _safe_filename(chart.slug) or "chart"
+def table_csv_response(
+    headers: Sequence[Cell], rows: Iterable[Sequence[Cell]], filename: str
+) -> HttpResponse:
+    """A table (headers, then one line per row) as a CSV attachment."""
+    name = _safe_filename(filename.removesuffix(".csv")) or "table"
     response = HttpResponse(
         content_type="text/csv; charset=utf-8",
         headers={
@@ -49,7 +52,13 @@ def chart_csv_response(chart: Chart, filename: str) -> HttpResponse:
         },
     )
     writer = csv.writer(response)
-    writer.writerow([csv_cell(heading) for heading in chart.table.headers])
-    for row in chart.table.rows:
+    writer.writerow([csv_cell(heading) for heading in headers])
+    for row in rows:
         writer.writerow([csv_cell(cell) for cell in row])
     return response
+
+
+def chart_csv_response(chart: Chart, filename: str) -> HttpResponse:
+    """The chart's table as a CSV attachment."""
+    name = _safe_filename(filename.removesuffix(".csv")) or _safe_filename(chart.slug) or "chart"
+    return table_csv_response(chart.table.headers, chart.table.rows, name)

@@ -17,6 +17,7 @@ from afterclass.insights.charts import (
 )
 from afterclass.insights.metrics import SpaceInsights
 from afterclass.insights.organisation import OrganisationInsights
+from afterclass.insights.privacy import Breakdown
 
 
 def _day(day: object) -> str:
@@ -75,28 +76,8 @@ def space_charts(found: SpaceInsights) -> dict[str, Chart]:
             slug="departments-matrix",
             empty_text="No interactions between people of known departments yet.",
         ),
-        bar_chart(
-            "Active people by department",
-            f"People active in the period by department; groups under {found.min_group}"
-            " people are merged into Other.",
-            [group.label for group in found.departments.groups],
-            [float(group.people) for group in found.departments.groups],
-            slug="departments",
-            label_heading="Department",
-            value_heading="Active people",
-            empty_text="Too few people to show a breakdown.",
-        ),
-        bar_chart(
-            "Active people by level",
-            f"People active in the period by management level; groups under {found.min_group}"
-            " people are merged into Other.",
-            [group.label for group in found.levels.groups],
-            [float(group.people) for group in found.levels.groups],
-            slug="levels",
-            label_heading="Level",
-            value_heading="Active people",
-            empty_text="Too few people to show a breakdown.",
-        ),
+        _breakdown_chart("department", "Department", "departments", found.departments, found),
+        _breakdown_chart("management level", "Level", "levels", found.levels, found),
     ]
     if found.completion:
         units = found.unit_completion
@@ -127,6 +108,22 @@ def space_charts(found: SpaceInsights) -> dict[str, Chart]:
             )
         )
     return {chart.slug: chart for chart in charts}
+
+
+def _breakdown_chart(
+    noun: str, heading: str, slug: str, breakdown: Breakdown, found: SpaceInsights
+) -> Chart:
+    return bar_chart(
+        f"Active people by {noun}",
+        f"People active in the period by {noun}; groups under {found.min_group} people are"
+        " merged into Other.",
+        [group.label for group in breakdown.groups],
+        [float(group.people) for group in breakdown.groups],
+        slug=slug,
+        label_heading=heading,
+        value_heading="Active people",
+        empty_text="Too few people to show a breakdown.",
+    )
 
 
 def _ladder(found: SpaceInsights) -> Chart:

@@ -105,6 +105,7 @@ def _activity(events: QuerySet[Any]) -> list[DailyActivity]:
         .exclude(kind__in=NOT_ACTIVE_KINDS)
         .values("day", "space_id", "person_id")
         .annotate(
+            # Named apart from the event's own columns; a day's last department is kept.
             department=Max("department_id"),
             level=Max("level_id"),
             actions=Count("id"),
@@ -115,35 +116,17 @@ def _activity(events: QuerySet[Any]) -> list[DailyActivity]:
         )
         .order_by()
     )
-    return [
-        DailyActivity(
-            day=row["day"],
-            space_id=row["space_id"],
-            person_id=row["person_id"],
-            department_id=row["department"],
-            level_id=row["level"],
-            actions=row["actions"],
-            contributions=row["contributions"],
-            creations=row["creations"],
-            answers=row["answers"],
-            cross_answers=row["cross_answers"],
-        )
-        for row in rows
-    ]
+    return [_activity_row(row) for row in rows]
+
+
+def _activity_row(row: dict[str, Any]) -> DailyActivity:
+    department, level = row.pop("department"), row.pop("level")
+    return DailyActivity(department_id=department, level_id=level, **row)
 
 
 def _counts(events: QuerySet[Any]) -> list[DailyCount]:
-    rows = events.values("day", "space_id", "kind", "detail").annotate(n=Count("id")).order_by()
-    return [
-        DailyCount(
-            day=row["day"],
-            space_id=row["space_id"],
-            kind=row["kind"],
-            detail=row["detail"],
-            count=row["n"],
-        )
-        for row in rows
-    ]
+    rows = events.values("day", "space_id", "kind", "detail").annotate(count=Count("id"))
+    return [DailyCount(**row) for row in rows.order_by()]
 
 
 def _interactions(events: QuerySet[Any]) -> list[DailyInteraction]:
@@ -159,19 +142,7 @@ def _interactions(events: QuerySet[Any]) -> list[DailyInteraction]:
             "other_department_id",
             "other_level_id",
         )
-        .annotate(n=Count("id"))
+        .annotate(count=Count("id"))
         .order_by()
     )
-    return [
-        DailyInteraction(
-            day=row["day"],
-            space_id=row["space_id"],
-            person_id=row["person_id"],
-            department_id=row["department_id"],
-            level_id=row["level_id"],
-            other_department_id=row["other_department_id"],
-            other_level_id=row["other_level_id"],
-            count=row["n"],
-        )
-        for row in rows
-    ]
+    return [DailyInteraction(**row) for row in rows]

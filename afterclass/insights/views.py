@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_POST
 
 from afterclass.core.errors import AfterclassError
@@ -23,8 +22,7 @@ from afterclass.insights.access import (
     insight_settings,
 )
 from afterclass.insights.actions import do_answer_pulse, do_change_insight_settings, do_record_view
-from afterclass.insights.charts import Chart, ChartTable
-from afterclass.insights.csv_export import chart_csv_response
+from afterclass.insights.csv_export import chart_csv_response, table_csv_response
 from afterclass.insights.metrics import space_health, space_insights
 from afterclass.insights.models import PULSE_QUESTION, PulseAnswer
 from afterclass.insights.organisation import OrganisationInsights, organisation_insights
@@ -272,7 +270,5 @@ def _spaces_csv(found: OrganisationInsights) -> HttpResponse:
         ]
         for row in found.rows
     ]
-    table = ChartTable(headers=headers, rows=rows, display_rows=[])
-    chart = Chart("table", "spaces", "Spaces", "", SafeString(""), table)
     period = found.period
-    return chart_csv_response(chart, f"organisation-spaces-{period.first}-{period.last}")
+    return table_csv_response(headers, rows, f"organisation-spaces-{period.first}-{period.last}")
