@@ -11,7 +11,13 @@ from datetime import date, timedelta
 from django.db.models import Avg, Count, F, Min, Q, QuerySet, Sum
 
 from afterclass.insights.access import insight_settings
-from afterclass.insights.models import DailyActivity, DailyInteraction, EventKind, PulseAnswer
+from afterclass.insights.models import (
+    DailyActivity,
+    DailyInteraction,
+    EventKind,
+    InsightSettings,
+    PulseAnswer,
+)
 from afterclass.insights.periods import Period
 from afterclass.insights.privacy import Breakdown, group_of, merge_small, min_group
 from afterclass.insights.recommend import Recommendation, recommend
@@ -162,7 +168,7 @@ class SpaceInsights:
     cross_level_pct_previous: float | None
     matrix: Matrix
     completion: list[ActivityCompletion]
-    pulse_enabled: bool
+    settings: InsightSettings  # what the owner switched on (pulse, health summary)
     pulse_average: float | None
     pulse_answers: int
     targets: list[TargetCheck]
@@ -178,6 +184,10 @@ class SpaceInsights:
             done, possible = units.setdefault(item.unit, [0, 0])
             units[item.unit] = [done + item.done, possible + item.learners]
         return [UnitCompletion(unit, done, possible) for unit, (done, possible) in units.items()]
+
+    @property
+    def pulse_enabled(self) -> bool:
+        return self.settings.pulse_enabled
 
     @property
     def helped_per_post(self) -> float | None:
@@ -264,7 +274,6 @@ def space_insights(space: Space, period: Period, *, individuals: bool) -> SpaceI
             for col in grid.columns
             if col.activity.unit.is_released()
         ]
-    pulse_enabled = insight_settings(space).pulse_enabled
     pulse = PulseAnswer.objects.filter(
         space=space, answered_at__gte=period.start, answered_at__lt=period.end
     ).aggregate(average=Avg("score"), n=Count("id"))
@@ -288,7 +297,7 @@ def space_insights(space: Space, period: Period, *, individuals: bool) -> SpaceI
         cross_level_pct_previous=cross[3],
         matrix=matrix,
         completion=completion,
-        pulse_enabled=pulse_enabled,
+        settings=insight_settings(space),
         pulse_average=pulse_average,
         pulse_answers=pulse["n"],
         targets=targets(found),

@@ -90,7 +90,7 @@ def _space_figures(request: SignedInRequest, space: Space, period: Period) -> di
             (rule, any(f.rule == rule.text for f in found.recommendation.findings))
             for rule in RULES
         ],
-        "settings": insight_settings(space),
+        "settings": found.settings,
         "pulse_question": PULSE_QUESTION,
     }
 
