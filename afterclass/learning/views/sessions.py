@@ -25,6 +25,7 @@ from afterclass.learning.forms import (
 from afterclass.learning.models import Session
 from afterclass.learning.views import learning_context, load_space
 from afterclass.learning.views.files import discard, send_files
+from afterclass.spaces.models import Space
 from afterclass.spaces.views import SignedInRequest
 
 
@@ -64,6 +65,16 @@ def space_calendar(request: SignedInRequest, slug: str) -> HttpResponse:
     return _ics(request, sessions, space.name, f"{space.slug}.ics")
 
 
+def _form_page(
+    request: SignedInRequest, space: Space, form: SessionForm, session: Session | None
+) -> HttpResponse:
+    """The session form, new or to edit; after a refused POST, with its errors (400)."""
+    context = learning_context(request, space, "learning")
+    context.update(form=form, session=session)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "learning/session_form.html", context, status=status)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_create(request: SignedInRequest, slug: str) -> HttpResponse:
@@ -85,14 +96,7 @@ def session_create(request: SignedInRequest, slug: str) -> HttpResponse:
             show_action_error(form, error)
         else:
             return redirect("learning-session", session.pk)
-    context = learning_context(request, space, "learning")
-    context.update(form=form, session=None)
-    return render(
-        request,
-        "learning/session_form.html",
-        context,
-        status=400 if request.method == "POST" else 200,
-    )
+    return _form_page(request, space, form, None)
 
 
 @login_required
@@ -126,14 +130,7 @@ def session_edit(request: SignedInRequest, session_id: int) -> HttpResponse:
             show_action_error(form, error)
         else:
             return redirect("learning-session", session.pk)
-    context = learning_context(request, session.space, "learning")
-    context.update(form=form, session=session)
-    return render(
-        request,
-        "learning/session_form.html",
-        context,
-        status=400 if request.method == "POST" else 200,
-    )
+    return _form_page(request, session.space, form, session)
 
 
 @login_required
