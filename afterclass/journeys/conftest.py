@@ -172,6 +172,8 @@ def open_page(
                 print(f"No failure screenshot of page {number}: {error}")
     for context in contexts:
         context.close()
+    # Before pytest-django empties the database: see AsgiLiveServer.wait_until_idle.
+    live_server.wait_until_idle()
     # A CSP violation or a script error is a defect even when the journey succeeds.
     if errors:
         pytest.fail("The browser reported errors:\n" + "\n".join(errors), pytrace=False)

@@ -6,11 +6,40 @@ ChannelsLiveServerTestCase would need daphne, which Afterclass does not use."""
 import socket
 import threading
 import time
+from typing import Any
 
 import uvicorn
 from django.test.utils import modify_settings
 
 HOST = "127.0.0.1"
+
+
+class _InFlight:
+    """Counts the requests and websockets the application is still serving.
+
+    A journey ends while the browser may still have a request out (a debounced search, an
+    autocomplete); closing the page does not stop the server finishing it. On PostgreSQL that
+    request's reads then meet pytest-django's TRUNCATE of every table at teardown and one of
+    them dies of a deadlock. The journeys wait until nothing is in flight before the flush."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.count = 0
+        self.idle = threading.Condition()
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        with self.idle:
+            self.count += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            with self.idle:
+                self.count -= 1
+                self.idle.notify_all()
+
+    def wait_until_idle(self, timeout: float) -> bool:
+        with self.idle:
+            return self.idle.wait_for(lambda: self.count == 0, timeout=timeout)
 
 
 class AsgiLiveServer:
@@ -23,8 +52,9 @@ class AsgiLiveServer:
         self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.socket.bind((HOST, 0))
         self.port = self.socket.getsockname()[1]
+        self.in_flight = _InFlight(application)
         config = uvicorn.Config(
-            application, lifespan="off", log_level="warning", ws="websockets-sansio"
+            self.in_flight, lifespan="off", log_level="warning", ws="websockets-sansio"
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(
@@ -46,6 +76,14 @@ class AsgiLiveServer:
             if not self.thread.is_alive() or time.monotonic() > deadline:
                 raise RuntimeError("uvicorn did not start for the journeys")
             time.sleep(0.02)
+
+    def wait_until_idle(self, timeout: float = 10) -> None:
+        """Block until every request and websocket the browser opened has been answered."""
+        if not self.in_flight.wait_until_idle(timeout):
+            raise RuntimeError(
+                f"the live server was still serving {self.in_flight.count} request(s) "
+                f"{timeout:g} s after the journey closed its pages"
+            )
 
     def stop(self) -> None:
         self.server.should_exit = True
