@@ -27,7 +27,7 @@ from afterclass.search.access import documents_visible_to
 from afterclass.search.index import backend
 from afterclass.search.models import Kind, SearchDocument, Source
 from afterclass.search.snippets import SNIPPET_WORDS, highlight
-from afterclass.search.text import ParsedQuery, parse_query
+from afterclass.search.text import CompiledQuery, ParsedQuery, parse_query
 from afterclass.spaces.access import is_signed_in
 
 if TYPE_CHECKING:
@@ -58,44 +58,35 @@ KIND_LABELS = {
 SIMILAR_LIMIT = 5
 
 
-class _FullText(Expression):
-    """A piece of the backend's full-text SQL, with the compiled query as its one parameter."""
-
-    sql_name = ""
-
-    def __init__(self, query: str, output_field: Any) -> None:
-        super().__init__(output_field=output_field)
-        self.query = query
-
-    def as_sql(
-        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
-    ) -> _AsSqlType:
-        sql: str = getattr(backend(), self.sql_name)
-        # bm25() reads the match of the same row; ts_rank needs the query again.
-        return sql, (self.query,) if "%s" in sql else ()
-
-    def get_group_by_cols(self) -> list[Any]:
-        return [self]
-
-
 class Matches(Lookup[bool]):
     """Whether the document's full-text entry matches the compiled query (a WHERE clause)."""
 
     lookup_name = "search_matches"
     prepare_rhs = False
 
-    def __init__(self, query: str) -> None:
+    def __init__(self, query: CompiledQuery) -> None:
         super().__init__(Value(True), query)
 
     def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> _AsSqlType:
-        return backend().MATCH_SQL, (self.rhs,)
+        sql, params = backend().match_sql(self.rhs)
+        return sql, params
 
 
-class Relevance(_FullText):
-    sql_name = "RANK_SQL"
+class Relevance(Expression):
+    """The backend's relevance of the document to the compiled query (higher is better)."""
 
-    def __init__(self, query: str) -> None:
-        super().__init__(query, FloatField())
+    def __init__(self, query: CompiledQuery) -> None:
+        super().__init__(output_field=FloatField())
+        self.query = query
+
+    def as_sql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> _AsSqlType:
+        sql, params = backend().rank_sql(self.query)
+        return sql, params
+
+    def get_group_by_cols(self) -> list[Any]:
+        return [self]
 
 
 # An accepted answer (or a question with one) counts half again; each "helped me" a tenth,

@@ -2,13 +2,15 @@
 matched with @@ and ranked with ts_rank.
 
 Text arrives already folded (lowercase, no accents) from `afterclass.search.text`, so the
-'simple' configuration is enough and no extension is needed; queries are compiled from the
-same parsed terms as on SQLite, which keeps both backends answering alike.
+'simple' configuration is enough and no extension is needed. Queries are compiled from the
+same parsed terms as on SQLite, which keeps both backends answering alike: words and "phrases"
+go to websearch_to_tsquery (each quoted, so a word such as "or" stays a word), and word*
+prefixes, which websearch_to_tsquery has no syntax for, to to_tsquery with `:*`.
 """
 
 from __future__ import annotations
 
-from afterclass.search.text import ParsedQuery, Term
+from afterclass.search.text import CompiledQuery, ParsedQuery, Term
 
 # No foreign key to the documents: Django empties tables with TRUNCATE between transactional
 # tests (and `flush`), which PostgreSQL refuses on a referenced table. Triggers keep the two in
@@ -34,8 +36,6 @@ DROP = [
     "DROP TABLE IF EXISTS search_fts",
 ]
 
-MATCH_SQL = '"search_fts"."vector" @@ to_tsquery(\'simple\', %s)'
-RANK_SQL = 'ts_rank("search_fts"."vector", to_tsquery(\'simple\', %s))'
 INSERT_SQL = (
     "INSERT INTO search_fts (rowid, vector) VALUES "
     "(%s, setweight(to_tsvector('simple', %s), 'A') || setweight(to_tsvector('simple', %s), 'B'))"
@@ -46,14 +46,35 @@ CLEAR_SQL = "DELETE FROM search_fts"
 AFTER_REBUILD_SQL = ["ANALYZE search_searchdocument", "ANALYZE search_fts"]
 
 
-def _term(term: Term) -> str:
+def _prefix_term(term: Term) -> str:
     # Words hold letters and digits only (see text.WORD), so quoting them is always safe.
     lexemes = [f"'{word}'" for word in term.words]
-    if term.prefix:
-        lexemes[-1] += ":*"
+    lexemes[-1] += ":*"
     joined = " <-> ".join(lexemes)
     return f"({joined})" if term.is_phrase else joined
 
 
-def compile_query(query: ParsedQuery, *, any_term: bool = False) -> str:
-    return (" | " if any_term else " & ").join(_term(term) for term in query.terms)
+def compile_query(query: ParsedQuery, *, any_term: bool = False) -> CompiledQuery:
+    """The tsquery as SQL with its parameters: every term, or any term for `any_term`."""
+    plain = [term for term in query.terms if not term.prefix]
+    prefixes = [term for term in query.terms if term.prefix]
+    parts: list[str] = []
+    params: list[str] = []
+    if plain:
+        parts.append("websearch_to_tsquery('simple', %s)")
+        quoted = ['"' + " ".join(term.words) + '"' for term in plain]
+        params.append((" or " if any_term else " ").join(quoted))
+    if prefixes:
+        parts.append("to_tsquery('simple', %s)")
+        params.append((" | " if any_term else " & ").join(map(_prefix_term, prefixes)))
+    return "(" + (" || " if any_term else " && ").join(parts) + ")", tuple(params)
+
+
+def match_sql(query: CompiledQuery) -> CompiledQuery:
+    sql, params = query
+    return f'"search_fts"."vector" @@ {sql}', params
+
+
+def rank_sql(query: CompiledQuery) -> CompiledQuery:
+    sql, params = query
+    return f'ts_rank("search_fts"."vector", {sql})', params

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from afterclass.search.text import ParsedQuery, Term
+from afterclass.search.text import CompiledQuery, ParsedQuery, Term
 
 # The migration makes the table; the trigger keeps it in step with deleted documents.
 CREATE = [
@@ -13,9 +13,6 @@ CREATE = [
 ]
 DROP = ["DROP TRIGGER IF EXISTS search_document_deleted", "DROP TABLE IF EXISTS search_fts"]
 
-# A word in the title counts ten times a word in the body.
-MATCH_SQL = '"search_fts" MATCH %s'
-RANK_SQL = '(-bm25("search_fts", 10.0, 1.0))'
 INSERT_SQL = "INSERT INTO search_fts (rowid, title, body) VALUES (%s, %s, %s)"
 CLEAR_SQL = "DELETE FROM search_fts"
 # FTS5 drives the query whatever the statistics say: nothing to refresh.
@@ -28,5 +25,16 @@ def _term(term: Term) -> str:
     return quoted + "*" if term.prefix else quoted
 
 
-def compile_query(query: ParsedQuery, *, any_term: bool = False) -> str:
-    return (" OR " if any_term else " AND ").join(_term(term) for term in query.terms)
+def compile_query(query: ParsedQuery, *, any_term: bool = False) -> CompiledQuery:
+    """An FTS5 query string holding every term, or any term for `any_term`."""
+    return "%s", ((" OR " if any_term else " AND ").join(_term(term) for term in query.terms),)
+
+
+def match_sql(query: CompiledQuery) -> CompiledQuery:
+    sql, params = query
+    return f'"search_fts" MATCH {sql}', params
+
+
+def rank_sql(query: CompiledQuery) -> CompiledQuery:
+    # bm25() reads the match of the same row. A word in the title counts ten times one in the body.
+    return '(-bm25("search_fts", 10.0, 1.0))', ()

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from afterclass.core.errors import InvalidInput
 
 MAX_QUERY_LENGTH = 1000
+# A backend's compiled query: an SQL fragment and its parameters.
+type CompiledQuery = tuple[str, tuple[str, ...]]
 WORD = re.compile(r"[^\W_]+")
 QUOTED = re.compile(r'"([^"]*)"?')
 

@@ -133,6 +133,30 @@ def test_search_matches_a_prefix(space, member, reindex):
     assert titles(member, "visual") == ["Visual board"]
 
 
+def test_search_combines_a_phrase_a_word_and_a_prefix_in_one_query(space, member, reindex):
+    make_post(space, member, title="One", body="The data warehouse feeds visualisations weekly.")
+    make_post(space, member, title="Two", body="The warehouse data feeds visualisations weekly.")
+    make_post(space, member, title="Three", body="The data warehouse feeds reports weekly.")
+    reindex()
+    assert titles(member, '"data warehouse" weekly visual*') == ["One"]
+    assert sorted(titles(member, "weekly visual*")) == ["One", "Two"]
+
+
+def test_postgresql_matches_words_and_phrases_with_websearch_to_tsquery(space, member, reindex):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the PostgreSQL backend's SQL")
+    make_post(space, member, title="One", body="Pivot tables and pivoting")
+    reindex()
+    with CaptureQueriesContext(connection) as queries:
+        assert titles(member, '"pivot tables" piv*') == ["One"]
+    sql = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "websearch_to_tsquery('simple', '\"pivot tables\"')" in sql
+    assert "to_tsquery('simple', '''piv'':*')" in sql  # websearch has no prefix syntax
+
+
 def test_search_ignores_accents_and_case(space, member, reindex):
     make_post(space, member, title="Café culture", body="Naïve questions welcome.")
     reindex()
