@@ -25,6 +25,7 @@ import argparse
 import random
 import sys
 import time
+from datetime import timedelta
 from typing import Any
 
 from benchkit import add_database_arguments, configure, median_ms
@@ -103,7 +104,7 @@ def generate(args: argparse.Namespace) -> dict[str, Any]:
                 body=body,
                 body_html=f"<p>{body}</p>",
                 state=ContentState.VISIBLE,
-                created_at=now - timezone.timedelta(minutes=number),
+                created_at=now - timedelta(minutes=number),
                 last_activity_at=now,
             )
         )

@@ -118,6 +118,8 @@ def open_page(
 
     `open_page(as_person=someone)` starts signed in as them (a session cookie, no sign-in form);
     `viewport=PHONE` gives a phone-sized window. Paths like "/spaces/" are relative to the server.
+    `expected` names console errors the journey means to cause (a form the server refuses with
+    400 is logged by Chromium as a resource that failed to load); any other error fails it.
     """
     folder = artifacts_dir(request)
     folder.mkdir(parents=True, exist_ok=True)
@@ -127,14 +129,14 @@ def open_page(
     pages: list[Any] = []
     errors: list[str] = []
 
-    def watch(page: Any) -> None:
+    def watch(page: Any, expected: tuple[str, ...]) -> None:
+        def console(message: Any) -> None:
+            text = f"{page.url}: {message.text}"
+            if message.type == "error" and not any(part in text for part in expected):
+                errors.append(text)
+
         page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
-        page.on(
-            "console",
-            lambda message: (
-                errors.append(f"{page.url}: {message.text}") if message.type == "error" else None
-            ),
-        )
+        page.on("console", console)
         page.on(
             "response",
             lambda response: (
@@ -144,7 +146,9 @@ def open_page(
             ),
         )
 
-    def open_page(*, as_person: Any = None, viewport: dict[str, int] = DESKTOP) -> Any:
+    def open_page(
+        *, as_person: Any = None, viewport: dict[str, int] = DESKTOP, expected: tuple[str, ...] = ()
+    ) -> Any:
         context = chromium.new_context(base_url=live_server.url, viewport=viewport)
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
@@ -157,7 +161,7 @@ def open_page(
             )
         page = context.new_page()
         page.screenshots_dir = folder
-        watch(page)
+        watch(page, expected)
         pages.append(page)
         return page
 

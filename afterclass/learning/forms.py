@@ -4,20 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.urls import reverse
 
 from afterclass.attachments.actions import max_upload_bytes
 from afterclass.attachments.attach import MAX_FILES
 from afterclass.attachments.detect import ALLOWED_SUMMARY
+from afterclass.attachments.queries import waiting_uploads
 from afterclass.core.errors import AfterclassError
 from afterclass.learning.actions import QuestionIn
 from afterclass.learning.models import ActivityKind, Session
 
 if TYPE_CHECKING:
     from afterclass.attachments.models import Attachment
+    from afterclass.people.models import Person
 
 ERROR_FIELDS = {
     "questions": "questions_text",
@@ -25,7 +28,7 @@ ERROR_FIELDS = {
     "attachment_ids": "files",
     "file": "files",
 }
-FILE_FIELDS = ("files", "keep")
+FILE_FIELDS = ("files", "keep", "uploads")
 
 QUESTIONS_HELP = (
     "One question per block: a line starting with “?” is the question, “*” a correct option, "
@@ -59,9 +62,54 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-def add_file_fields(form: forms.Form, current: Sequence[Attachment], *, label: str) -> None:
+class SentUploadsInput(forms.MultipleHiddenInput):
+    """The ids of files that the page's script sent ahead (compose.js). Each carries its
+    file's name, so that after a refusal the script can list the files as ready again."""
+
+    def __init__(self) -> None:
+        super().__init__(attrs={"data-sent-upload": ""})
+        self.names: dict[str, str] = {}
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        for subwidget in context["widget"]["subwidgets"]:
+            known = self.names.get(str(subwidget["value"]))
+            if known:
+                subwidget["attrs"] = {**subwidget["attrs"], "data-name": known}
+        return context
+
+
+class SentUploadsField(forms.Field):
+    """Ids of the person's uploads sent ahead, cleaned to a list of ints (the action checks
+    that each is theirs and still waiting to be attached)."""
+
+    widget = SentUploadsInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value: Any) -> list[int]:
+        values = value if isinstance(value, list | tuple) else [value] if value else []
+        try:
+            ids = [int(item) for item in values if str(item).strip()]
+        except (TypeError, ValueError):
+            raise forms.ValidationError(
+                "A file sent ahead was not recognised: remove it and choose it again."
+            ) from None
+        if any(pk < 1 for pk in ids):
+            raise forms.ValidationError(
+                "A file sent ahead was not recognised: remove it and choose it again."
+            )
+        return ids
+
+
+def add_file_fields(
+    form: forms.Form, current: Sequence[Attachment], *, label: str, actor: Person
+) -> None:
     """`files` for new files and, when there are files already, `keep`: each ticked; a file
-    left unticked is deleted when the form is saved."""
+    left unticked is deleted when the form is saved. `uploads` holds the files the page's
+    script sent ahead with their progress (the field's drop zone); without JavaScript the files
+    go with the form instead."""
     if current:
         form.fields["keep"] = forms.TypedMultipleChoiceField(
             choices=[(a.pk, a.original_name) for a in current], coerce=int, required=False,
@@ -72,7 +120,27 @@ def add_file_fields(form: forms.Form, current: Sequence[Attachment], *, label: s
     form.fields["files"] = MultipleFileField(
         label=label,
         help_text=f"Up to {MAX_FILES} files of at most {limit} MB each: {ALLOWED_SUMMARY}.",
+        widget=MultipleFileInput(
+            attrs={
+                "data-upload-url": reverse("api:upload"),
+                "data-max-bytes": str(max_upload_bytes()),
+                "data-max-files": str(MAX_FILES),
+                "data-sent-field": "uploads",
+            }
+        ),
     )
+    sent = SentUploadsField()
+    form.fields["uploads"] = sent
+    if form.is_bound:
+        ids = [int(value) for value in form["uploads"].value() or [] if str(value).isdigit()]
+        waiting = waiting_uploads(actor, ids)
+        cast(SentUploadsInput, sent.widget).names = {
+            str(pk): upload.original_name for pk, upload in waiting.items()
+        }
+
+
+def sent_ahead(form: forms.Form) -> list[int]:
+    return list(form.cleaned_data.get("uploads") or [])
 
 
 def kept_ids(form: forms.Form) -> list[int]:

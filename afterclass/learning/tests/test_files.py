@@ -381,8 +381,8 @@ def test_submit_form_refused_keeps_none_of_the_files_sent(client, unit, facilita
 
 
 def test_activity_form_with_someone_elses_upload_cannot_be_forged(client, unit, facilitator):
-    # The page form sends files, never ids: a `keep` naming a file the activity does not have
-    # is not one of the choices.
+    # A `keep` naming a file the activity does not have is not one of the choices (files sent
+    # ahead go in `uploads`, where the action checks whose they are).
     activity = make_activity(unit, facilitator, "reading", attachment_ids=[pdf(facilitator).pk])
     other = pdf(facilitator, "other.pdf")
     client.force_login(facilitator)
@@ -390,6 +390,94 @@ def test_activity_form_with_someone_elses_upload_cannot_be_forged(client, unit, 
                            {"title": "R", "keep": [other.pk]})  # fmt: skip
     assert response.status_code == 400
     assert other.pk not in activity.attachments.values_list("pk", flat=True)
+
+
+def test_file_fields_offer_the_page_script_an_upload_url(client, space, facilitator):
+    client.force_login(facilitator)
+    page = client.get(reverse("learning-session-create", args=[space.slug])).content.decode()
+    assert f'data-upload-url="{reverse("api:upload")}"' in page
+    assert 'data-sent-field="uploads"' in page
+    assert "multiple" in page
+
+
+def test_session_form_attaches_files_sent_ahead_before_the_files_of_the_form(
+    client, space, facilitator
+):
+    first, second = pdf(facilitator, "first.pdf"), pdf(facilitator, "second.pdf")
+    client.force_login(facilitator)
+    response = client.post(reverse("learning-session-create", args=[space.slug]), {
+        "title": "Workshop 1", "starts_at": "2026-03-10T09:00", "ends_at": "2026-03-10T11:00",
+        "time_zone": "Europe/London", "uploads": [first.pk, second.pk],
+        "files": [upload_file("third.pdf", pdf_bytes("third"))],
+    })  # fmt: skip
+    assert response.status_code == 302
+    names = (
+        Session.objects.get()
+        .attachments.order_by("position")
+        .values_list("original_name", flat=True)
+    )
+    assert list(names) == ["first.pdf", "second.pdf", "third.pdf"]
+
+
+def test_activity_edit_form_adds_a_file_sent_ahead_to_the_kept_ones(client, unit, facilitator):
+    kept = pdf(facilitator, "kept.pdf")
+    activity = make_activity(unit, facilitator, "reading", attachment_ids=[kept.pk])
+    ahead = pdf(facilitator, "ahead.pdf")
+    client.force_login(facilitator)
+    response = client.post(reverse("learning-activity-edit", args=[activity.pk]), {
+        "title": activity.title, "instructions": "Read it.", "keep": [kept.pk],
+        "uploads": [ahead.pk],
+    })  # fmt: skip
+    assert response.status_code == 302
+    assert list(activity.attachments.order_by("position").values_list("pk", flat=True)) == [
+        kept.pk,
+        ahead.pk,
+    ]
+
+
+def test_a_file_sent_ahead_by_someone_else_is_refused_and_stays_theirs(
+    client, unit, facilitator, learner
+):
+    task = make_activity(unit, facilitator, "task")
+    theirs = pdf(facilitator, "theirs.pdf")
+    client.force_login(learner)
+    response = client.post(reverse("learning-submit", args=[task.pk]),
+                           {"text": "Mine", "uploads": [theirs.pk]})  # fmt: skip
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert f"There is no upload of yours waiting to be attached with id {theirs.pk}." in body
+    assert 'data-name="theirs.pdf"' not in body  # the page does not name someone else's file
+    assert not Submission.objects.exists()
+    theirs.refresh_from_db()
+    assert not theirs.is_attached
+
+
+def test_a_refused_form_keeps_the_files_sent_ahead_ready_to_go(client, space, facilitator):
+    ahead = pdf(facilitator, "slides.pdf")
+    client.force_login(facilitator)
+    response = client.post(reverse("learning-session-create", args=[space.slug]), {
+        "title": "Workshop 1", "starts_at": "2026-03-10T11:00", "ends_at": "2026-03-10T09:00",
+        "time_zone": "Europe/London", "uploads": [ahead.pk],
+    })  # fmt: skip
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert f'name="uploads" value="{ahead.pk}"' in body
+    assert 'data-name="slides.pdf"' in body
+    assert not Session.objects.exists()
+    ahead.refresh_from_db()  # still waiting for the form to be sent again, not discarded
+    assert not ahead.is_attached
+
+
+@pytest.mark.parametrize("value", ["abc", "-3", "0"])
+def test_a_malformed_file_sent_ahead_is_a_form_error(client, space, facilitator, value):
+    client.force_login(facilitator)
+    response = client.post(reverse("learning-session-create", args=[space.slug]), {
+        "title": "Workshop 1", "starts_at": "2026-03-10T09:00", "ends_at": "2026-03-10T11:00",
+        "time_zone": "Europe/London", "uploads": [value],
+    })  # fmt: skip
+    assert response.status_code == 400
+    assert "A file sent ahead was not recognised" in response.content.decode()
+    assert not Session.objects.exists()
 
 
 # --- API ------------------------------------------------------------------------------------

@@ -173,7 +173,7 @@ def activity_create(request: SignedInRequest, unit_id: int) -> HttpResponse:
     check_is_facilitator(request.user, unit.space)
     form = ActivityForm(request.POST or None, request.FILES or None,
                         initial={"kind": request.GET.get("kind", "reading")})  # fmt: skip
-    add_file_fields(form, [], label="Files (optional)")
+    add_file_fields(form, [], label="Files (optional)", actor=request.user)
     if request.method == "POST" and form.is_valid():
         fields = _activity_fields(form)
         fields.pop("is_closed")
@@ -205,7 +205,7 @@ def activity_edit(request: SignedInRequest, activity_id: int) -> HttpResponse:
     form = ActivityForm(request.POST or None, request.FILES or None, initial=initial)
     form.fields["kind"].disabled = True
     add_file_fields(form, list(activity.attachments.order_by("position", "id")),
-                    label="Add files")  # fmt: skip
+                    label="Add files", actor=request.user)  # fmt: skip
     if request.method == "POST" and form.is_valid():
         fields = _activity_fields(form)
         fields.pop("kind")

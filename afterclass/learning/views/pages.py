@@ -42,7 +42,7 @@ def _submission_form(
     """The answer form; a task's also takes files, and keeps (or not) the `current` ones."""
     form = SubmissionForm(request.POST if bound else None, request.FILES if bound else None)
     if activity.kind == ActivityKind.TASK:
-        add_file_fields(form, current, label="Files (optional)")
+        add_file_fields(form, current, label="Files (optional)", actor=request.user)
     return form
 
 

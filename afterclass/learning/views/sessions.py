@@ -81,7 +81,7 @@ def session_create(request: SignedInRequest, slug: str) -> HttpResponse:
     space = load_space(request, slug)
     check_is_facilitator(request.user, space)
     form = SessionForm(request.POST or None, request.FILES or None)
-    add_file_fields(form, [], label="Materials")
+    add_file_fields(form, [], label="Materials", actor=request.user)
     if request.method == "POST" and form.is_valid():
         sent: list[int] = []
         try:
@@ -118,7 +118,7 @@ def session_edit(request: SignedInRequest, session_id: int) -> HttpResponse:
     }
     form = SessionForm(request.POST or None, request.FILES or None, initial=initial)
     add_file_fields(form, list(session.attachments.order_by("position", "id")),
-                    label="Add materials")  # fmt: skip
+                    label="Add materials", actor=request.user)  # fmt: skip
     if request.method == "POST" and form.is_valid():
         sent: list[int] = []
         try:

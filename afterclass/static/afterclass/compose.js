@@ -1,4 +1,4 @@
-// The post editor's helpers: @mention suggestions on text areas, and drop zones that upload files
+// The editors' helpers: @mention suggestions on text areas, and drop zones that upload files
 // ahead of the form with their progress. Both enhance markup that works without them.
 (function () {
   "use strict";
@@ -185,6 +185,62 @@
     return (bytes / 1024 / 1024).toFixed(1);
   }
 
+  // Send one file to the upload API; `done(answer, null)` with the stored upload, or
+  // `done(null, reason)` with why it was refused, written for the person.
+  function sendFile(url, form, file, onProgress, done) {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", url);
+    xhr.setRequestHeader("X-CSRFToken", csrfToken(form));
+    xhr.setRequestHeader("Accept", "application/json");
+    xhr.upload.addEventListener("progress", function (event) {
+      if (event.lengthComputable) onProgress(Math.round((event.loaded / event.total) * 100));
+    });
+    xhr.addEventListener("load", function () {
+      let answer = {};
+      try {
+        answer = JSON.parse(xhr.responseText || "{}");
+      } catch (error) {
+        answer = {};
+      }
+      if (xhr.status === 201 && answer.id) {
+        done(answer, null);
+      } else {
+        done(null, answer.detail || "The file could not be sent (" + xhr.status + ").");
+      }
+    });
+    xhr.addEventListener("error", function () {
+      done(null, "The file could not be sent: check the connection and try again.");
+    });
+    const body = new FormData();
+    body.append("file", file, file.name);
+    xhr.send(body);
+  }
+
+  function tooBig(file, maxBytes) {
+    if (!maxBytes || file.size <= maxBytes) return null;
+    return "This file is " + megabytes(file.size) + " MB; the limit is " +
+      Math.floor(maxBytes / 1024 / 1024) + " MB.";
+  }
+
+  // A form waits for its files: sent once every one has arrived, so none is left behind.
+  function holdSubmitWhileSending(form, message, isSending) {
+    let waitingSubmit = null;
+    form.addEventListener("submit", function (event) {
+      if (isSending()) {
+        event.preventDefault();
+        waitingSubmit = event.submitter || true;
+        message.textContent = "Waiting for the files to finish sending…";
+      }
+    });
+    return function sendingDone() {
+      if (isSending() || !waitingSubmit) return;
+      const submitter = waitingSubmit;
+      waitingSubmit = null;
+      message.textContent = "";
+      form.requestSubmit(submitter instanceof HTMLElement ? submitter : undefined);
+    };
+  }
+
   function setUpDropZone(zone) {
     if (zone.dataset.dropReady) return;
     zone.dataset.dropReady = "1";
@@ -307,13 +363,9 @@
       // The file travels on its own; the form carries only its id.
       if (input) input.value = "";
       idInput(slot).value = "";
-      if (maxBytes && file.size > maxBytes) {
-        showRefusal(
-          slot,
-          file.name,
-          "This file is " + megabytes(file.size) + " MB; the limit is " +
-            Math.floor(maxBytes / 1024 / 1024) + " MB."
-        );
+      const refusal = tooBig(file, maxBytes);
+      if (refusal) {
+        showRefusal(slot, file.name, refusal);
         return;
       }
       slot.dataset.busy = "1";
@@ -342,41 +394,18 @@
       const progress = item.progress;
       item.label.textContent = "Sending " + file.name + "…";
 
-      const xhr = new XMLHttpRequest();
-      xhr.open("POST", url);
-      xhr.setRequestHeader("X-CSRFToken", csrfToken(form));
-      xhr.setRequestHeader("Accept", "application/json");
-      xhr.upload.addEventListener("progress", function (event) {
-        if (event.lengthComputable) {
-          progress.value = Math.round((event.loaded / event.total) * 100);
-        }
-      });
-      xhr.addEventListener("load", function () {
-        let answer = {};
-        try {
-          answer = JSON.parse(xhr.responseText || "{}");
-        } catch (error) {
-          answer = {};
-        }
-        if (xhr.status === 201 && answer.id) {
+      sendFile(url, form, file, function (percent) {
+        progress.value = percent;
+      }, function (answer, refusal) {
+        if (answer) {
           idInput(slot).value = String(answer.id);
           const thumbnail = answer.kind === "image" ? answer.thumbnail_url : null;
           showReady(slot, answer.name || file.name, thumbnail);
         } else {
-          const reason = answer.detail || "The file could not be sent (" + xhr.status + ").";
-          showRefusal(slot, file.name, reason);
+          showRefusal(slot, file.name, refusal);
         }
         finished(slot);
       });
-      xhr.addEventListener("error", function () {
-        showRefusal(
-          slot, file.name, "The file could not be sent: check the connection and try again."
-        );
-        finished(slot);
-      });
-      const body = new FormData();
-      body.append("file", file, file.name);
-      xhr.send(body);
     }
 
     function finished(slot) {
@@ -384,12 +413,7 @@
       pending -= 1;
       sending = false;
       pump();
-      if (pending === 0 && waitingSubmit) {
-        const submitter = waitingSubmit;
-        waitingSubmit = null;
-        message.textContent = "";
-        form.requestSubmit(submitter instanceof HTMLElement ? submitter : undefined);
-      }
+      sendingDone();
     }
 
     function send(files, first) {
@@ -420,7 +444,9 @@
     let pending = 0;
     let sending = false;
     const queue = [];
-    let waitingSubmit = null;
+    const sendingDone = form
+      ? holdSubmitWhileSending(form, message, function () { return pending > 0; })
+      : function () {};
     slots().forEach(function (slot) {
       watchSlot(slot);
       const status = statusOf(slot);
@@ -458,22 +484,163 @@
       const target = event.target.closest && event.target.closest("[data-upload-slot]");
       send(event.dataTransfer.files, target && isFree(target) ? target : null);
     });
+  }
 
-    if (form) {
-      form.addEventListener("submit", function (event) {
-        if (pending > 0) {
-          // Posted once every file has arrived, so none is left behind.
-          event.preventDefault();
-          waitingSubmit = event.submitter || true;
-          message.textContent = "Waiting for the files to finish sending…";
-        }
+  // A multiple-file field of a learning form (`input[type=file][data-upload-url]`): files
+  // chosen or dropped on it are sent one by one with their progress, and the form carries only
+  // their ids, in hidden `data-sent-field` inputs. Without JavaScript the files go with the form.
+  function setUpFileList(input) {
+    if (input.dataset.dropReady) return;
+    input.dataset.dropReady = "1";
+    const form = input.closest("form");
+    const field = input.parentElement;
+    const url = input.dataset.uploadUrl;
+    const name = input.dataset.sentField;
+    const maxBytes = parseInt(input.dataset.maxBytes || "0", 10);
+    const maxFiles = parseInt(input.dataset.maxFiles || "10", 10);
+    field.classList.add("upload-zone", "is-enhanced");
+    const hint = document.createElement("p");
+    hint.className = "drop-hint";
+    hint.textContent = "Drag files here, or choose them: each is sent as soon as it is chosen.";
+    const message = document.createElement("p");
+    message.className = "upload-message";
+    message.setAttribute("role", "alert");
+    const list = document.createElement("ul");
+    list.className = "upload-list";
+    list.setAttribute("aria-label", "Files sent");
+    input.insertAdjacentElement("afterend", list);
+    list.insertAdjacentElement("beforebegin", message);
+    input.insertAdjacentElement("beforebegin", hint);
+
+    const queue = [];
+    let pending = 0;
+    let sending = false;
+    const sendingDone = form
+      ? holdSubmitWhileSending(form, message, function () { return pending > 0; })
+      : function () {};
+
+    function readyCount() {
+      return list.querySelectorAll("input[type=hidden]").length + pending;
+    }
+
+    function showReady(item, id, fileName) {
+      item.replaceChildren();
+      const hidden = document.createElement("input");
+      hidden.type = "hidden";
+      hidden.name = name;
+      hidden.value = String(id);
+      const ready = document.createElement("span");
+      ready.className = "upload-ready";
+      ready.textContent = fileName + " is ready.";
+      const remove = document.createElement("button");
+      remove.type = "button";
+      remove.className = "link upload-remove";
+      remove.textContent = "Remove " + fileName;
+      remove.addEventListener("click", function () {
+        item.remove();
+        input.focus();
+      });
+      item.append(hidden, ready, " ", remove);
+    }
+
+    function showRefusal(item, fileName, text) {
+      item.replaceChildren();
+      const refusal = document.createElement("span");
+      refusal.className = "upload-refused";
+      refusal.setAttribute("role", "alert");
+      refusal.textContent = fileName + ": " + text;
+      item.append(refusal);
+    }
+
+    function pump() {
+      if (sending || !queue.length) return;
+      sending = true;
+      const next = queue.shift();
+      next.label.textContent = "Sending " + next.file.name + "…";
+      sendFile(url, form, next.file, function (percent) {
+        next.progress.value = percent;
+      }, function (answer, refusal) {
+        if (answer) showReady(next.item, answer.id, answer.name || next.file.name);
+        else showRefusal(next.item, next.file.name, refusal);
+        pending -= 1;
+        sending = false;
+        pump();
+        sendingDone();
       });
     }
+
+    function send(files) {
+      message.textContent = "";
+      Array.from(files).forEach(function (file) {
+        const item = document.createElement("li");
+        item.className = "upload-status";
+        list.append(item);
+        const refusal = tooBig(file, maxBytes);
+        if (refusal) {
+          showRefusal(item, file.name, refusal);
+          return;
+        }
+        if (readyCount() >= maxFiles) {
+          showRefusal(item, file.name, "At most " + maxFiles + " files can be attached here.");
+          return;
+        }
+        pending += 1;
+        const progress = document.createElement("progress");
+        progress.max = 100;
+        progress.value = 0;
+        progress.setAttribute("aria-label", "Sending " + file.name);
+        const label = document.createElement("span");
+        label.className = "upload-progress";
+        label.textContent = "Waiting to send " + file.name + "…";
+        item.append(progress, " ", label);
+        queue.push({ item: item, file: file, progress: progress, label: label });
+      });
+      pump();
+    }
+
+    // Files sent ahead before a refused form came back are listed as ready again.
+    if (form) {
+      form.querySelectorAll("input[data-sent-upload][name='" + name + "']").forEach(
+        function (sent) {
+          const item = document.createElement("li");
+          item.className = "upload-status";
+          list.append(item);
+          showReady(item, sent.value, sent.dataset.name || "A file sent earlier");
+          sent.remove();
+        }
+      );
+    }
+
+    input.addEventListener("change", function () {
+      if (!input.files || !input.files.length) return;
+      const files = Array.from(input.files);
+      // The files travel on their own; the form carries only their ids.
+      input.value = "";
+      send(files);
+    });
+    ["dragenter", "dragover"].forEach(function (eventName) {
+      field.addEventListener(eventName, function (event) {
+        if (!event.dataTransfer || !Array.from(event.dataTransfer.types).includes("Files")) return;
+        event.preventDefault();
+        event.dataTransfer.dropEffect = "copy";
+        field.classList.add("is-dragging");
+      });
+    });
+    field.addEventListener("dragleave", function (event) {
+      if (!field.contains(event.relatedTarget)) field.classList.remove("is-dragging");
+    });
+    field.addEventListener("drop", function (event) {
+      field.classList.remove("is-dragging");
+      if (!event.dataTransfer || !event.dataTransfer.files.length) return;
+      event.preventDefault();
+      send(event.dataTransfer.files);
+    });
   }
 
   function setUp(root) {
     root.querySelectorAll("textarea[data-mention-source]").forEach(setUpMentions);
     root.querySelectorAll("[data-drop-zone]").forEach(setUpDropZone);
+    root.querySelectorAll("input[type=file][data-upload-url]").forEach(setUpFileList);
   }
 
   setUp(document);
