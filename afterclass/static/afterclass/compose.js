@@ -241,6 +241,40 @@
     };
   }
 
+  // Files dragged over `element` highlight it; dropped ones go to `take(files, event)`.
+  function acceptDrops(element, take) {
+    ["dragenter", "dragover"].forEach(function (eventName) {
+      element.addEventListener(eventName, function (event) {
+        if (!event.dataTransfer || !Array.from(event.dataTransfer.types).includes("Files")) return;
+        event.preventDefault();
+        event.dataTransfer.dropEffect = "copy";
+        element.classList.add("is-dragging");
+      });
+    });
+    element.addEventListener("dragleave", function (event) {
+      if (!element.contains(event.relatedTarget)) element.classList.remove("is-dragging");
+    });
+    element.addEventListener("drop", function (event) {
+      element.classList.remove("is-dragging");
+      if (!event.dataTransfer || !event.dataTransfer.files.length) return;
+      event.preventDefault();
+      take(event.dataTransfer.files, event);
+    });
+  }
+
+  // A progress bar and its words for a file waiting its turn, appended to `status`.
+  function showWaiting(status, file) {
+    const progress = document.createElement("progress");
+    progress.max = 100;
+    progress.value = 0;
+    progress.setAttribute("aria-label", "Sending " + file.name);
+    const label = document.createElement("span");
+    label.className = "upload-progress";
+    label.textContent = "Waiting to send " + file.name + "…";
+    status.append(progress, " ", label);
+    return { progress: progress, label: label };
+  }
+
   function setUpDropZone(zone) {
     if (zone.dataset.dropReady) return;
     zone.dataset.dropReady = "1";
@@ -372,16 +406,9 @@
       pending += 1;
       const status = statusOf(slot);
       status.replaceChildren();
-      const progress = document.createElement("progress");
-      progress.max = 100;
-      progress.value = 0;
-      progress.setAttribute("aria-label", "Sending " + file.name);
-      const label = document.createElement("span");
-      label.className = "upload-progress";
-      label.textContent = "Waiting to send " + file.name + "…";
-      status.append(progress, " ", label);
+      const shown = showWaiting(status, file);
       // One file at a time: each gets the whole connection, and the server one write at once.
-      queue.push({ slot: slot, file: file, progress: progress, label: label });
+      queue.push({ slot: slot, file: file, progress: shown.progress, label: shown.label });
       pump();
     }
 
@@ -466,23 +493,9 @@
       });
     }
 
-    ["dragenter", "dragover"].forEach(function (name) {
-      zone.addEventListener(name, function (event) {
-        if (!event.dataTransfer || !Array.from(event.dataTransfer.types).includes("Files")) return;
-        event.preventDefault();
-        event.dataTransfer.dropEffect = "copy";
-        zone.classList.add("is-dragging");
-      });
-    });
-    zone.addEventListener("dragleave", function (event) {
-      if (!zone.contains(event.relatedTarget)) zone.classList.remove("is-dragging");
-    });
-    zone.addEventListener("drop", function (event) {
-      zone.classList.remove("is-dragging");
-      if (!event.dataTransfer || !event.dataTransfer.files.length) return;
-      event.preventDefault();
+    acceptDrops(zone, function (files, event) {
       const target = event.target.closest && event.target.closest("[data-upload-slot]");
-      send(event.dataTransfer.files, target && isFree(target) ? target : null);
+      send(files, target && isFree(target) ? target : null);
     });
   }
 
@@ -585,15 +598,8 @@
           return;
         }
         pending += 1;
-        const progress = document.createElement("progress");
-        progress.max = 100;
-        progress.value = 0;
-        progress.setAttribute("aria-label", "Sending " + file.name);
-        const label = document.createElement("span");
-        label.className = "upload-progress";
-        label.textContent = "Waiting to send " + file.name + "…";
-        item.append(progress, " ", label);
-        queue.push({ item: item, file: file, progress: progress, label: label });
+        const shown = showWaiting(item, file);
+        queue.push({ item: item, file: file, progress: shown.progress, label: shown.label });
       });
       pump();
     }
@@ -618,23 +624,7 @@
       input.value = "";
       send(files);
     });
-    ["dragenter", "dragover"].forEach(function (eventName) {
-      field.addEventListener(eventName, function (event) {
-        if (!event.dataTransfer || !Array.from(event.dataTransfer.types).includes("Files")) return;
-        event.preventDefault();
-        event.dataTransfer.dropEffect = "copy";
-        field.classList.add("is-dragging");
-      });
-    });
-    field.addEventListener("dragleave", function (event) {
-      if (!field.contains(event.relatedTarget)) field.classList.remove("is-dragging");
-    });
-    field.addEventListener("drop", function (event) {
-      field.classList.remove("is-dragging");
-      if (!event.dataTransfer || !event.dataTransfer.files.length) return;
-      event.preventDefault();
-      send(event.dataTransfer.files);
-    });
+    acceptDrops(field, send);
   }
 
   function setUp(root) {
