@@ -128,6 +128,8 @@ def test_a_file_dropped_on_a_task_goes_with_the_submission(open_page, space, fac
     expect(field).to_have_class("upload-zone is-enhanced is-dragging")
     field.dispatch_event("drop", {"dataTransfer": transfer})
     expect(page.get_by_text("plan.pdf is ready.")).to_be_visible()
+    expect(page.get_by_role("list", name="Files sent")).to_have_attribute("aria-live", "polite")
+    snap(page, "task-file-ready")
     page.get_by_label("Your answer").fill("My plan is attached.")
     page.get_by_role("button", name="Submit").click()
     expect(page.get_by_role("link", name="plan.pdf")).to_be_visible()

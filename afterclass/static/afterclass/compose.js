@@ -521,6 +521,7 @@
     const list = document.createElement("ul");
     list.className = "upload-list";
     list.setAttribute("aria-label", "Files sent");
+    list.setAttribute("aria-live", "polite");
     input.insertAdjacentElement("afterend", list);
     list.insertAdjacentElement("beforebegin", message);
     input.insertAdjacentElement("beforebegin", hint);
