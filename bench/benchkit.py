@@ -24,7 +24,7 @@ def add_database_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--keep", action="store_true", help="Keep the PostgreSQL database.")
 
 
-def configure(args: argparse.Namespace, name: str, *, url_options: str = "") -> Callable[[], None]:
+def configure(args: argparse.Namespace, name: str) -> Callable[[], None]:
     """Point Django at a fresh database before it starts (a temporary SQLite file, or the
     PostgreSQL database `name`, made anew); return how to clean up."""
     folder = tempfile.mkdtemp(prefix=f"{name.replace('_', '-')}-")
@@ -48,7 +48,7 @@ def configure(args: argparse.Namespace, name: str, *, url_options: str = "") -> 
                 with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
                     admin.execute(f"DROP DATABASE IF EXISTS {name}")
 
-        os.environ["DATABASE_URL"] = f"{server}/{name}{url_options}"
+        os.environ["DATABASE_URL"] = f"{server}/{name}"
     sys.path.insert(0, str(ROOT))
     import django
 

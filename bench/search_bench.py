@@ -4,7 +4,6 @@ Not a test: run it by hand, on each backend.
 
     .venv/bin/python bench/search_bench.py                      # SQLite, in a temporary folder
     .venv/bin/python bench/search_bench.py --backend postgresql # needs PostgreSQL on 127.0.0.1
-    .venv/bin/python bench/search_bench.py --backend postgresql --jit-off
     .venv/bin/python bench/search_bench.py --posts 20000        # a quicker run
 
 It makes a fresh database (a temporary SQLite file, or the PostgreSQL database
@@ -39,11 +38,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--posts", type=int, default=200_000)
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument(
-        "--jit-off",
-        action="store_true",
-        help="Turn PostgreSQL's JIT off (it costs ~200 ms of compiling on each large search).",
-    )
     return parser.parse_args()
 
 
@@ -119,8 +113,7 @@ def generate(args: argparse.Namespace) -> dict[str, Any]:
 
 def main() -> None:
     args = parse_args()
-    options = "?options=-c%20jit%3Doff" if args.jit_off else ""
-    drop = configure(args, PG_NAME, url_options=options)
+    drop = configure(args, PG_NAME)
     try:
         from django.core.management import call_command
 
