@@ -15,6 +15,8 @@ from typing import Any
 import dj_database_url
 from django.utils.csp import CSP
 
+from afterclass.live.layers import redis_channel_layer
+
 
 def env_bool(name: str, *, default: bool) -> bool:
     value = os.environ.get(name)
@@ -165,10 +167,7 @@ CACHES = {
 # connections of its own process: enough for the embedded default with one web process, but the
 # background worker's bell rings and a server with several workers need Redis (REDIS_URL).
 CHANNEL_LAYERS: dict[str, dict[str, Any]] = {
-    "default": {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [os.environ["REDIS_URL"]], "prefix": "afterclass-live"},
-    }
+    "default": redis_channel_layer(os.environ["REDIS_URL"], prefix="afterclass-live")
     if os.environ.get("REDIS_URL")
     else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
 }

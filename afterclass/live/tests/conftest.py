@@ -8,6 +8,7 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import channel_layers, get_channel_layer
 
+from afterclass.live.layers import redis_channel_layer
 from afterclass.people.models import Organisation
 from afterclass.people.tests.factories import AdminFactory, PersonFactory
 from afterclass.spaces.models import AnonymousQuestions, Role, Visibility
@@ -31,12 +32,8 @@ def layer(request, settings):
         url = os.environ.get("REDIS_URL")
         if not url:
             pytest.skip(REDIS_SKIP)
-        settings.CHANNEL_LAYERS = {
-            "default": {
-                "BACKEND": "channels_redis.core.RedisChannelLayer",
-                "CONFIG": {"hosts": [url], "prefix": f"afterclass-test-{uuid.uuid4().hex[:12]}"},
-            }
-        }
+        prefix = f"afterclass-test-{uuid.uuid4().hex[:12]}"
+        settings.CHANNEL_LAYERS = {"default": redis_channel_layer(url, prefix=prefix)}
     else:
         settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     channel_layers.backends.clear()
