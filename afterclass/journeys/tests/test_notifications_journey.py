@@ -50,3 +50,31 @@ def test_bell_centre_and_settings(open_page):
     assert SpaceSubscription.objects.get(person=reader, space=space).level == "muted"
     page.get_by_label("No e-mail at all").check()
     expect(page.locator("#email").get_by_role("status")).to_have_text("Saved")
+
+
+def test_the_bell_hears_a_change_that_comes_right_after_it_was_refreshed(open_page):
+    # The bell replaces itself with each count. A change announced in the next moment (another
+    # response, a live event) must still refresh it: the new bell listens as soon as it is in
+    # the page, not after htmx's settle delay, when the announcement has gone by unheard.
+    reader = PersonFactory(display_name="Rita Reader")
+    page = open_page(as_person=reader)
+    counts: list[str] = []
+    page.on("request", lambda r: counts.append(r.url) if r.url.endswith("/bell/") else None)
+    page.goto("/feed/")
+    expect(page.locator("#bell")).to_have_attribute("aria-label", "Notifications, 0 unread")
+    wait_for_count(page, counts, 1)
+    page.evaluate(
+        """() => document.body.addEventListener("htmx:afterSwap", () => {
+            setTimeout(() => htmx.trigger(document.body, "bell-changed"), 0);
+        }, {once: true})"""
+    )
+    page.evaluate("""() => htmx.trigger(document.body, "bell-changed")""")
+    wait_for_count(page, counts, 3)
+
+
+def wait_for_count(page, requests: list[str], count: int) -> None:
+    for _ in range(100):
+        if len(requests) >= count:
+            break
+        page.wait_for_timeout(50)
+    assert len(requests) == count, requests

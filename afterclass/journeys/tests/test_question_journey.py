@@ -177,7 +177,11 @@ def colleague_answers_without_knowing_who_asked(
 
     page.get_by_label("Your answer").fill(ANSWER)
     # The answer is posted without leaving the page (htmx): wait for the server's answer.
-    with page.expect_response(lambda response: "/comments/" in response.url):
+    # Only the form's own POST: a live catch-up also reads /live/posts/<id>/comments/.
+    posted = reverse("post-comment", args=[question.pk])
+    with page.expect_response(
+        lambda response: response.request.method == "POST" and response.url.endswith(posted)
+    ):
         page.get_by_role("button", name="Post your answer").click()
 
     answer = Comment.objects.get(post=question, body=ANSWER)
@@ -248,7 +252,9 @@ def voter_votes_and_finds_it_helpful(page: Page, question: Post, answer: Comment
     expect(helped).to_have_attribute("aria-pressed", "false")
     expect(article).to_contain_text("0 reactions")
     mark_document(page)
-    with page.expect_response(lambda response: "/react/" in response.url) as reacted:
+    with page.expect_response(
+        lambda response: response.request.method == "POST" and "/react/" in response.url
+    ) as reacted:
         helped.click()
     assert reacted.value.request.header_value("HX-Request") == "true"
     expect(helped).to_have_attribute("aria-pressed", "true")

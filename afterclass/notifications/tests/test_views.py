@@ -251,6 +251,8 @@ def test_bell_shows_my_unread_count(client, member, other):
     assert 'aria-label="Notifications, 2 unread"' in html
     assert 'id="bell-count"' in html
     assert 'hx-trigger="bell-changed from:body"' in html
+    # A newer count replaces one still on its way (the default would drop the newer request).
+    assert 'hx-sync="this:replace"' in html
     assert ">2</span>" in html
 
 
@@ -278,6 +280,7 @@ def test_pages_load_the_bell_lazily(client, member):
     html = signed_in(client, member).get(reverse("notifications")).content.decode()
     assert 'hx-get="/notifications/bell/"' in html
     assert 'hx-trigger="load, bell-changed from:body"' in html
+    assert 'hx-sync="this:replace"' in html
 
 
 # --- Settings -------------------------------------------------------------------------------
