@@ -90,17 +90,12 @@ class SentUploadsField(forms.Field):
 
     def to_python(self, value: Any) -> list[int]:
         values = value if isinstance(value, list | tuple) else [value] if value else []
-        try:
-            ids = [int(item) for item in values if str(item).strip()]
-        except (TypeError, ValueError):
-            raise forms.ValidationError(
-                "A file sent ahead was not recognised: remove it and choose it again."
-            ) from None
-        if any(pk < 1 for pk in ids):
+        texts = [str(item).strip() for item in values if str(item).strip()]
+        if not all(text.isdigit() and int(text) > 0 for text in texts):
             raise forms.ValidationError(
                 "A file sent ahead was not recognised: remove it and choose it again."
             )
-        return ids
+        return [int(text) for text in texts]
 
 
 def add_file_fields(
