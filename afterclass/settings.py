@@ -154,9 +154,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME") or _default_test_name}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# With Redis down the cache fails open (misses, and logs it): sign-in keeps working, only its
+# failed-attempt throttling pauses (see afterclass.core.cache).
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "afterclass.core.cache.FailOpenRedisCache",
         "LOCATION": os.environ["REDIS_URL"],
     }
     if os.environ.get("REDIS_URL")
