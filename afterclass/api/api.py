@@ -1,11 +1,17 @@
 """The JSON API root under /api/v1/: authentication, error mapping, and the routers."""
 
+import logging
+
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from afterclass.api.auth import API_AUTH
-from afterclass.core.errors import AfterclassError
+from afterclass.core.errors import DATABASE_UNAVAILABLE, SERVER_ERROR, AfterclassError
+
+logger = logging.getLogger(__name__)
 
 api = NinjaAPI(
     title="Afterclass API",
@@ -75,6 +81,27 @@ def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
     if message.startswith("Cannot parse request body"):
         message = "The request body is not valid JSON."
     return api.create_response(request, {"detail": message}, status=error.status_code)
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def database_unreachable(request: HttpRequest, error: Exception) -> HttpResponse:
+    # A refused, lost or timed-out connection (or SQLite's lock timeout): worth a retry later.
+    logger.error("API %s %s: the database cannot be reached", request.method, request.path,
+                 exc_info=error)  # fmt: skip
+    return api.create_response(request, {"detail": DATABASE_UNAVAILABLE}, status=503)
+
+
+@api.exception_handler(Exception)
+def unexpected_error(request: HttpRequest, error: Exception) -> HttpResponse:
+    """Anything else is JSON too (ninja would hand it to Django's HTML error pages)."""
+    if isinstance(error, PermissionDenied):
+        return api.create_response(request, {"detail": "You may not do this."}, status=403)
+    if isinstance(error, SuspiciousOperation | BadRequest):
+        detail = "The request could not be understood."
+        return api.create_response(request, {"detail": detail}, status=400)
+    logger.error("API %s %s: unexpected error", request.method, request.path, exc_info=error)
+    return api.create_response(request, {"detail": SERVER_ERROR}, status=500)
 
 
 def _register_routers() -> None:

@@ -1,5 +1,10 @@
 """Domain errors that pages and the API turn into the right status and a readable message."""
 
+from django.db import InterfaceError, OperationalError
+
+# The database errors that mean "cannot reach the database now", not "this request is wrong".
+DATABASE_UNREACHABLE = (OperationalError, InterfaceError)
+
 
 class AfterclassError(Exception):
     """Base of the errors an action raises; `status` is the HTTP status it maps to."""
@@ -34,3 +39,32 @@ class Conflict(AfterclassError):
     """The change clashes with the current state, e.g. a slug that is taken (409)."""
 
     status = 409
+
+
+class StorageFull(InvalidInput):
+    """The file store has no room left (507). An InvalidInput, so that every form showing a
+    refused upload shows this beside the file too; nothing was stored and nothing changed."""
+
+    status = 507
+
+    def __init__(self, message: str = "", *, field: str | None = None) -> None:
+        super().__init__(message or STORAGE_FULL, field=field)
+
+
+STORAGE_FULL = (
+    "The file store is full: the file was not saved. Try again later or tell an administrator."
+)
+# A row whose file is gone from the store (a lost disk, a restore without the media folder).
+FILE_MISSING = (
+    "This file is missing from the file store: it may have been lost or removed. "
+    "Tell the person who shared it, or an administrator."
+)
+# What a page or the API says while the database cannot be reached (OperationalError or
+# InterfaceError: refused, timed out, gone away; SQLite's "database is locked" too).
+DATABASE_UNAVAILABLE = (
+    "Afterclass cannot reach its database just now. Please try again in a few minutes."
+)
+SERVER_ERROR = (
+    "Something went wrong on our side. Please try again in a moment; "
+    "if it keeps happening, tell an administrator."
+)

@@ -2,16 +2,27 @@
 
 import logging
 import mimetypes
+import sys
 from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from afterclass.core.errors import (
+    DATABASE_UNAVAILABLE,
+    DATABASE_UNREACHABLE,
+    FILE_MISSING,
+    SERVER_ERROR,
+    NotFound,
+)
+from afterclass.people.models import Organisation
 
 logger = logging.getLogger(__name__)
 
@@ -47,17 +58,46 @@ def media(request: HttpRequest, name: str) -> FileResponse:
     parts = PurePosixPath(name).parts
     if not parts or parts[0] not in PUBLIC_TO_STAFF or ".." in parts:
         raise Http404
-    if not default_storage.exists(name):
-        raise Http404
+    try:
+        stored = default_storage.open(name)
+    except (IsADirectoryError, NotADirectoryError) as error:
+        raise Http404 from error
+    except FileNotFoundError as error:
+        # Asked for by name, so most likely a row whose file is gone: say so, as a 404.
+        raise NotFound(FILE_MISSING) from error
     content_type, _ = mimetypes.guess_type(name)
-    response = FileResponse(default_storage.open(name), content_type=content_type)
+    response = FileResponse(stored, content_type=content_type)
     response["Cache-Control"] = "private, max-age=86400"
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
 def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
-    return render(request, "error.html", {"title": title, "message": message}, status=status)
+    try:
+        return render(request, "error.html", {"title": title, "message": message}, status=status)
+    except DatabaseError:
+        # The layout reads the person and the organisation; without a database, the plain page.
+        logger.warning("The %s page was shown without the database.", status, exc_info=True)
+        return _plain_error(status, title, message, organisation=None)
+
+
+def _plain_error(
+    status: int, title: str, message: str, *, organisation: Organisation | None
+) -> HttpResponse:
+    """An error page that needs no database: no person, no session, no context processors."""
+    site_name = organisation.name if organisation and organisation.name else "Afterclass"
+    context = {"title": title, "message": message, "site_name": site_name}
+    return HttpResponse(render_to_string("error_plain.html", context), status=status)
+
+
+def _organisation_if_reachable(request: HttpRequest) -> Organisation | None:
+    loaded = getattr(request, "_afterclass_organisation", None)
+    if isinstance(loaded, Organisation):
+        return loaded
+    try:
+        return Organisation.objects.filter(pk=1).first()
+    except DatabaseError:
+        return None
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -74,4 +114,16 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return _error(request, 500, "Something went wrong", "Please try again in a moment.")
+    """The 500 page, and the 503 page while the database cannot be reached; both render without
+    the database. Under /api/ the answer is JSON, like every other API error."""
+    # Django calls this while handling the error (also under ASGI: asgiref re-raises it in the
+    # thread), so the error is at hand.
+    error = sys.exc_info()[1]
+    if isinstance(error, DATABASE_UNREACHABLE):
+        status, title, message = 503, "Afterclass is unavailable", DATABASE_UNAVAILABLE
+    else:
+        status, title, message = 500, "Something went wrong", SERVER_ERROR
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=status)
+    organisation = None if status == 503 else _organisation_if_reachable(request)
+    return _plain_error(status, title, message, organisation=organisation)
