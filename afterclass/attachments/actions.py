@@ -29,6 +29,7 @@ from afterclass.attachments.models import Attachment, AttachmentKind
 from afterclass.attachments.queries import KINDS_WITH_FILES
 from afterclass.audit.log import record_audit
 from afterclass.core.errors import Conflict, InvalidInput
+from afterclass.core.filestore import save_to_file_store
 from afterclass.posts.access import check_can_edit
 from afterclass.posts.models import Post, PostKind
 from afterclass.search.index import reindex_post_on_commit
@@ -224,8 +225,9 @@ def do_upload(upload: Any, *, actor: Person) -> Attachment:
     saved: list[str] = []
     try:
         for field_file, name_to_store, content in stored:
-            field_file.save(name_to_store, content, save=False)
-            saved.append(field_file.name or "")
+            # A full disk raises StorageFull (507) and leaves no partial file; the files saved
+            # before it are removed below, and no row was written.
+            saved.append(save_to_file_store(field_file, name_to_store, content))
         with transaction.atomic():
             attachment.save()
             record_audit("attachment.upload", attachment, actor=actor, size=attachment.size)

@@ -10,6 +10,7 @@ from django.db.models.functions import Lower
 
 from afterclass.audit.log import record_audit
 from afterclass.core.errors import Conflict, InvalidInput
+from afterclass.core.filestore import save_to_file_store
 from afterclass.core.images import prepare_image
 from afterclass.people.access import check_org_admin
 from afterclass.people.actions.validation import clean_text
@@ -51,7 +52,7 @@ def do_update_organisation(
     with transaction.atomic():
         if logo is not None:
             image = prepare_image(logo, max_size=(400, 400), name="logo")
-            organisation.logo.save(image.name or "logo.png", image, save=False)
+            save_to_file_store(organisation.logo, image.name or "logo.png", image)
             changed.append("logo")
         organisation.save(update_fields=[*changed, "updated_at"])
         record_audit("organisation.update", organisation, actor=actor, fields=changed)

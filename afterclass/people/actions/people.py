@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from afterclass.audit.log import record_audit
 from afterclass.core.errors import Conflict, InvalidInput, NotAllowed
+from afterclass.core.filestore import save_to_file_store
 from afterclass.core.images import prepare_image
 from afterclass.people.access import check_org_admin
 from afterclass.people.actions.validation import clean_text, normalise_email
@@ -74,7 +75,7 @@ def do_set_avatar(person: Person, upload: Any, *, actor: Person) -> Person:
         raise NotAllowed("You can only change your own picture.")
     image = prepare_image(upload, max_size=(256, 256), name="avatar")
     with transaction.atomic():
-        person.avatar.save(image.name or "avatar.jpg", image, save=False)
+        save_to_file_store(person.avatar, image.name or "avatar.jpg", image)
         person.save(update_fields=["avatar"])
         record_audit("person.avatar", person, actor=actor)
     return person

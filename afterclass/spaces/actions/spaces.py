@@ -12,6 +12,7 @@ from django.utils.text import slugify
 
 from afterclass.audit.log import record_audit
 from afterclass.core.errors import Conflict, InvalidInput
+from afterclass.core.filestore import save_to_file_store
 from afterclass.insights.events import record_event
 from afterclass.insights.models import EventKind
 from afterclass.search.index import reindex_space_on_commit
@@ -231,7 +232,7 @@ def do_set_space_cover(space: Space, upload: Any, *, actor: Person) -> Space:
     check_can_manage(actor, space)
     image = prepare_image(upload, max_size=(1200, 400), name="cover")
     with transaction.atomic():
-        space.cover.save(image.name or "cover.jpg", image, save=False)
+        save_to_file_store(space.cover, image.name or "cover.jpg", image)
         space.save(update_fields=["cover"])
         record_audit("space.cover", space, actor=actor, space_id=space.pk)
     return space
