@@ -103,6 +103,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "afterclass.core.middleware.DomainErrorMiddleware",
+    # After authentication, and last, so that a replayed answer gets every header a first one does.
+    "afterclass.api.idempotency.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "afterclass.urls"
