@@ -46,16 +46,24 @@ def save_to_file_store(field_file: FieldFile, name: str, content: File[Any]) -> 
 
 
 def remove_partial_file(storage: Storage, name: str) -> None:
-    """Delete what a failed save left at `name`, and its folder when that is now empty."""
+    """Delete what a failed save left at `name`, and its own folder when that is now empty."""
+    remove_stored_file(storage, name)
+
+
+def remove_stored_file(storage: Storage, name: str) -> None:
+    """Delete a stored file and, when it was alone in a folder of its own (an attachment's random
+    folder, two levels down), that folder. Top-level folders such as avatars/ stay: an upload
+    may be about to write into one."""
     try:
         storage.delete(name)
     except OSError:
-        logger.exception("Could not remove the partial file %s.", name)
+        logger.exception("Could not remove the stored file %s.", name)
+        return
     try:
         folder = Path(storage.path(name)).parent
         root = Path(storage.path(""))
     except NotImplementedError:  # an object store has no folders to tidy
         return
-    if folder != root and root in folder.parents:
+    if root in folder.parent.parents:
         with contextlib.suppress(OSError):  # not empty: another file lives there
             os.rmdir(folder)
