@@ -72,7 +72,6 @@ INSTALLED_APPS = [
     "allauth.account",
     "django_htmx",
     "ninja",
-    "django_tasks_db",
     "afterclass.core",
     "afterclass.audit",
     "afterclass.insights",
@@ -88,6 +87,8 @@ INSTALLED_APPS = [
     "afterclass.live",
     "afterclass.search",
     "afterclass.api",
+    "afterclass.worker",
+    "afterclass.outbox",
 ]
 
 MIDDLEWARE = [
@@ -176,14 +177,22 @@ CHANNEL_LAYERS: dict[str, dict[str, Any]] = {
     else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
 }
 
-# Background work (notification fan-out, e-mails) goes to a queue in the database, run by
-# `afterclass db_worker` (`make demo` starts one next to the web server; in production run it as
-# its own process). AFTERCLASS_TASKS=immediate runs tasks in the request instead (tests do).
-TASKS = {
+# Background work (notification fan-out, e-mails, indexing, periodic jobs) goes to a queue in
+# the database, run by `afterclass worker` under leases with retries (afterclass.worker; `make
+# demo` and `afterclass serve` supervise one). AFTERCLASS_TASKS=immediate runs tasks in the
+# request instead (tests do).
+TASKS: dict[str, dict[str, Any]] = {
     "default": {
-        "BACKEND": "django.tasks.backends.immediate.ImmediateBackend"
-        if os.environ.get("AFTERCLASS_TASKS", "database") == "immediate"
-        else "django_tasks_db.DatabaseBackend",
+        "BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
+    }
+    if os.environ.get("AFTERCLASS_TASKS", "database") == "immediate"
+    else {
+        "BACKEND": "afterclass.worker.backend.DatabaseBackend",
+        "OPTIONS": {
+            # A claimed task whose worker stops renewing it (every third of this) is run again.
+            "LEASE_SECONDS": int(os.environ.get("AFTERCLASS_TASK_LEASE_SECONDS") or 60),
+            "MAX_ATTEMPTS": int(os.environ.get("AFTERCLASS_TASK_MAX_ATTEMPTS") or 5),
+        },
     }
 }
 
@@ -237,7 +246,7 @@ if EMAIL_RELAY or PRODUCTION:
 else:
     MAILERS = {
         "default": {
-            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "BACKEND": "afterclass.outbox.backends.MessageFileBackend",
             "OPTIONS": {"file_path": str(DATA_DIR / "mail")},
         }
     }

@@ -3,6 +3,7 @@ fan-out runs after commit in the background and writes every row with bulk inser
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -34,6 +35,7 @@ from afterclass.notifications.rules import (
     DEFAULT_CHANNELS,
     PERSONAL_KINDS,
 )
+from afterclass.worker.shutdown import check_stop
 
 if TYPE_CHECKING:
     from afterclass.people.models import Person
@@ -80,6 +82,7 @@ class Notice:
     actor_id: int | None = None
     by_id: int | None = None
     members_only: bool = True
+    key: str = ""  # set by notify(): one notification per recipient and key
 
 
 def notify(notice: Notice, people: Iterable[int] = (), *, audience: str = Audience.PEOPLE) -> None:
@@ -91,18 +94,69 @@ def notify(notice: Notice, people: Iterable[int] = (), *, audience: str = Audien
         return
     data = asdict(notice)
     data["message"] = notice.message[:MESSAGE_LENGTH]
+    data["key"] = notice.key or uuid.uuid4().hex
     transaction.on_commit(lambda: fan_out.enqueue(data, ids, audience))
 
 
 def deliver(notice: Notice, people: Iterable[int] = (), audience: str = Audience.PEOPLE) -> int:
-    """Write the notifications of one notice: one query picks the recipients with their channel
-    (preferences, space settings, membership and deactivation applied inside it), then bulk
-    inserts of BATCH_SIZE rows. Returns how many were written."""
+    """Write the notifications of one notice, BATCH_SIZE recipients at a time: each chunk's
+    recipients are read by keyset (preferences, space settings, membership and deactivation
+    applied inside the query), then inserted in a short transaction of their own, so no read
+    stays open while it writes. A notification is unique per (recipient, notice key): a fan-out
+    resumed after a crash, or run twice, tells nobody twice. Between chunks it stops when the
+    worker is asked to (and the next worker resumes). Returns how many recipients it told."""
+    if notice.post_id is not None and not _post_still_visible(notice.post_id, notice.comment_id):
+        return 0
+    rows = _recipients(notice, people, audience)
+    key = notice.key or uuid.uuid4().hex
+    after = 0
+    told = 0
+    mail_now = False
+    while True:
+        check_stop()
+        chunk = list(
+            rows.filter(pk__gt=after).order_by("pk").values_list("pk", "channel")[:BATCH_SIZE]
+        )
+        if not chunk:
+            break
+        after = chunk[-1][0]
+        now = timezone.now()
+        with transaction.atomic():
+            Notification.objects.bulk_create(
+                [
+                    Notification(
+                        recipient_id=person_id,
+                        kind=notice.kind,
+                        channel=chosen,
+                        actor_id=notice.actor_id,
+                        space_id=notice.space_id,
+                        post_id=notice.post_id,
+                        comment_id=notice.comment_id,
+                        message=notice.message[:MESSAGE_LENGTH],
+                        url=notice.url,
+                        created_at=now,
+                        notice_key=key,
+                    )
+                    for person_id, chosen in chunk
+                ],
+                ignore_conflicts=True,
+            )
+            ids = [person_id for person_id, _ in chunk]
+            transaction.on_commit(lambda ids=ids: ring_bells(ids))  # type: ignore[misc]
+        told += len(chunk)
+        mail_now = mail_now or any(chosen == Channel.EMAIL_NOW for _, chosen in chunk)
+    if mail_now:
+        from afterclass.notifications.tasks import send_pending_emails
+
+        send_pending_emails.enqueue()
+    return told
+
+
+def _recipients(notice: Notice, people: Iterable[int], audience: str) -> Any:
+    """Who is told of `notice`, with the channel each chose (an annotated Person query)."""
     from afterclass.people.models import Person
     from afterclass.spaces.models import Membership, MembershipState, Role
 
-    if notice.post_id is not None and not _post_still_visible(notice.post_id, notice.comment_id):
-        return 0
     recipients = Person.objects.filter(is_active=True)
     if audience == Audience.PEOPLE:
         recipients = recipients.filter(pk__in=list(people))
@@ -133,42 +187,7 @@ def deliver(notice: Notice, people: Iterable[int] = (), audience: str = Audience
         ),
         Value(DEFAULT_CHANNELS.get(notice.kind, Channel.IN_APP)),
     )
-    rows = recipients.annotate(channel=channel).exclude(channel=Channel.OFF)
-    now = timezone.now()
-    written = 0
-    mail_now = False
-    batch: list[Notification] = []
-    told: list[int] = []  # whose bell rings (afterclass.live)
-    for person_id, chosen in rows.values_list("pk", "channel").order_by("pk").iterator(2000):
-        told.append(person_id)
-        batch.append(
-            Notification(
-                recipient_id=person_id,
-                kind=notice.kind,
-                channel=chosen,
-                actor_id=notice.actor_id,
-                space_id=notice.space_id,
-                post_id=notice.post_id,
-                comment_id=notice.comment_id,
-                message=notice.message[:MESSAGE_LENGTH],
-                url=notice.url,
-                created_at=now,
-            )
-        )
-        mail_now = mail_now or chosen == Channel.EMAIL_NOW
-        if len(batch) == BATCH_SIZE:
-            Notification.objects.bulk_create(batch)
-            written += len(batch)
-            batch = []
-    if batch:
-        Notification.objects.bulk_create(batch)
-        written += len(batch)
-    transaction.on_commit(lambda: ring_bells(told))
-    if mail_now:
-        from afterclass.notifications.tasks import send_pending_emails
-
-        send_pending_emails.enqueue()
-    return written
+    return recipients.annotate(channel=channel).exclude(channel=Channel.OFF)
 
 
 def _post_still_visible(post_id: int, comment_id: int | None) -> bool:

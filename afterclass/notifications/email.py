@@ -8,17 +8,13 @@ see is ever mailed. Both senders work in batches with a fixed number of queries 
 from __future__ import annotations
 
 import datetime
-import email.message
-import email.policy
 from collections import defaultdict
 from dataclasses import dataclass, field
-from email.message import Message
-from email.policy import Policy
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives, mailers
+from django.db import transaction
 from django.db.models import BooleanField, F, Q, Value
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
@@ -34,7 +30,10 @@ from afterclass.notifications.models import (
     SpaceLevel,
     SpaceSubscription,
 )
+from afterclass.outbox.actions import OutboxEmail, queue_emails
+from afterclass.outbox.sending import send_queued
 from afterclass.people.models import Organisation, Person
+from afterclass.worker.shutdown import check_stop
 
 if TYPE_CHECKING:
     from afterclass.posts.models import Post
@@ -53,7 +52,6 @@ NOTIFICATIONS_PER_DIGEST = 30
 QUESTIONS_PER_BATCH = 2000
 DIGEST_SUBJECT = "What happened in your spaces"
 SUBJECT_LENGTH = 120
-HEADER_LINE_LENGTH = 998
 
 
 # --- Unsubscribe links ----------------------------------------------------------------------
@@ -87,22 +85,7 @@ def _absolute(path: str) -> str:
     return f"{settings.SITE_URL}{reverse('notifications')}"
 
 
-class NotificationEmail(EmailMultiAlternatives):
-    """An e-mail whose headers are never folded into RFC 2047 encoded words: a List-Unsubscribe
-    link longer than 78 columns would otherwise be encoded, and mail clients would not find it.
-    RFC 5322 allows header lines up to 998 characters; the bodies are encoded as usual."""
-
-    def message(
-        self, *, policy: Policy[Message[str, str]] | None = None
-    ) -> email.message.EmailMessage:
-        msg = super().message(policy=policy or email.policy.default)
-        msg.policy = msg.policy.clone(max_line_length=HEADER_LINE_LENGTH)
-        return msg
-
-
-def _message(
-    person: Person, subject: str, template: str, context: dict[str, Any]
-) -> NotificationEmail:
+def _message(person: Person, subject: str, template: str, context: dict[str, Any]) -> OutboxEmail:
     link = unsubscribe_url(person)
     context = {
         **context,
@@ -115,7 +98,7 @@ def _message(
     subject = " ".join(subject.split())
     if len(subject) > SUBJECT_LENGTH:
         subject = subject[: SUBJECT_LENGTH - 1] + "…"
-    message = NotificationEmail(
+    message = OutboxEmail(
         subject=subject,
         body=render_to_string(f"notifications/email/{template}.txt", context),
         to=[person.email],
@@ -139,19 +122,35 @@ def _mailable_people() -> Q:
 
 
 def send_pending() -> int:
-    """Mail every notification whose recipient chose "e-mail at once" and that was not handled
-    yet; returns how many e-mails were sent. Rows that must not be mailed (deactivated person,
-    no e-mail, no longer visible) are marked handled too, so that they are never sent later."""
+    """Queue the e-mails of "e-mail at once" notifications, then send the outbox; returns how
+    many e-mails were queued."""
+    queued = queue_pending()
+    send_queued()
+    return queued
+
+
+def queue_pending() -> int:
+    """Queue the e-mail of every notification whose recipient chose "e-mail at once" and that
+    was not handled yet, then send the outbox; returns how many e-mails were queued. Each batch
+    is queued and marked handled in one transaction, so a crash never queues a notification's
+    e-mail twice (the outbox key is the notification). Rows that must not be mailed
+    (deactivated person, no e-mail, no longer visible) are marked handled too. Returns how
+    many e-mails were queued."""
     organisation = Organisation.current()
-    sent = 0
+    queued = 0
+    after = 0
     while True:
+        check_stop()
         pending = list(
-            Notification.objects.filter(channel=Channel.EMAIL_NOW, emailed_at__isnull=True)
+            Notification.objects.filter(
+                channel=Channel.EMAIL_NOW, emailed_at__isnull=True, pk__gt=after
+            )
             .order_by("pk")
             .values_list("pk", flat=True)[:BATCH_SIZE]
         )
         if not pending:
-            return sent
+            break
+        after = pending[-1]
         rows = list(
             Notification.objects.filter(pk__in=pending)
             .filter(_mailable_people(), notifications_still_shown())
@@ -159,17 +158,21 @@ def send_pending() -> int:
             .order_by("pk")
         )
         messages = [
-            _message(
-                row.recipient,
-                row.message,
-                "notification",
-                {"notification": row, "url": _absolute(row.url), "organisation": organisation},
+            (
+                f"notification:{row.pk}",
+                _message(
+                    row.recipient,
+                    row.message,
+                    "notification",
+                    {"notification": row, "url": _absolute(row.url), "organisation": organisation},
+                ),
             )
             for row in rows
         ]
-        if messages:
-            sent += mailers.default.send_messages(messages) or 0
-        record_emailed(pending, timezone.now())
+        with transaction.atomic():
+            queued += queue_emails(messages)
+            record_emailed(pending, timezone.now())
+    return queued
 
 
 # --- Digests --------------------------------------------------------------------------------
@@ -213,22 +216,31 @@ def _due_people(now: datetime.datetime) -> Any:
 
 
 def send_digests(now: datetime.datetime | None = None) -> int:
-    """Send every digest that is due at `now` (cron runs this hourly); returns how many were
-    sent. Everyone whose digest was due has it marked sent, even with nothing to say."""
-    now = now or timezone.now()
-    sent = 0
+    """Queue the digests due at `now`, then send the outbox; returns how many were queued."""
+    queued = queue_digests(now or timezone.now())
+    send_queued()
+    return queued
+
+
+def queue_digests(now: datetime.datetime) -> int:
+    """Queue every digest that is due at `now` (the worker looks every hour); returns how many
+    were queued. Everyone whose digest was due has it marked sent, even with nothing to say,
+    in the transaction that queues it."""
+    queued = 0
     after = 0
     while True:
+        check_stop()
         people = list(_due_people(now).filter(pk__gt=after).order_by("pk")[:BATCH_SIZE])
         if not people:
-            return sent
+            break
         after = people[-1].pk
-        sent += _send_digest_batch(people, now)
+        queued += _queue_digest_batch(people, now)
+    return queued
 
 
-def _send_digest_batch(people: list[Person], now: datetime.datetime) -> int:
+def _queue_digest_batch(people: list[Person], now: datetime.datetime) -> int:
     """One batch of people, in a fixed number of queries: memberships, muted spaces, waiting
-    questions, digest notifications, then the writes."""
+    questions, digest notifications, then the writes (one transaction)."""
     digests = {
         person.pk: Digest(
             person,
@@ -241,32 +253,37 @@ def _send_digest_batch(people: list[Person], now: datetime.datetime) -> int:
     _add_notifications(digests)
     organisation = Organisation.current()
     messages = [
-        _message(
-            digest.person,
-            DIGEST_SUBJECT,
-            "digest",
-            {
-                "digest": digest,
-                "organisation": organisation,
-                "waiting_url": f"{settings.SITE_URL}{reverse('waiting-questions')}",
-                "centre_url": f"{settings.SITE_URL}{reverse('notifications')}",
-                "questions": [
-                    {"post": post, "asker": asker, "url": _absolute(post_url(post))}
-                    for post, asker in digest.questions
-                ],
-                "notifications": [
-                    {"notification": row, "url": _absolute(row.url)} for row in digest.notifications
-                ],
-            },
+        (
+            f"digest:{digest.person.pk}:{now:%Y-%m-%dT%H:%M}",
+            _message(
+                digest.person,
+                DIGEST_SUBJECT,
+                "digest",
+                {
+                    "digest": digest,
+                    "organisation": organisation,
+                    "waiting_url": f"{settings.SITE_URL}{reverse('waiting-questions')}",
+                    "centre_url": f"{settings.SITE_URL}{reverse('notifications')}",
+                    "questions": [
+                        {"post": post, "asker": asker, "url": _absolute(post_url(post))}
+                        for post, asker in digest.questions
+                    ],
+                    "notifications": [
+                        {"notification": row, "url": _absolute(row.url)}
+                        for row in digest.notifications
+                    ],
+                },
+            ),
         )
         for digest in digests.values()
         if not digest.is_empty
     ]
-    sent = mailers.default.send_messages(messages) or 0 if messages else 0
     mailed = [pk for digest in digests.values() for pk in digest.notification_ids]
-    record_emailed(mailed, now)
-    record_digests_sent(people, now)
-    return sent
+    with transaction.atomic():
+        queued = queue_emails(messages)
+        record_emailed(mailed, now)
+        record_digests_sent(people, now)
+    return queued
 
 
 def post_url(post: Post) -> str:

@@ -81,11 +81,20 @@ class Notification(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # Which notice this row tells of: a fan-out run again after a crash inserts nothing twice.
+    notice_key = models.CharField(max_length=32, blank=True, default="")
 
     objects = NotificationQuerySet.as_manager()
 
     class Meta:
         ordering: ClassVar = ["-created_at", "-id"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["recipient", "notice_key"],
+                condition=~models.Q(notice_key=""),
+                name="notification_once",
+            )
+        ]
         indexes: ClassVar = [
             models.Index(fields=["recipient", "-created_at", "-id"]),
             models.Index(

@@ -1,10 +1,14 @@
 """Background work for people: invitation e-mails."""
 
+import hashlib
+
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.tasks import task
 from django.template.loader import render_to_string
 
+from afterclass.outbox.actions import queue_emails
+from afterclass.outbox.sending import send_queued
 from afterclass.people.models import Invitation, Organisation
 
 
@@ -21,9 +25,12 @@ def send_invitation_email(invitation_id: int, token: str, inviter_name: str) -> 
         "link": f"{settings.SITE_URL}/invitations/{token}/",
         "days": settings.INVITATION_DAYS,
     }
-    send_mail(
+    message = EmailMessage(
         subject=f"You are invited to {organisation.name} on Afterclass",
-        message=render_to_string("people/email/invitation.txt", context),
-        from_email=None,
-        recipient_list=[invitation.email],
+        body=render_to_string("people/email/invitation.txt", context),
+        to=[invitation.email],
     )
+    # One e-mail per invitation link: a task run again after a crash queues nothing twice.
+    link_key = hashlib.sha256(token.encode()).hexdigest()[:16]
+    queue_emails([(f"invitation:{invitation.pk}:{link_key}", message)])
+    send_queued()

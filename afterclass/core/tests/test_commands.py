@@ -1,5 +1,6 @@
 """`afterclass serve`: production mode refuses a missing or weak SECRET_KEY, then runs uvicorn."""
 
+import contextlib
 import http.client
 import json
 import signal
@@ -21,6 +22,10 @@ def uvicorn_calls(monkeypatch):
     """Record what would be handed to uvicorn instead of starting a server."""
     calls = []
     monkeypatch.setattr("uvicorn.run", lambda app, **kwargs: calls.append({"app": app, **kwargs}))
+    # No server runs, so no worker beside it either (test_worker's suites start real ones).
+    monkeypatch.setattr(
+        "afterclass.core.management.commands.serve.supervised_worker", contextlib.nullcontext
+    )
     return calls
 
 
@@ -191,31 +196,22 @@ def test_serve_really_serves_and_stops_cleanly_on_ctrl_c(tmp_path):
     assert f"http://127.0.0.1:{port}/" in stdout
 
 
-def test_background_worker_stops_with_the_server_on_sigterm(monkeypatch):
+def test_background_worker_stops_with_the_server_on_sigterm():
     """`make demo` stopped with SIGTERM (not Ctrl-C) must not leave its worker running."""
     import os
-    import signal
-    import subprocess
-    import sys
 
-    from afterclass.core.management.commands import serve
+    from afterclass.worker.supervisor import supervised_worker
 
-    started = []
-    real_popen = subprocess.Popen
-
-    def popen(command, *args, **kwargs):
-        started.append(command)
-        # A process that waits stands in for `afterclass db_worker`.
-        return real_popen([sys.executable, "-c", "import time; time.sleep(30)"])
-
-    monkeypatch.setattr(serve.subprocess, "Popen", popen)
+    # A process that waits stands in for `afterclass worker`.
+    stand_in = [sys.executable, "-c", "import time; time.sleep(30)"]
     before = signal.getsignal(signal.SIGTERM)
-    with serve.background_worker() as worker:
+    with supervised_worker(stand_in) as supervisor:
         # Checked first: without a handler of its own, the signal would stop this test run.
         assert signal.getsignal(signal.SIGTERM) not in (signal.SIG_DFL, before)
         with pytest.raises(SystemExit) as stopped:
             os.kill(os.getpid(), signal.SIGTERM)
     assert stopped.value.code == 128 + signal.SIGTERM
-    assert worker.poll() is not None  # the worker was stopped, not left behind
-    assert "db_worker" in started[0]
+    assert supervisor.process is not None
+    assert supervisor.process.poll() is not None  # the worker was stopped, not left behind
+    assert supervisor.restarts == 0
     assert signal.getsignal(signal.SIGTERM) == before

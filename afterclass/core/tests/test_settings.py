@@ -152,7 +152,7 @@ def test_settings_production_mode_is_secure_and_generates_no_key(tmp_path):
 @pytest.mark.parametrize(
     ("variables", "expected"),
     [
-        ({}, ("django.core.mail.backends.filebased.EmailBackend", None, None)),
+        ({}, ("afterclass.outbox.backends.MessageFileBackend", None, None)),
         (
             {"EMAIL_HOST": "smtp.example.org"},
             ("django.core.mail.backends.smtp.EmailBackend", "smtp.example.org", 587),

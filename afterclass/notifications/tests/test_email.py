@@ -9,6 +9,7 @@ from afterclass.notifications.actions import do_set_email_settings
 from afterclass.notifications.email import (
     UNSUBSCRIBE_SALT,
     person_for_unsubscribe,
+    queue_pending,
     send_pending,
     unsubscribe_token,
 )
@@ -110,12 +111,16 @@ def test_send_pending_skips_content_hidden_since(person):
     assert mail.outbox == []
 
 
-def test_send_pending_batches_with_bounded_queries(person, django_assert_max_num_queries):
+def test_queue_pending_batches_with_bounded_queries(person, django_assert_num_queries):
     for number in range(30):
         tell(PersonFactory(), f"Note {number}")
-    # organisation, pending ids, rows, update; then the empty pending ids
-    with django_assert_max_num_queries(6):
-        assert send_pending() == 30
+    # organisation, pending ids, rows, then in a savepoint: keys already queued, the insert,
+    # emailed_at; then the empty pending ids
+    with django_assert_num_queries(9):
+        assert queue_pending() == 30
+    assert mail.outbox == []  # queued, not sent: the outbox sends
+    assert send_pending() == 0  # nothing queued twice
+    assert len(mail.outbox) == 30
 
 
 def test_mention_by_email_at_once_end_to_end(person, django_capture_on_commit_callbacks):

@@ -13,12 +13,12 @@ from django.db.migrations.executor import MigrationExecutor
 from afterclass.core.errors import AfterclassError
 from afterclass.core.management.commands.serve import (
     add_address_arguments,
-    background_worker,
     default_port,
     run_server,
 )
 from afterclass.demo.load import load_demo
 from afterclass.demo.people import ADMIN_EMAIL, DEFAULT_SEED, DEMO_PASSWORD, ORGANISATION_NAME
+from afterclass.worker.supervisor import supervised_worker
 
 
 class Command(BaseCommand):
@@ -86,7 +86,7 @@ class Command(BaseCommand):
         if options["serve"]:
             self.stdout.write("Press Ctrl-C to stop.\n")
             self.stdout.flush()
-            with background_worker():
+            with supervised_worker():
                 run_server(host=host, port=port)
             self.stdout.write("Stopped.")
 

@@ -7,14 +7,12 @@ collects the static files WhiteNoise serves, and then hands over to uvicorn.
 import argparse
 import contextlib
 import os
-import signal
-import subprocess
-import sys
-from collections.abc import Iterator
 from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from afterclass.worker.supervisor import supervised_worker
 
 ASGI_APP = "afterclass.asgi:application"
 MIN_SECRET_KEY_LENGTH = 50
@@ -95,31 +93,6 @@ def add_address_arguments(parser: CommandParser) -> None:
     )
 
 
-def _exit_on_sigterm(signum: int, frame: object) -> None:
-    raise SystemExit(128 + signum)
-
-
-@contextlib.contextmanager
-def background_worker() -> Iterator[subprocess.Popen[bytes]]:
-    """Run `afterclass db_worker` (the background task queue) next to the web server, and stop
-    it with the server. Production runs the worker as its own process instead."""
-    command = [sys.executable, "-m", "afterclass.cli", "db_worker", "--no-reload", "--verbosity=0"]
-    worker = subprocess.Popen(command)  # noqa: S603 - our own command, no user input
-    # uvicorn stops on SIGTERM, then raises the signal again once its own handler is gone: with
-    # the default handler the process would die there and leave the worker running on its own.
-    # Turned into SystemExit, it unwinds through here and the worker stops with the server.
-    previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    try:
-        yield worker
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-        worker.terminate()
-        try:
-            worker.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-
-
 def run_server(*, host: str, port: int, workers: int = 1) -> None:
     """Serve the ASGI application until Ctrl-C or SIGTERM, then return quietly."""
     import uvicorn
@@ -155,6 +128,11 @@ class Command(BaseCommand):
             help="Number of worker processes (default: WEB_CONCURRENCY, else 1).",
         )
         parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="Do not start a background worker (when workers run as their own processes).",
+        )
+        parser.add_argument(
             "--no-collectstatic",
             action="store_true",
             help="Skip collecting static files (when a deployment step already did).",
@@ -175,4 +153,8 @@ class Command(BaseCommand):
             f"Serving Afterclass on http://{host}:{port}/ with {workers} "
             f"worker{'s' if workers > 1 else ''}. Press Ctrl-C to stop."
         )
-        run_server(host=host, port=port, workers=workers)
+        if options["no_worker"]:
+            run_server(host=host, port=port, workers=workers)
+            return
+        with supervised_worker():
+            run_server(host=host, port=port, workers=workers)
