@@ -6,6 +6,8 @@ Pictures (always re-encoded by us) are shown inline; everything else is a downlo
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest
 from django.urls import reverse
@@ -13,7 +15,9 @@ from django.views.decorators.http import require_GET
 
 from afterclass.attachments.access import ATTACHMENT_NOT_FOUND, access_attachment
 from afterclass.attachments.models import Attachment
-from afterclass.core.errors import NotFound
+from afterclass.core.errors import FILE_MISSING, NotFound
+
+logger = logging.getLogger(__name__)
 
 INLINE_TYPES = {"image/png", "image/jpeg"}
 CACHE = "private, max-age=3600"
@@ -34,9 +38,16 @@ def file_response(attachment: Attachment, *, thumbnail: bool = False) -> FileRes
     stored = attachment.thumbnail if thumbnail else attachment.file
     if not stored or not stored.name:
         raise NotFound(ATTACHMENT_NOT_FOUND)
+    try:
+        content = stored.storage.open(stored.name, "rb")
+    except FileNotFoundError as error:
+        # The row is there, the file is not (a lost disk, a restore without the files).
+        logger.warning("Attachment %s: its file %s is missing from the store.", attachment.pk,
+                       stored.name)  # fmt: skip
+        raise NotFound(FILE_MISSING) from error
     inline = attachment.is_image and attachment.content_type in INLINE_TYPES
     response = FileResponse(
-        stored.storage.open(stored.name, "rb"),
+        content,
         as_attachment=not inline,
         filename=attachment.original_name,
         content_type=attachment.content_type if inline else _download_type(attachment),
