@@ -57,8 +57,14 @@ KIND_LABELS = {
 }
 SIMILAR_LIMIT = 5
 
+# Lookup is generic only in django-stubs: nothing subscripts it at run time.
+if TYPE_CHECKING:
+    BoolLookup = Lookup[bool]
+else:
+    BoolLookup = Lookup
 
-class Matches(Lookup[bool]):
+
+class Matches(BoolLookup):
     """Whether the document's full-text entry matches the compiled query (a WHERE clause)."""
 
     lookup_name = "search_matches"
