@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
+from django.db import DatabaseError
 
 from afterclass.core.backup.databases import (
     database_tables,
@@ -123,7 +124,7 @@ def restore(
         report(f"Files: {len(media)} restored to {store.description}.")
         _restore_key(folder, manifest, report)
         counts = rebuild()
-    except (OSError, BackupError) as error:
+    except (OSError, DatabaseError, BackupError) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
         raise BackupError(
             f"The restore stopped half-way: {reason}. The site is now partly restored: "
