@@ -16,7 +16,6 @@ from afterclass.attachments.models import Attachment
 from afterclass.learning.models import Activity, Session, Unit
 from afterclass.people.models import Person
 from afterclass.posts.models import Comment, Post, PostKind
-from afterclass.search.extract import attachment_text
 from afterclass.search.models import Kind, SearchDocument, Source
 from afterclass.search.text import index_text
 from afterclass.spaces.models import Space
@@ -86,10 +85,8 @@ def comment_draft(comment: Comment, post: Post) -> Draft:
     return Draft(document, "", index_text(body))
 
 
-def file_draft(attachment: Attachment, post: Post, text: str | None = None) -> Draft:
-    """A file's name and text; `text` when it was read before (reading a PDF is slow)."""
-    if text is None:
-        text = attachment_text(attachment)
+def file_draft(attachment: Attachment, post: Post, text: str) -> Draft:
+    """A file's name and the text read from it ("" until it is read, see index.read_files)."""
     document = SearchDocument(
         source=Source.FILE,
         object_id=attachment.pk,
@@ -106,16 +103,14 @@ def file_draft(attachment: Attachment, post: Post, text: str | None = None) -> D
     return Draft(document, index_text(attachment.original_name), index_text(text))
 
 
-def session_file_draft(attachment: Attachment, session: Session, text: str | None = None) -> Draft:
+def session_file_draft(attachment: Attachment, session: Session, text: str) -> Draft:
     """A learning session's material: found by the space's members, as the session page."""
     document = _learning_file_document(attachment, session.space_id)
     document.session_id = session.pk
     return _learning_file_draft(document, attachment, text)
 
 
-def activity_file_draft(
-    attachment: Attachment, activity: Activity, unit: Unit, text: str | None = None
-) -> Draft:
+def activity_file_draft(attachment: Attachment, activity: Activity, unit: Unit, text: str) -> Draft:
     """A learning activity's file: released with its unit, as the activity."""
     document = _learning_file_document(attachment, unit.space_id)
     document.activity_id = activity.pk
@@ -138,11 +133,7 @@ def _learning_file_document(attachment: Attachment, space_id: int) -> SearchDocu
     )
 
 
-def _learning_file_draft(
-    document: SearchDocument, attachment: Attachment, text: str | None
-) -> Draft:
-    if text is None:
-        text = attachment_text(attachment)
+def _learning_file_draft(document: SearchDocument, attachment: Attachment, text: str) -> Draft:
     document.body = text
     return Draft(document, index_text(attachment.original_name), index_text(text))
 

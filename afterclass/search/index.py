@@ -19,13 +19,15 @@ its rule differs from "content of a space".
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from types import ModuleType
 from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Model, Prefetch, Q, QuerySet
+from django.tasks import Task
 from django.utils import timezone
 
 from afterclass.attachments.models import Attachment, AttachmentKind
@@ -44,7 +46,8 @@ from afterclass.search.documents import (
     session_file_draft,
     space_draft,
 )
-from afterclass.search.models import SearchDocument, Source
+from afterclass.search.extract import read_text
+from afterclass.search.models import FileText, SearchDocument, Source
 from afterclass.spaces.models import Space
 
 BATCH = 1000
@@ -56,6 +59,13 @@ def backend() -> ModuleType:
 
 
 # --- Storing --------------------------------------------------------------------------------
+
+# Every column a document's upsert rewrites: all but its key.
+UPDATED_FIELDS = [
+    field.name
+    for field in SearchDocument._meta.concrete_fields
+    if field.name not in ("id", "source", "object_id")
+]
 
 
 def _mark_threads(drafts: Sequence[Draft]) -> None:
@@ -74,20 +84,43 @@ def _mark_threads(drafts: Sequence[Draft]) -> None:
             draft.document.unit_id, draft.document.release_at = thread
 
 
-def _insert(drafts: Sequence[Draft]) -> None:
-    if not drafts:
+def _store(drafts: Sequence[Draft]) -> None:
+    """Insert or update each document and its full-text entry, by (source, object id): two
+    tasks indexing the same thing at once both succeed, the later one's content stays. Rows are
+    written in one order, (source, object id), so that concurrent upserts of overlapping rows
+    (a post's own document, updated with each of its comments) wait for each other instead of
+    deadlocking."""
+    unique = {(draft.document.source, draft.document.object_id): draft for draft in drafts}
+    ordered = [unique[key] for key in sorted(unique)]
+    if not ordered:
         return
-    _mark_threads(drafts)
+    _mark_threads(ordered)
     now = timezone.now()
-    for draft in drafts:
+    for draft in ordered:
         draft.document.indexed_at = now
-    created = SearchDocument.objects.bulk_create([draft.document for draft in drafts])
+    stored = SearchDocument.objects.bulk_create(
+        [draft.document for draft in ordered],
+        update_conflicts=True,
+        unique_fields=["source", "object_id"],
+        update_fields=UPDATED_FIELDS,
+    )
     rows = [
         (document.pk, draft.title_text, draft.body_text)
-        for document, draft in zip(created, drafts, strict=True)
+        for document, draft in zip(stored, ordered, strict=True)
     ]
     with connection.cursor() as cursor:
-        cursor.executemany(backend().INSERT_SQL, rows)
+        cursor.executemany(backend().UPSERT_SQL, rows)
+
+
+def _lock_thread(post_id: int) -> None:
+    """Inside a transaction: wait until no other one writes this post's documents. Every
+    comment's update rewrites its post's own document too, and a post's reindex rewrites its
+    comments': on PostgreSQL two such transactions, each holding a row the other needs, would
+    deadlock and one would fail. One at a time per post, they never do (each is short)."""
+    lock_sql = backend().THREAD_LOCK_SQL
+    if lock_sql is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(lock_sql, [backend().THREAD_LOCK_CLASS, post_id % 2**31])
 
 
 def _delete(documents: QuerySet[SearchDocument]) -> None:
@@ -95,59 +128,127 @@ def _delete(documents: QuerySet[SearchDocument]) -> None:
     documents.delete()
 
 
+def _delete_stale(documents: QuerySet[SearchDocument], current: QuerySet[Any]) -> None:
+    """Delete those of `documents` whose object is not among `current` any more. The database
+    judges it when deleting, so a comment or file committed after we read the thread keeps the
+    document its own task stores."""
+    _delete(documents.exclude(object_id__in=current.values("pk")))
+
+
+# --- Files' text ----------------------------------------------------------------------------
+
+
+def _file_texts(files: Iterable[Attachment]) -> dict[int, str]:
+    """The text read from each file so far, by attachment id (a file not read yet has none)."""
+    ids = [item.pk for item in files]
+    return dict(FileText.objects.filter(attachment_id__in=ids).values_list("attachment_id", "text"))
+
+
+def read_files(files: Iterable[Attachment]) -> bool:
+    """Read the text of the files never read, each within its time and size budget, and keep
+    it: never inside a transaction (a slow file must not hold the database while others write).
+    Returns whether any file was read."""
+    files = [item for item in files if item.kind == AttachmentKind.FILE]
+    known = set(_file_texts(files))
+    read = False
+    for item in files:
+        if item.pk in known:
+            continue
+        reading = read_text(item)
+        FileText.objects.bulk_create(
+            [FileText(attachment_id=item.pk, text=reading.text, outcome=reading.outcome)],
+            update_conflicts=True,
+            unique_fields=["attachment_id"],
+            update_fields=["text", "outcome", "read_at"],
+        )
+        read = True
+    return read
+
+
+# --- Reindexing: each reads the current state and stores it, so running one twice gives the
+# same index; files are read between two passes, outside the transactions -------------------
+
+
 def _visible_attachments(post: Post) -> list[Attachment]:
     return list(Attachment.objects.filter(post=post).order_by("position", "id"))
 
 
+def _index_thread(post_id: int) -> list[Attachment]:
+    """Store a visible post with its comments and files, or remove them all; returns the files
+    of the visible post."""
+    documents = SearchDocument.objects.filter(post_id=post_id)
+    with transaction.atomic():
+        _lock_thread(post_id)
+        # Read under the lock: what the last transaction to hold it wrote is seen.
+        post = Post.objects.filter(pk=post_id).first()
+        if post is None or post.state != ContentState.VISIBLE:
+            _delete(documents)
+            return []
+        attachments = _visible_attachments(post)
+        files = [item for item in attachments if item.kind == AttachmentKind.FILE]
+        texts = _file_texts(files)
+        comments = Comment.objects.filter(post=post, state=ContentState.VISIBLE)
+        _store([
+            post_draft(post, attachments),
+            *(comment_draft(comment, post) for comment in comments),
+            *(file_draft(item, post, texts.get(item.pk, "")) for item in files),
+        ])  # fmt: skip
+        _delete_stale(
+            documents.filter(source=Source.COMMENT),
+            Comment.objects.filter(post_id=post_id, state=ContentState.VISIBLE),
+        )
+        _delete_stale(
+            documents.filter(source=Source.FILE),
+            Attachment.objects.filter(post_id=post_id, kind=AttachmentKind.FILE),
+        )
+    return files
+
+
 def reindex_post(post_id: int) -> None:
     """The post, its comments and its files: stored when the post is visible, else removed.
-    Files already read keep their text (a PDF is read once, when it is first indexed)."""
-    post = Post.objects.filter(pk=post_id).first()
-    with transaction.atomic():
-        known = SearchDocument.objects.filter(post_id=post_id, source=Source.FILE)
-        texts = dict(known.values_list("object_id", "body"))
-        _delete(SearchDocument.objects.filter(post_id=post_id))
-        if post is None or post.state != ContentState.VISIBLE:
-            return
-        attachments = _visible_attachments(post)
-        comments = Comment.objects.filter(post=post, state=ContentState.VISIBLE)
-        drafts = [post_draft(post, attachments)]
-        drafts += [comment_draft(comment, post) for comment in comments]
-        drafts += [
-            file_draft(item, post, texts.get(item.pk))
-            for item in attachments
-            if item.kind == AttachmentKind.FILE
-        ]
-        _insert(drafts)
+    The post is findable before its files are read; a file is read once (see read_files)."""
+    if read_files(_index_thread(post_id)):
+        _index_thread(post_id)
 
 
-def _reindex_post_document(post: Post) -> None:
-    _delete(SearchDocument.objects.filter(source=Source.POST, object_id=post.pk))
+def _index_post_document(post: Post) -> None:
+    documents = SearchDocument.objects.filter(source=Source.POST, object_id=post.pk)
     if post.state == ContentState.VISIBLE:
-        _insert([post_draft(post, _visible_attachments(post))])
+        _store([post_draft(post, _visible_attachments(post))])
+    else:
+        _delete(documents)
 
 
 def reindex_post_document(post_id: int) -> None:
     """Only the post's own document: its counts changed (a reaction), not its thread."""
-    post = Post.objects.filter(pk=post_id).first()
     with transaction.atomic():
+        _lock_thread(post_id)
+        post = Post.objects.filter(pk=post_id).first()
         if post is None:
             _delete(SearchDocument.objects.filter(post_id=post_id))
         else:
-            _reindex_post_document(post)
+            _index_post_document(post)
 
 
 def reindex_comment(comment_id: int) -> None:
     """One comment (gone when hidden or removed), and its post's answered state."""
-    comment = Comment.objects.select_related("post").filter(pk=comment_id).first()
+    post_id = Comment.objects.filter(pk=comment_id).values_list("post_id", flat=True).first()
+    document = SearchDocument.objects.filter(source=Source.COMMENT, object_id=comment_id)
     with transaction.atomic():
-        _delete(SearchDocument.objects.filter(source=Source.COMMENT, object_id=comment_id))
+        if post_id is not None:
+            _lock_thread(post_id)
+        comment = Comment.objects.select_related("post").filter(pk=comment_id).first()
         if comment is None:
+            _delete(document)
             return
         post = comment.post
-        _reindex_post_document(post)
-        if comment.state == ContentState.VISIBLE and post.state == ContentState.VISIBLE:
-            _insert([comment_draft(comment, post)])
+        if post.state != ContentState.VISIBLE:
+            _delete(SearchDocument.objects.filter(post_id=post.pk))
+        elif comment.state != ContentState.VISIBLE:
+            _delete(document)
+            _index_post_document(post)
+        else:
+            _store([post_draft(post, _visible_attachments(post)), comment_draft(comment, post)])
 
 
 def reindex_attachment(attachment_id: int) -> None:
@@ -164,15 +265,18 @@ def reindex_attachment(attachment_id: int) -> None:
     else:
         with transaction.atomic():
             _delete(SearchDocument.objects.filter(source=Source.FILE, object_id=attachment_id))
+            if attachment is None:
+                FileText.objects.filter(attachment_id=attachment_id).delete()
 
 
 def reindex_person(person_id: int) -> None:
     """A person's name, job title, department and interests; gone once deactivated."""
     person = Person.objects.for_list().filter(pk=person_id).first()
     with transaction.atomic():
-        _delete(SearchDocument.objects.filter(source=Source.PERSON, object_id=person_id))
         if person is not None and person.is_active:
-            _insert([person_draft(person)])
+            _store([person_draft(person)])
+        else:
+            _delete(SearchDocument.objects.filter(source=Source.PERSON, object_id=person_id))
 
 
 def reindex_department(department_id: int) -> None:
@@ -189,14 +293,10 @@ def reindex_space(space_id: int) -> None:
     """A space's name and purpose. Who may find it is decided at query time."""
     space = Space.objects.filter(pk=space_id).first()
     with transaction.atomic():
-        _delete(SearchDocument.objects.filter(source=Source.SPACE, object_id=space_id))
         if space is not None:
-            _insert([space_draft(space)])
-
-
-def _file_texts(documents: QuerySet[SearchDocument]) -> dict[int, str]:
-    """The text of files already indexed, by attachment id: a PDF is read once."""
-    return dict(documents.filter(source=Source.FILE).values_list("object_id", "body"))
+            _store([space_draft(space)])
+        else:
+            _delete(SearchDocument.objects.filter(source=Source.SPACE, object_id=space_id))
 
 
 def _learning_files() -> QuerySet[Attachment]:
@@ -204,27 +304,41 @@ def _learning_files() -> QuerySet[Attachment]:
     return Attachment.objects.filter(kind=AttachmentKind.FILE).order_by("position", "id")
 
 
+def _index_session(session_id: int) -> list[Attachment]:
+    session = Session.objects.filter(pk=session_id).first()
+    files = list(_learning_files().filter(session=session)) if session is not None else []
+    with transaction.atomic():
+        if session is not None:
+            texts = _file_texts(files)
+            _store([session_file_draft(item, session, texts.get(item.pk, "")) for item in files])
+        _delete_stale(
+            SearchDocument.objects.filter(session_id=session_id),
+            _learning_files().filter(session_id=session_id),
+        )
+    return files
+
+
 def reindex_session(session_id: int) -> None:
     """A learning session's materials (its files); gone with the session or the file."""
-    session = Session.objects.filter(pk=session_id).first()
-    documents = SearchDocument.objects.filter(session_id=session_id)
-    with transaction.atomic():
-        texts = _file_texts(documents)
-        _delete(documents)
-        if session is not None:
-            files = _learning_files().filter(session=session)
-            _insert([session_file_draft(item, session, texts.get(item.pk)) for item in files])
+    if read_files(_index_session(session_id)):
+        _index_session(session_id)
 
 
 def _activity_drafts(activity: Activity, unit: Unit, texts: dict[int, str]) -> list[Draft]:
-    """An activity and its files (prefetched as `search_files`, or read here)."""
-    files = getattr(activity, "search_files", None)
-    if files is None:
-        files = _learning_files().filter(activity=activity)
+    """An activity and its files (prefetched as `search_files`)."""
     return [
         activity_draft(activity, unit),
-        *(activity_file_draft(item, activity, unit, texts.get(item.pk)) for item in files),
+        *(
+            activity_file_draft(item, activity, unit, texts.get(item.pk, ""))
+            for item in activity.search_files  # type: ignore[attr-defined]
+        ),
     ]
+
+
+def _with_files(activities: QuerySet[Activity]) -> QuerySet[Activity]:
+    return activities.prefetch_related(
+        Prefetch("attachments", queryset=_learning_files(), to_attr="search_files")
+    )
 
 
 def _follow_threads(unit_id: int, unit: Unit | None) -> None:
@@ -237,83 +351,111 @@ def _follow_threads(unit_id: int, unit: Unit | None) -> None:
         threads.update(release_at=unit.release_at)
 
 
-def reindex_activity(activity_id: int) -> None:
-    """A learning activity and its files; gone once deleted (its thread then found as any
-    post)."""
-    activity = Activity.objects.select_related("unit").filter(pk=activity_id).first()
-    documents = SearchDocument.objects.filter(source=Source.ACTIVITY, object_id=activity_id)
-    files = SearchDocument.objects.filter(activity_id=activity_id)
+def _index_activity(activity_id: int) -> list[Attachment]:
+    activity = _with_files(Activity.objects.select_related("unit")).filter(pk=activity_id).first()
+    document = SearchDocument.objects.filter(source=Source.ACTIVITY, object_id=activity_id)
     with transaction.atomic():
-        unit_ids = set(documents.values_list("unit_id", flat=True))
-        texts = _file_texts(files)
-        _delete(documents)
-        _delete(files)
-        if activity is not None:
-            _insert(_activity_drafts(activity, activity.unit, texts))
+        unit_ids = set(document.values_list("unit_id", flat=True))
+        files: list[Attachment] = []
+        if activity is None:
+            _delete(document)
+        else:
+            files = activity.search_files  # type: ignore[attr-defined]
+            _store(_activity_drafts(activity, activity.unit, _file_texts(files)))
+        _delete_stale(
+            SearchDocument.objects.filter(activity_id=activity_id),
+            _learning_files().filter(activity_id=activity_id),
+        )
         for unit_id in unit_ids - ({activity.unit_id} if activity else set()):
             if unit_id is not None:
                 _follow_threads(unit_id, None)
+    return files
+
+
+def reindex_activity(activity_id: int) -> None:
+    """A learning activity and its files; gone once deleted (its thread then found as any
+    post)."""
+    if read_files(_index_activity(activity_id)):
+        _index_activity(activity_id)
+
+
+def _index_unit(unit_id: int) -> list[Attachment]:
+    unit = Unit.objects.filter(pk=unit_id).first()
+    activities = list(_with_files(unit.activities.all())) if unit is not None else []
+    files = [item for activity in activities for item in activity.search_files]  # type: ignore[attr-defined]
+    with transaction.atomic():
+        if unit is not None:
+            texts = _file_texts(files)
+            _store([draft for item in activities for draft in _activity_drafts(item, unit, texts)])
+        _delete_stale(
+            SearchDocument.objects.filter(source=Source.ACTIVITY, unit_id=unit_id),
+            Activity.objects.filter(unit_id=unit_id),
+        )
+        _delete_stale(
+            SearchDocument.objects.filter(unit_id=unit_id, activity_id__isnull=False),
+            _learning_files().filter(activity__unit_id=unit_id),
+        )
+        _follow_threads(unit_id, unit)
+    return files
 
 
 def reindex_unit(unit_id: int) -> None:
     """Every activity of a unit with their files and threads, after its title or release time
     changed; gone with the unit."""
-    unit = Unit.objects.filter(pk=unit_id).first()
-    files = SearchDocument.objects.filter(unit_id=unit_id, activity_id__isnull=False)
-    with transaction.atomic():
-        texts = _file_texts(files)
-        _delete(SearchDocument.objects.filter(source=Source.ACTIVITY, unit_id=unit_id))
-        _delete(files)
-        if unit is not None:
-            activities = unit.activities.prefetch_related(
-                Prefetch("attachments", queryset=_learning_files(), to_attr="search_files")
-            )
-            _insert([draft for item in activities for draft in _activity_drafts(item, unit, texts)])
-        _follow_threads(unit_id, unit)
+    if read_files(_index_unit(unit_id)):
+        _index_unit(unit_id)
 
 
-def _on_commit(function: Callable[[int], None], object_id: int) -> None:
-    transaction.on_commit(lambda: function(object_id))
+def _on_commit(task_name: str, object_id: int) -> None:
+    """Queue the task `task_name` of afterclass.search.tasks once the transaction commits.
+    Only the id travels: the task reads what is current when it runs."""
+    # The tasks call this module's functions, so they are imported here, when first used.
+    from afterclass.search import tasks
+
+    task: Task[[int], None] = getattr(tasks, task_name)
+    # The write is committed: should queueing fail, it is logged, not turned into an error
+    # for the person who wrote (`afterclass search rebuild` catches up).
+    transaction.on_commit(partial(task.enqueue, object_id), robust=True)
 
 
 def reindex_post_on_commit(post_id: int) -> None:
-    _on_commit(reindex_post, post_id)
+    _on_commit("reindex_post", post_id)
 
 
 def reindex_post_document_on_commit(post_id: int) -> None:
-    _on_commit(reindex_post_document, post_id)
+    _on_commit("reindex_post_document", post_id)
 
 
 def reindex_comment_on_commit(comment_id: int) -> None:
-    _on_commit(reindex_comment, comment_id)
+    _on_commit("reindex_comment", comment_id)
 
 
 def reindex_attachment_on_commit(attachment_id: int) -> None:
-    _on_commit(reindex_attachment, attachment_id)
+    _on_commit("reindex_attachment", attachment_id)
 
 
 def reindex_person_on_commit(person_id: int) -> None:
-    _on_commit(reindex_person, person_id)
+    _on_commit("reindex_person", person_id)
 
 
 def reindex_department_on_commit(department_id: int) -> None:
-    _on_commit(reindex_department, department_id)
+    _on_commit("reindex_department", department_id)
 
 
 def reindex_space_on_commit(space_id: int) -> None:
-    _on_commit(reindex_space, space_id)
+    _on_commit("reindex_space", space_id)
 
 
 def reindex_session_on_commit(session_id: int) -> None:
-    _on_commit(reindex_session, session_id)
+    _on_commit("reindex_session", session_id)
 
 
 def reindex_activity_on_commit(activity_id: int) -> None:
-    _on_commit(reindex_activity, activity_id)
+    _on_commit("reindex_activity", activity_id)
 
 
 def reindex_unit_on_commit(unit_id: int) -> None:
-    _on_commit(reindex_unit, unit_id)
+    _on_commit("reindex_unit", unit_id)
 
 
 # --- Rebuild --------------------------------------------------------------------------------
@@ -331,14 +473,14 @@ def _batches[M: Model](queryset: QuerySet[M]) -> Iterator[list[M]]:
 
 def _post_batch(posts: list[Post]) -> list[Draft]:
     drafts = [post_draft(post, post.search_attachments) for post in posts]  # type: ignore[attr-defined]
-    for post in posts:
-        files = [
-            item
-            for item in post.search_attachments  # type: ignore[attr-defined]
-            if item.kind == AttachmentKind.FILE
-        ]
-        drafts += [file_draft(item, post) for item in files]
-    return drafts
+    files = [
+        (item, post)
+        for post in posts
+        for item in post.search_attachments  # type: ignore[attr-defined]
+        if item.kind == AttachmentKind.FILE
+    ]
+    texts = _file_texts(item for item, _ in files)
+    return drafts + [file_draft(item, post, texts.get(item.pk, "")) for item, post in files]
 
 
 def _comment_batch(comments: list[Comment]) -> list[Draft]:
@@ -346,12 +488,14 @@ def _comment_batch(comments: list[Comment]) -> list[Draft]:
 
 
 def _material_batch(files: list[Attachment]) -> list[Draft]:
+    texts = _file_texts(files)
     drafts = []
     for item in files:
+        text = texts.get(item.pk, "")
         if item.session is not None:
-            drafts.append(session_file_draft(item, item.session))
+            drafts.append(session_file_draft(item, item.session, text))
         elif item.activity is not None:
-            drafts.append(activity_file_draft(item, item.activity, item.activity.unit))
+            drafts.append(activity_file_draft(item, item.activity, item.activity.unit, text))
     return drafts
 
 
@@ -407,10 +551,42 @@ STAGES = [
 Progress = Callable[[str, int, int], None]
 
 
+def _files_to_read() -> QuerySet[Attachment]:
+    """The files the index holds (those of visible posts, sessions and activities) whose text
+    was never read."""
+    return (
+        _learning_files()
+        .filter(
+            Q(post__state=ContentState.VISIBLE)
+            | Q(session__isnull=False)
+            | Q(activity__isnull=False)
+        )
+        .exclude(pk__in=FileText.objects.values("attachment_id"))
+    )
+
+
+def read_all_files(progress: Progress | None = None) -> int:
+    """Read the files never read (after a restore, or those attached while no worker ran),
+    each in its own short write, within its budget; returns how many."""
+    FileText.objects.exclude(attachment_id__in=Attachment.objects.values("pk")).delete()
+    queryset = _files_to_read()
+    total = queryset.count()
+    done = 0
+    if progress:
+        progress("files", 0, total)
+    for files in _batches(queryset):
+        read_files(files)
+        done += len(files)
+        if progress:
+            progress("files", done, total)
+    return total
+
+
 def rebuild(progress: Progress | None = None) -> dict[str, int]:
-    """Drop and rebuild the whole index in one transaction (searches meanwhile see the old
-    one). Returns how many documents each stage stored."""
-    counts: dict[str, int] = {}
+    """Read the files never read, then drop and rebuild the whole index in one transaction
+    (searches meanwhile see the old one). Returns how many files were read and how many
+    documents each stage stored."""
+    counts = {"files read": read_all_files(progress)}
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(backend().CLEAR_SQL)
@@ -424,7 +600,7 @@ def rebuild(progress: Progress | None = None) -> dict[str, int]:
                 progress(stage.name, 0, total)
             for rows in _batches(queryset):
                 drafts = stage.build(rows)
-                _insert(drafts)
+                _store(drafts)
                 done += len(rows)
                 stored += len(drafts)
                 if progress:

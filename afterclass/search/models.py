@@ -109,6 +109,31 @@ class SearchDocument(models.Model):
         return f"{self.source} {self.object_id}"
 
 
+class ReadOutcome(models.TextChoices):
+    """How reading a file's text went (see `afterclass.search.extract`)."""
+
+    READ = "read", "Read"
+    CUT_OFF = "cut_off", "Cut off: over its time budget"
+    TOO_LARGE = "too_large", "Not read: over its size budget"
+    UNREADABLE = "unreadable", "Not read: broken or unsupported"
+    NO_TEXT = "no_text", "A kind of file without text"
+
+
+class FileText(models.Model):
+    """The text read from a file once, within its budget, outside any transaction; the index
+    takes it from here, so reindexing and `afterclass search rebuild` never read a file again.
+    Keyed by the attachment's id without a foreign key: attachments are deleted in bulk by
+    other apps, and a row left behind is dropped by the next reindex or rebuild."""
+
+    attachment_id = models.BigIntegerField(primary_key=True)
+    text = models.TextField(blank=True)
+    outcome = models.CharField(max_length=12, choices=ReadOutcome.choices)
+    read_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"text of attachment {self.attachment_id}: {self.outcome}"
+
+
 class SearchEntry(models.Model):
     """The backend's full-text row of a document (see the module docstring)."""
 

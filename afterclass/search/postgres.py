@@ -36,10 +36,15 @@ DROP = [
     "DROP TABLE IF EXISTS search_fts",
 ]
 
-INSERT_SQL = (
+UPSERT_SQL = (
     "INSERT INTO search_fts (rowid, vector) VALUES "
-    "(%s, setweight(to_tsvector('simple', %s), 'A') || setweight(to_tsvector('simple', %s), 'B'))"
+    "(%s, setweight(to_tsvector('simple', %s), 'A') || setweight(to_tsvector('simple', %s), 'B')) "
+    "ON CONFLICT (rowid) DO UPDATE SET vector = EXCLUDED.vector"
 )
+# Taken first by every transaction that writes a post's documents, held until it ends (see
+# index._lock_thread): the two-key form, the first naming the search index's threads.
+THREAD_LOCK_SQL = "SELECT pg_advisory_xact_lock(%s, %s)"
+THREAD_LOCK_CLASS = 0x5EA2C4
 CLEAR_SQL = "DELETE FROM search_fts"
 # Fresh statistics after a rebuild: without them the planner starts from the permission filter
 # instead of the GIN index (seconds instead of milliseconds at 200,000 posts).

@@ -13,7 +13,11 @@ CREATE = [
 ]
 DROP = ["DROP TRIGGER IF EXISTS search_document_deleted", "DROP TABLE IF EXISTS search_fts"]
 
-INSERT_SQL = "INSERT INTO search_fts (rowid, title, body) VALUES (%s, %s, %s)"
+# FTS5 has no ON CONFLICT clause, but honours OR REPLACE on its rowid.
+UPSERT_SQL = "INSERT OR REPLACE INTO search_fts (rowid, title, body) VALUES (%s, %s, %s)"
+# Transactions are IMMEDIATE (see settings): one writer at a time already, no lock to take.
+THREAD_LOCK_SQL = None
+THREAD_LOCK_CLASS = 0
 CLEAR_SQL = "DELETE FROM search_fts"
 # FTS5 drives the query whatever the statistics say: nothing to refresh.
 AFTER_REBUILD_SQL: list[str] = []

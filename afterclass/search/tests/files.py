@@ -1,4 +1,6 @@
-"""Files for the search tests: a real (tiny) PDF with a text layer, and plain text."""
+"""Files for the search tests: a real (tiny) PDF with a text layer, a hostile PDF, plain text."""
+
+import zlib
 
 from afterclass.attachments.tests.factories import make_upload
 
@@ -6,14 +8,29 @@ from afterclass.attachments.tests.factories import make_upload
 def pdf_with_text(text: str) -> bytes:
     """A one-page PDF whose page shows `text` in Helvetica, with a correct cross-reference
     table, so pypdf reads it as any real PDF."""
-    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+    return _pdf(f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode())
+
+
+def hostile_pdf(operators: int = 700_000) -> bytes:
+    """A valid one-page PDF of a few kilobytes whose one compressed content stream holds
+    `operators` empty text operators: pypdf spends seconds to minutes on it and finds no text."""
+    stream = b"BT /F1 12 Tf 72 720 Td " + b"() Tj " * operators + b"ET"
+    return _pdf(zlib.compress(stream, 9), b" /Filter /FlateDecode")
+
+
+def _pdf(stream: bytes, filters: bytes = b"") -> bytes:
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
         b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Length "
+        + str(len(stream)).encode()
+        + filters
+        + b" >>\nstream\n"
+        + stream
+        + b"\nendstream",
     ]
     output = b"%PDF-1.4\n"
     offsets = []

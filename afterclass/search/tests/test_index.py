@@ -24,9 +24,9 @@ from afterclass.posts.actions import (
     do_restore_post,
 )
 from afterclass.posts.tests.factories import make_comment, make_post
-from afterclass.search import documents, index
+from afterclass.search import index
 from afterclass.search.engine import SearchFilters, search, search_people
-from afterclass.search.models import SearchDocument
+from afterclass.search.models import FileText, ReadOutcome, SearchDocument
 from afterclass.search.tests.files import upload_pdf, upload_text
 from afterclass.spaces.actions import do_leave_space, do_update_space
 
@@ -267,15 +267,15 @@ def test_search_command_without_a_subcommand_says_what_to_do():
         call_command("search")
 
 
-def test_reindex_post_reads_a_file_once(space, owner, member, monkeypatch):
+def test_reindex_post_reads_a_file_once(space, owner, member):
     upload = upload_pdf(owner, "Capybara manual")
     post = make_post(space, owner, kind="resource", title="Manual", attachments=[upload.pk])
     index.reindex_post(post.pk)
-    reads = []
-    monkeypatch.setattr(documents, "attachment_text", lambda item: reads.append(item) or "")
+    first = FileText.objects.get(attachment_id=upload.pk)
+    assert (first.outcome, first.text) == (ReadOutcome.READ, "Capybara manual")
     do_edit_post(post, actor=owner, title="Manual, second edition")
     index.reindex_post(post.pk)
-    assert reads == []
+    assert FileText.objects.get(attachment_id=upload.pk).read_at == first.read_at
     assert found(member, "capybara") == ["file"]
 
 
@@ -316,14 +316,13 @@ def test_rebuild_indexes_session_and_activity_files_but_not_submissions(space, o
     assert found(owner, "essay") == []
 
 
-def test_reindex_unit_reads_its_activity_files_once(space, owner, member, monkeypatch):
+def test_reindex_unit_reads_its_activity_files_once(space, owner, member):
     unit = make_unit(space, owner, title="Week one")
     upload = upload_pdf(owner, "Manatee manual")
     make_activity(unit, owner, "reading", title="Read", attachment_ids=[upload.pk])
     index.reindex_unit(unit.pk)
-    reads = []
-    monkeypatch.setattr(documents, "attachment_text", lambda item: reads.append(item) or "")
+    read_at = FileText.objects.get(attachment_id=upload.pk).read_at
     do_update_unit(unit, actor=owner, title="Week one, again")
     index.reindex_unit(unit.pk)
-    assert reads == []
+    assert FileText.objects.get(attachment_id=upload.pk).read_at == read_at
     assert found(member, "manatee") == ["file"]
