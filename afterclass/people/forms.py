@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 from typing import Any, cast
 
 from django import forms
@@ -400,13 +401,32 @@ class InvitationForm(forms.Form):
     def _read_csv(upload: Any) -> list[InvitationRow]:
         if upload.size > MAX_CSV_BYTES:
             raise InvalidInput("The CSV file is larger than 1 MB.", field="file")
-        try:
-            content = upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise InvalidInput(
-                "Save the file as a CSV in UTF-8 text and try again.", field="file"
-            ) from error
-        rows = parse_invitation_csv(content)
+        rows = parse_invitation_csv(_csv_text(upload.read()))
         if not rows:
             raise InvalidInput("The CSV file has a header but no addresses.", field="file")
         return rows
+
+
+def _csv_text(data: bytes) -> str:
+    """The text of an uploaded CSV: UTF-8 (with or without a byte order mark), or UTF-16 with
+    its mark, as spreadsheet programs save "Unicode text"; anything else is refused, saying
+    on which line the first character that is not UTF-8 is."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise InvalidInput(
+                "This file says it is UTF-16 text but is damaged. Save it as “CSV UTF-8” and "
+                "try again.",
+                field="file",
+            ) from error
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise InvalidInput(
+            f"This file is not UTF-8 text: line {line} has a character that cannot be read "
+            "(the file may be in another encoding, or be a spreadsheet rather than a CSV). "
+            "Save it as “CSV UTF-8” and try again.",
+            field="file",
+        ) from error

@@ -47,9 +47,44 @@ def parse_invitation_text(text: str) -> list[InvitationRow]:
 
 
 def parse_invitation_csv(content: str) -> list[InvitationRow]:
-    """Read a CSV with a header row: email (required), name, department, level."""
-    reader = csv.DictReader(io.StringIO(content))
+    """Read a CSV with a header row: email (required), name, department, level. A file that is
+    not CSV text, or a line that cannot be read, is refused saying where and why."""
+    reader = csv.DictReader(io.StringIO(content, newline=""))
+    rows = []
+    read_up_to = 0  # the last line of the last record read: the next record starts after it
+    try:
+        _check_headers(reader)
+        read_up_to = reader.line_num
+        for record in reader:
+            line_number, read_up_to = read_up_to + 1, reader.line_num
+            if None in record:
+                raise InvalidInput(
+                    f"Line {line_number} has more columns than the header.", field="file"
+                )
+            values = {key: (value or "").strip() for key, value in record.items()}
+            if not any(values.values()):
+                continue
+            rows.append(
+                InvitationRow(
+                    email=values.get("email", ""),
+                    display_name=values.get("name", ""),
+                    department=values.get("department", ""),
+                    level=values.get("level", ""),
+                )
+            )
+    except csv.Error as error:
+        raise InvalidInput(_unreadable_line(read_up_to + 1, error), field="file") from error
+    return rows
+
+
+def _check_headers(reader: csv.DictReader[str]) -> None:
     headers = [header.strip().lower() for header in reader.fieldnames or []]
+    if any("\x00" in header for header in headers):
+        raise InvalidInput(
+            "This file is not CSV text in UTF-8: its first line has NUL bytes, as UTF-16 "
+            "text and spreadsheet files do. Save it as “CSV UTF-8” and try again.",
+            field="file",
+        )
     if "email" not in headers:
         raise InvalidInput(
             "The CSV needs a header row with at least an “email” column "
@@ -57,24 +92,17 @@ def parse_invitation_csv(content: str) -> list[InvitationRow]:
             field="file",
         )
     reader.fieldnames = headers
-    rows = []
-    for line_number, record in enumerate(reader, start=2):
-        if None in record:
-            raise InvalidInput(
-                f"Line {line_number} has more columns than the header.", field="file"
-            )
-        values = {key: (value or "").strip() for key, value in record.items()}
-        if not any(values.values()):
-            continue
-        rows.append(
-            InvitationRow(
-                email=values.get("email", ""),
-                display_name=values.get("name", ""),
-                department=values.get("department", ""),
-                level=values.get("level", ""),
-            )
+
+
+def _unreadable_line(line_number: int, error: csv.Error) -> str:
+    if "field larger than field limit" in str(error):
+        limit = csv.field_size_limit() // 1024
+        return (
+            f"The row starting on line {line_number} has a value longer than {limit} KB, which "
+            'no address, name, department or level is. Often a quote (") opened on that line '
+            "is never closed, so the rest of the file reads as one value."
         )
-    return rows
+    return f"Line {line_number} cannot be read as CSV ({error}). Check it and try again."
 
 
 def _resolve_rows(rows: list[InvitationRow]) -> list[dict[str, Any]]:
@@ -91,6 +119,15 @@ def _resolve_rows(rows: list[InvitationRow]) -> list[dict[str, Any]]:
     resolved: list[dict[str, Any]] = []
     seen: set[str] = set()
     for number, row in enumerate(rows, start=1):
+        with_nul = [label for label, value in _labelled(row) if "\x00" in value]
+        if with_nul:
+            # PostgreSQL cannot store it and SQLite would keep it: refused alike, by row.
+            errors.append(
+                f"row {number}: the {' and the '.join(with_nul)} "
+                f"{'contains' if len(with_nul) == 1 else 'contain'} a NUL character (an "
+                "invisible control character a broken export leaves); remove it"
+            )
+            continue
         try:
             email = normalise_email(row.email)
         except InvalidInput:
@@ -120,6 +157,15 @@ def _resolve_rows(rows: list[InvitationRow]) -> list[dict[str, Any]]:
             "Nothing was sent. Please fix: " + "; ".join(errors) + ".", field="emails"
         )
     return resolved
+
+
+def _labelled(row: InvitationRow) -> list[tuple[str, str]]:
+    return [
+        ("e-mail address", row.email),
+        ("name", row.display_name),
+        ("department", row.department),
+        ("level", row.level),
+    ]
 
 
 def do_invite_people(rows: list[InvitationRow], *, actor: Person) -> list[SentInvitation]:

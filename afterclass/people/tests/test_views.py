@@ -918,7 +918,7 @@ def csv_file(text: str) -> SimpleUploadedFile:
             "Line 2 has more columns than the header.",
         ),
         ({"file": "email,name\n"}, "The CSV file has a header but no addresses."),
-        ({"file": b"\xff\xfe\x00bad"}, "Save the file as a CSV in UTF-8 text"),
+        ({"file": b"\xff\x00bad"}, "This file is not UTF-8 text: line 1"),
         (
             {"emails": "ana@example.org", "file": "email\nben@example.org\n"},
             "Paste addresses or upload a file, not both.",
