@@ -147,6 +147,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
     }
+else:
+    # A database that never answers fails a request (and /readyz) after a few seconds instead
+    # of hanging it; a runaway query is cancelled (core.database sets it on each connection).
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
+        os.environ.get("AFTERCLASS_DB_CONNECT_TIMEOUT") or 5
+    )
+DB_STATEMENT_TIMEOUT_SECONDS = int(os.environ.get("AFTERCLASS_DB_STATEMENT_TIMEOUT") or 60)
+# /readyz fails when the data or media folder has less free space than this.
+MIN_FREE_DISK_MB = int(os.environ.get("AFTERCLASS_MIN_FREE_DISK_MB") or 500)
 # The test database. On SQLite it is a file, not Django's default shared-cache in-memory one:
 # shared cache locks whole tables, so a browser journey's page read while the test (or the
 # background task it ran) wrote failed at once with "database table is locked". A file in WAL
@@ -167,6 +176,8 @@ CACHES = {
     if os.environ.get("REDIS_URL")
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
 
 # Live updates (afterclass.live) go through a channel layer. The in-memory layer reaches only the
 # connections of its own process: enough for the embedded default with one web process, but the
@@ -273,6 +284,7 @@ STORAGES: dict[str, dict[str, Any]] = {
 # private (no ACL: the bucket's own default) and the pages never link to the bucket: files are
 # read back by our permission-checking views (see afterclass.core.storage). Credentials are
 # boto3's own: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or the machine's role.
+S3_BUCKET = os.environ.get("AFTERCLASS_S3_BUCKET", "")
 if os.environ.get("AFTERCLASS_S3_BUCKET"):
     STORAGES["default"] = {
         "BACKEND": "afterclass.core.storage.PrivateS3Storage",
@@ -310,7 +322,7 @@ SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

@@ -5,10 +5,13 @@ from django.urls import include, path
 
 from afterclass.api.api import api
 from afterclass.core import views as core_views
+from afterclass.worker import views as worker_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", worker_views.readyz, name="readyz"),
+    path("manage/system/", include("afterclass.worker.urls")),
     path("media/<path:name>", core_views.media, name="media"),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),

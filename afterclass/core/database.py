@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 
@@ -18,3 +19,7 @@ def tune_connection(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any)
         return
     with connection.cursor() as cursor:
         cursor.execute("SET jit = off")
+        # A runaway query is cancelled rather than holding a connection and its locks for good
+        # (AFTERCLASS_DB_STATEMENT_TIMEOUT seconds, 0 for none: long migrations may need it).
+        timeout_ms = int(settings.DB_STATEMENT_TIMEOUT_SECONDS) * 1000
+        cursor.execute(f"SET statement_timeout = {timeout_ms:d}")
