@@ -308,6 +308,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The largest file a person may attach to a post (afterclass.attachments).
 AFTERCLASS_MAX_UPLOAD_MB = int(os.environ.get("AFTERCLASS_MAX_UPLOAD_MB") or 25)
+# Search reads a file's text in the background within these budgets; a file over them is found
+# by its name only, with a note in the log (afterclass.search.extract).
+AFTERCLASS_SEARCH_READ_SECONDS = float(os.environ.get("AFTERCLASS_SEARCH_READ_SECONDS") or 10)
+AFTERCLASS_SEARCH_READ_MB = int(os.environ.get("AFTERCLASS_SEARCH_READ_MB") or 25)
 # Insights: the smallest group a breakdown shows (never below 3, see insights.privacy), and
 # how old today's rollup may get before an insight page computes it again.
 AFTERCLASS_INSIGHTS_MIN_GROUP = int(os.environ.get("AFTERCLASS_INSIGHTS_MIN_GROUP") or 5)

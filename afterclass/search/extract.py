@@ -1,7 +1,7 @@
 """The text of a file, for the index: PDFs (with pypdf) and plain text, within a budget.
 
 Each file has a time budget (AFTERCLASS_SEARCH_READ_SECONDS, 10 s) and a size budget
-(AFTERCLASS_SEARCH_READ_MB, 20 MB of PDF; the first 4 MB of a text file), and its text is cut
+(AFTERCLASS_SEARCH_READ_MB, 25 MB of PDF; the first 4 MB of a text file), and its text is cut
 at MAX_TEXT_CHARS. A PDF is read in a child process (`afterclass.search.pdf_text`) that is
 killed when over its time: pypdf is pure Python, so a thread reading it could not be stopped,
 `signal.alarm` only works in the main thread (the worker and the web server run tasks in
@@ -29,7 +29,7 @@ MAX_TEXT_CHARS = 100_000
 MAX_PDF_PAGES = 200
 MAX_READ_BYTES = 4 * 1024 * 1024
 DEFAULT_SECONDS = 10.0
-DEFAULT_PDF_MB = 20
+DEFAULT_PDF_MB = 25
 
 logger = logging.getLogger(__name__)
 
