@@ -3,6 +3,23 @@
 import django.utils.timezone
 from django.db import migrations, models
 
+BATCH = 1000
+
+
+def keep_texts_already_read(apps, schema_editor):
+    """The index held each file's text in its document: keep it, so that no file is read again
+    after the upgrade (a rebuild would otherwise read every PDF once more)."""
+    document_model = apps.get_model("search", "SearchDocument")
+    file_text_model = apps.get_model("search", "FileText")
+    rows = document_model.objects.filter(source="file").values_list("object_id", "body")
+    batch = []
+    for attachment_id, body in rows.iterator(chunk_size=BATCH):
+        batch.append(file_text_model(attachment_id=attachment_id, text=body, outcome="read"))
+        if len(batch) == BATCH:
+            file_text_model.objects.bulk_create(batch, ignore_conflicts=True)
+            batch = []
+    file_text_model.objects.bulk_create(batch, ignore_conflicts=True)
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -31,4 +48,5 @@ class Migration(migrations.Migration):
                 ("read_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
         ),
+        migrations.RunPython(keep_texts_already_read, migrations.RunPython.noop),
     ]
