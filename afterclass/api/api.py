@@ -116,6 +116,7 @@ def _register_routers() -> None:
     from afterclass.search.api import router as search_router
     from afterclass.spaces.api import router as spaces_router
     from afterclass.surveys.api import router as surveys_router
+    from afterclass.worker.api import router as worker_router
 
     api.add_router("/", people_router)
     api.add_router("/spaces", spaces_router)
@@ -128,6 +129,7 @@ def _register_routers() -> None:
     api.add_router("/", notifications_router)
     api.add_router("/", learning_router)
     api.add_router("/", insights_router)
+    api.add_router("/", worker_router)
 
 
 _register_routers()

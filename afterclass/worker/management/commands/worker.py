@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -62,12 +61,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["verbosity"] > 0:
-            logging.basicConfig(
-                stream=sys.stderr,
-                level=logging.DEBUG if options["verbosity"] > 1 else logging.INFO,
-                format="%(asctime)s worker %(levelname)s %(message)s",
-            )
+        # The root logger (settings.LOGGING) writes to stderr at WARNING; the worker says more.
+        level = {0: logging.WARNING, 1: logging.INFO}.get(options["verbosity"], logging.DEBUG)
+        for name in ("afterclass.worker", "afterclass.outbox"):
+            logging.getLogger(name).setLevel(level)
         shutdown.reset()
         worker = Worker(
             worker_id=f"{get_random_string(12)}",
