@@ -1,10 +1,10 @@
 """Sending the outbox: claim a few rows, send them one by one, record each as it goes.
 
-A claim lasts CLAIM_SECONDS; rows of a worker killed mid-send are claimed again when it runs
-out. Each row is marked sent right after its own send, so a crash repeats at most the message
-being sent at that moment — and that message keeps its Message-ID. A worker asked to stop gives
-its unsent claims back before it goes. On PostgreSQL the claim skips rows other workers have
-locked; on SQLite the claiming transaction is the single writer.
+A claim lasts two task leases (claim_length); rows of a worker killed mid-send are claimed
+again when it runs out. Each row is marked sent right after its own send, so a crash repeats
+at most the message being sent at that moment — and that message keeps its Message-ID. A
+worker asked to stop gives its unsent claims back before it goes. On PostgreSQL the claim skips
+rows other workers have locked; on SQLite the claiming transaction is the single writer.
 """
 
 from __future__ import annotations
@@ -24,11 +24,11 @@ from django.utils.crypto import get_random_string
 from afterclass.outbox.actions import OutboxEmail
 from afterclass.outbox.models import EmailState, OutgoingEmail, OutgoingEmailQuerySet
 from afterclass.worker import shutdown
+from afterclass.worker.queue import lease
 
 logger = logging.getLogger("afterclass.outbox")
 
 CLAIM_SIZE = 50
-CLAIM_SECONDS = 120
 MAX_ATTEMPTS = 8
 RETRY_BASE_SECONDS = 30
 TRANSIENT = (smtplib.SMTPException, OSError)
@@ -51,6 +51,13 @@ def build(row: OutgoingEmail) -> OutboxEmail:
     return message
 
 
+def claim_length() -> timedelta:
+    """Two of the worker's task leases (120 s by default): the claims of a worker that died come
+    back soon after its task does, as the task's lease setting says, instead of after a fixed
+    time the re-run of that task may not wait for."""
+    return 2 * lease()
+
+
 def claim(claimer: str) -> list[OutgoingEmail]:
     now = timezone.now()
     with transaction.atomic():
@@ -62,7 +69,7 @@ def claim(claimer: str) -> list[OutgoingEmail]:
         if rows:
             OutgoingEmail.objects.filter(pk__in=[row.pk for row in rows]).update(
                 state=EmailState.SENDING,
-                claimed_until=now + timedelta(seconds=CLAIM_SECONDS),
+                claimed_until=now + claim_length(),
                 claimed_by=claimer,
                 attempts=F("attempts") + 1,
             )
