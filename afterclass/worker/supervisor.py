@@ -15,7 +15,7 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 logger = logging.getLogger("afterclass.worker")
 
@@ -35,8 +35,15 @@ def worker_command() -> list[str]:
 
 
 class Supervisor:
-    def __init__(self, command: list[str] | None = None, grace: float = GRACE_SECONDS) -> None:
+    def __init__(
+        self,
+        command: list[str] | None = None,
+        grace: float = GRACE_SECONDS,
+        env: Mapping[str, str] | None = None,
+    ) -> None:
         self.command = command or worker_command()
+        # The worker's environment (None: this process's), e.g. the SITE_URL its e-mails link to.
+        self.env = dict(env) if env is not None else None
         self.grace = grace
         self.process: subprocess.Popen[bytes] | None = None
         self.restarts = 0
@@ -54,7 +61,7 @@ class Supervisor:
                 # Its own session: a Ctrl-C in the terminal reaches the server, which then stops
                 # the worker itself, instead of the worker stopping early and being restarted.
                 self.process = subprocess.Popen(  # noqa: S603 - our own command, no user input
-                    self.command, start_new_session=True
+                    self.command, start_new_session=True, env=self.env
                 )
 
     def _watch(self) -> None:
@@ -97,9 +104,11 @@ def _exit_on_sigterm(signum: int, frame: object) -> None:
 
 
 @contextlib.contextmanager
-def supervised_worker(command: list[str] | None = None) -> Iterator[Supervisor]:
+def supervised_worker(
+    command: list[str] | None = None, env: Mapping[str, str] | None = None
+) -> Iterator[Supervisor]:
     """Run a supervised worker for the duration of the block (the web server's life)."""
-    supervisor = Supervisor(command)
+    supervisor = Supervisor(command, env=env)
     # uvicorn stops on SIGTERM, then raises the signal again once its own handler is gone: with
     # the default handler the process would die there and skip stopping the worker gracefully.
     # Turned into SystemExit, it unwinds through here and the worker stops with the server.

@@ -3,6 +3,7 @@
 This is what `make demo` runs. Loading twice adds nothing.
 """
 
+import os
 from typing import Any
 
 from django.conf import settings
@@ -19,6 +20,25 @@ from afterclass.core.management.commands.serve import (
 from afterclass.demo.load import load_demo
 from afterclass.demo.people import ADMIN_EMAIL, DEFAULT_SEED, DEMO_PASSWORD, ORGANISATION_NAME
 from afterclass.worker.supervisor import supervised_worker
+
+# Addresses that mean "every interface": a browser reaches them as the loopback address.
+ANY_ADDRESS = {"0.0.0.0", "::", ""}  # noqa: S104 - compared with, never bound here
+
+
+def served_site(host: str, port: int) -> tuple[str, dict[str, str]]:
+    """The site's address while the demo serves it, and the environment of its worker.
+
+    Links in e-mails and notifications are built from SITE_URL; when it is not set explicitly,
+    it becomes the address actually served (`PORT=18801 make demo` links to port 18801), in
+    this process and in the worker it starts, which builds the e-mails."""
+    if os.environ.get("SITE_URL", "").strip():
+        site = settings.SITE_URL
+    else:
+        shown = "127.0.0.1" if host in ANY_ADDRESS else host
+        shown = f"[{shown}]" if ":" in shown else shown
+        site = f"http://{shown}:{port}"
+        settings.SITE_URL = site
+    return site, {**os.environ, "SITE_URL": site}
 
 
 class Command(BaseCommand):
@@ -76,7 +96,10 @@ class Command(BaseCommand):
 
         host: str = options["host"]
         port: int = options["port"] or default_port()
-        site = f"http://{host}:{port}" if options["serve"] else settings.SITE_URL
+        site = settings.SITE_URL
+        worker_env: dict[str, str] | None = None
+        if options["serve"]:
+            site, worker_env = served_site(host, port)
         self.stdout.write(
             f"\nSign in at {site}/accounts/login/\n"
             f"  organisation admin:  {ADMIN_EMAIL} / {DEMO_PASSWORD}\n"
@@ -86,7 +109,7 @@ class Command(BaseCommand):
         if options["serve"]:
             self.stdout.write("Press Ctrl-C to stop.\n")
             self.stdout.flush()
-            with supervised_worker():
+            with supervised_worker(env=worker_env):
                 run_server(host=host, port=port)
             self.stdout.write("Stopped.")
 
