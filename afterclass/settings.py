@@ -231,7 +231,10 @@ ACCOUNT_ADAPTER = "afterclass.people.adapter.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "afterclass.people.forms.SignupExtraForm"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = None
-# Five failed sign-ins for one address in five minutes, then a clear "try again later".
+# Failed sign-ins: ten a minute from one client (whatever the addresses), and five in five
+# minutes for one address from one client, then a clear "try again later". The "key" is the
+# address and the client together (people.adapter.AccountAdapter), so a stranger's wrong
+# passwords never lock the owner out on their own device.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = None
 INVITATION_DAYS = 14

@@ -8,6 +8,7 @@ password-reset form, where that rule must not apply.
 from typing import Any, ClassVar
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.internal.ratelimit import get_ip
 from django.http import HttpRequest
 
 from afterclass.people.actions import do_accept_invitation, usable_invitation_for
@@ -20,11 +21,20 @@ class AccountAdapter(DefaultAccountAdapter):
     error_messages: ClassVar[dict[str, Any]] = {
         **DefaultAccountAdapter.error_messages,
         "too_many_login_attempts": (
-            "Too many failed sign-ins for this address. Wait five minutes and try again, "
-            "or reset your password."
+            "Too many failed sign-ins for this address from this device. Wait five minutes "
+            "and try again, or reset your password."
         ),
         "email_password_mismatch": "The e-mail address or the password is not right.",
     }
+
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+        # allauth throttles failed sign-ins per "key" (ACCOUNT_RATE_LIMITS["login_failed"]);
+        # its key is the address alone, so five wrong passwords typed by anyone, anywhere, lock
+        # the address's owner out. Keyed by address and client together, a stranger only locks
+        # themselves out; the per-client limit ("…/ip") still stops one client trying many
+        # addresses. The client is allauth's own (trusted proxies honoured, IPv6 by prefix).
+        address = super()._get_login_attempts_cache_key(request, **credentials)
+        return f"{address}:{get_ip(request)}"
 
     def format_email_subject(self, subject: str) -> str:
         # allauth prefixes "[site name]"; our subjects already say what they are about.
