@@ -221,6 +221,22 @@ def do_mark_read(notification_ids: Iterable[int], *, actor: Person) -> int:
     )
 
 
+def do_mark_read_about(*, actor: Person, post_id: int | None = None, url: str = "") -> int:
+    """Opening a post (or a survey) is reading what the actor was told about it: their own
+    unread notifications about that post, or linking to that page, become read. Others' stay."""
+    if post_id is None and not url:
+        return 0
+    about = Q(post_id=post_id) if post_id is not None else Q(url=url) | Q(url__startswith=url + "#")
+    # One UPDATE, atomic by itself: no transaction of its own (the post page's query budget).
+    changed = (
+        Notification.objects.unread().filter(about, recipient=actor).update(read_at=timezone.now())
+    )
+    if changed:
+        # The actor's other open pages show the bell's new count.
+        transaction.on_commit(lambda: ring_bells([actor.pk]))
+    return changed
+
+
 def do_mark_all_read(*, actor: Person) -> int:
     return Notification.objects.unread().filter(recipient=actor).update(read_at=timezone.now())
 

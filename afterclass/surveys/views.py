@@ -13,9 +13,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from afterclass.core.errors import AfterclassError, Conflict, InvalidInput, NotAllowed
+from afterclass.notifications.actions import do_mark_read_about
 from afterclass.spaces.access import access_space
 from afterclass.spaces.views import SignedInRequest, next_url
 from afterclass.surveys.access import (
@@ -179,7 +181,9 @@ def survey_detail(request: SignedInRequest, survey_id: int) -> HttpResponse:
             else False
         ),
     }
-    return render(request, "surveys/detail.html", context, status=status)
+    response = render(request, "surveys/detail.html", context, status=status)
+    do_mark_read_about(actor=request.user, url=reverse("survey-detail", args=[survey.pk]))
+    return response
 
 
 def _manage(request: SignedInRequest, survey_id: int, what: str) -> HttpResponse:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import replace_url, reswap, retarget
 
 from afterclass.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from afterclass.notifications.actions import do_mark_read_about
 from afterclass.posts.access import (
     access_comment,
     can_moderate_space,
@@ -108,6 +109,7 @@ def detail(request: SignedInRequest, post_id: int) -> HttpResponse:
     post = load_post(request, post_id)
     response = _post_page(request, post)  # shows what was new before this visit
     do_mark_read(post, actor=request.user)
+    do_mark_read_about(actor=request.user, post_id=post.pk)
     return response
 
 
