@@ -79,7 +79,9 @@ def survey_answer(
     "/{survey_id}/results", response={200: ResultsOut, **READ_ERRORS}, summary="Survey results"
 )
 def survey_results_json(request: HttpRequest, survey_id: Path[Id]) -> dict[str, Any]:
-    """For the survey's creator, its space's owners and organisation admins."""
+    """For the survey's creator, its space's owners and organisation admins. An anonymous
+    survey's counts and texts are withheld until enough people answered (`withheld`,
+    `answers_needed`), and a question answered by too few people stays withheld."""
     viewer = current_person(request)
     survey = access_survey(viewer, survey_id)
     check_can_manage_survey(viewer, survey)
@@ -88,11 +90,12 @@ def survey_results_json(request: HttpRequest, survey_id: Path[Id]) -> dict[str, 
 
 @router.get(
     "/{survey_id}/results.csv",
-    response={200: None, **READ_ERRORS},
+    response={200: None, **errors(400, 401, 403, 404, 409, 422)},
     summary="Survey results as CSV",
 )
 def survey_results_export(request: HttpRequest, survey_id: Path[Id]) -> HttpResponse:
-    """One row per response; anonymous surveys carry no names and are sorted by content."""
+    """One row per response; anonymous surveys carry no names and are sorted by content, and
+    are refused (409, saying how many more answers are needed) until enough people answered."""
     viewer = current_person(request)
     survey = access_survey(viewer, survey_id)
     check_can_manage_survey(viewer, survey)

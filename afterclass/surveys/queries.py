@@ -10,7 +10,9 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 
+from afterclass.core.errors import Conflict
 from afterclass.core.pagination import Page, paginate
+from afterclass.insights.privacy import min_group
 from afterclass.people.models import Person
 from afterclass.spaces.models import Space
 from afterclass.surveys.access import managed_filter
@@ -64,6 +66,8 @@ class QuestionResult:
     rows: list[Row] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
     average: float | None = None
+    # Too few answers to this question of an anonymous survey to show them.
+    withheld: bool = False
 
     @property
     def max_count(self) -> int:
@@ -74,23 +78,66 @@ class QuestionResult:
 class SurveyResults:
     survey: Survey
     questions: list[QuestionResult]
+    # Anonymous surveys: how many more answers are needed before any result is shown (0: shown).
+    needed: int = 0
+    min_group: int = 0
 
     @property
     def response_rate_pct(self) -> int | None:
         return self.survey.response_rate_pct
 
+    @property
+    def withheld(self) -> bool:
+        return self.needed > 0
+
+    @property
+    def withheld_message(self) -> str:
+        return withheld_message(self.survey) if self.withheld else ""
+
+
+def answers_needed(survey: Survey) -> int:
+    """How many more people must answer an anonymous survey before its results are shown:
+    with fewer than `min_group()` answers, counts and free text could tell who said what.
+    Always 0 for a named survey, whose managers see the names anyway."""
+    if not survey.anonymous:
+        return 0
+    return max(0, min_group() - survey.responded_count)
+
+
+def withheld_message(survey: Survey) -> str:
+    needed = answers_needed(survey)
+    answered = survey.responded_count
+    return (
+        f"The results of this anonymous survey are shown once at least {min_group()} people "
+        f"have answered, so nobody can tell who answered what. {answered} "
+        f"{'person has' if answered == 1 else 'people have'} answered so far: {needed} more "
+        f"{'answer is' if needed == 1 else 'answers are'} needed."
+    )
+
 
 def survey_results(survey: Survey) -> SurveyResults:
     """Counts per option (and the free-text answers, sorted) for every question: two queries,
-    whatever the number of responses."""
+    whatever the number of responses. An anonymous survey shows nothing but its questions until
+    `min_group()` people answered (one query), and a question answered by fewer people than that
+    (an optional one) stays withheld after."""
     questions = list(survey.questions.all())
+    needed = answers_needed(survey)
+    threshold = min_group()
+    if needed:
+        blank = [
+            QuestionResult(question=question, number=number)
+            for number, question in enumerate(questions, start=1)
+        ]
+        return SurveyResults(survey=survey, questions=blank, needed=needed, min_group=threshold)
     answers = list(Response.objects.filter(survey=survey).values_list("answers", flat=True))
     results = []
     for number, question in enumerate(questions, start=1):
         key = str(question.pk)
         given = [answer[key] for answer in answers if key in answer]
         result = QuestionResult(question=question, number=number, answered=len(given))
-        if question.kind == QuestionKind.TEXT:
+        if survey.anonymous and len(given) < threshold:
+            result.withheld = True
+        elif question.kind == QuestionKind.TEXT:
             result.texts = sorted(str(text) for text in given)
         else:
             labels = SCALE if question.kind == QuestionKind.SCALE else list(question.options)
@@ -105,7 +152,7 @@ def survey_results(survey: Survey) -> SurveyResults:
             if question.kind == QuestionKind.SCALE and given:
                 result.average = round(sum(int(value) for value in given) / len(given), 1)
         results.append(result)
-    return SurveyResults(survey=survey, questions=results)
+    return SurveyResults(survey=survey, questions=results, min_group=threshold)
 
 
 def results_json(results: SurveyResults) -> dict[str, Any]:
@@ -115,6 +162,9 @@ def results_json(results: SurveyResults) -> dict[str, Any]:
         "invited": survey.invited_count,
         "responded": survey.responded_count,
         "response_rate": survey.response_rate,
+        "withheld": results.withheld,
+        "answers_needed": results.needed,
+        "detail": results.withheld_message,
         "questions": [
             {
                 "id": item.question.pk,
@@ -124,6 +174,7 @@ def results_json(results: SurveyResults) -> dict[str, Any]:
                 "counts": [{"label": row.label, "count": row.count} for row in item.rows],
                 "average": item.average,
                 "texts": item.texts,
+                "withheld": item.withheld,
             }
             for item in results.questions
         ],
@@ -136,15 +187,39 @@ def _cell(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def check_results_shown(survey: Survey) -> None:
+    """The CSV of an anonymous survey is refused (409, saying how many more answers are
+    needed) until `min_group()` people answered."""
+    if answers_needed(survey):
+        raise Conflict(withheld_message(survey))
+
+
 def results_csv(survey: Survey) -> str:
     """One row per response. Named surveys carry name and e-mail, sorted by name; anonymous
-    ones carry no person and no time, and are sorted by their content, never by arrival."""
+    ones carry no person and no time, and are sorted by their content, never by arrival.
+    Refused for an anonymous survey with too few answers (see `check_results_shown`)."""
+    check_results_shown(survey)
     questions = list(survey.questions.all())
     header = [question.text for question in questions]
     rows: list[list[str]] = []
     if survey.anonymous:
-        for answers in Response.objects.filter(survey=survey).values_list("answers", flat=True):
-            rows.append([_cell(answers.get(str(question.pk))) for question in questions])
+        given = list(Response.objects.filter(survey=survey).values_list("answers", flat=True))
+        # An optional question answered by too few people stays withheld, as on the page.
+        shown = [
+            sum(1 for answers in given if str(question.pk) in answers) >= min_group()
+            for question in questions
+        ]
+        header = [
+            text if show else f"{text} (withheld: fewer than {min_group()} answers)"
+            for text, show in zip(header, shown, strict=True)
+        ]
+        for answers in given:
+            rows.append(
+                [
+                    _cell(answers.get(str(question.pk))) if show else ""
+                    for question, show in zip(questions, shown, strict=True)
+                ]
+            )
         rows.sort()
     else:
         header = ["name", "email", "submitted_at", *header]

@@ -98,6 +98,10 @@ class QuestionResultOut(Schema):
     counts: list[CountOut]
     average: float | None
     texts: list[str] = Field(description="Free-text answers, sorted by their text.")
+    withheld: bool = Field(
+        False,
+        description="Anonymous surveys: answered by too few people to show its counts and texts.",
+    )
 
 
 class ResultsOut(Schema):
@@ -105,4 +109,9 @@ class ResultsOut(Schema):
     invited: int
     responded: int
     response_rate: float | None
+    withheld: bool = Field(
+        description="Anonymous surveys: no counts or texts are shown until enough people answered."
+    )
+    answers_needed: int = Field(description="How many more answers are needed to show them.")
+    detail: str = Field(description="Why results are withheld, for people; empty when shown.")
     questions: list[QuestionResultOut]

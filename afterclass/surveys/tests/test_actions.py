@@ -256,11 +256,13 @@ def test_answers_to_unknown_questions_are_refused(org_admin, fay):
 # --- anonymity ---------------------------------------------------------------------------------
 
 
-def test_anonymous_answers_cannot_be_traced_to_a_person(org_admin, fay, abe):
+def test_anonymous_answers_cannot_be_traced_to_a_person(settings, org_admin, fay, abe, otto):
+    settings.AFTERCLASS_INSIGHTS_MIN_GROUP = 3
     survey = make_survey(org_admin, open_it=True, anonymous=True)
     events_before = Event.objects.count()
     do_answer_survey(survey, full_answers(survey, note="fay-canary"), actor=fay)
     do_answer_survey(survey, full_answers(survey, tool="R", note="abe-canary"), actor=abe)
+    do_answer_survey(survey, full_answers(survey, note="otto-canary"), actor=otto)
 
     # The response table: no person, no time, a random key.
     for response in Response.objects.all():
@@ -275,7 +277,7 @@ def test_anonymous_answers_cannot_be_traced_to_a_person(org_admin, fay, abe):
     }
     # The logs: the audit entries name nobody and point at the survey, not a response.
     entries = AuditEntry.objects.filter(action="survey.answer")
-    assert entries.count() == 2
+    assert entries.count() == 3
     for entry in entries:
         assert entry.actor_id is None
         assert entry.target_type == "surveys.survey"
@@ -283,7 +285,7 @@ def test_anonymous_answers_cannot_be_traced_to_a_person(org_admin, fay, abe):
     assert Event.objects.count() == events_before
     # The export and the results: no names, no e-mails, not in the order of answering.
     export = results_csv(survey)
-    for secret in ("Fay", "Abe", "fay@example.org", "abe@example.org", str(fay.pk)):
+    for secret in ("Fay", "Abe", "Otto", "fay@example.org", "abe@example.org", str(fay.pk)):
         assert secret not in export
     rows = list(csv.reader(io.StringIO(export)))
     assert rows[0] == [question["text"] for question in QUESTIONS]
@@ -303,7 +305,7 @@ def test_named_survey_export_names_people(org_admin, fay):
 
 
 def test_export_neutralises_spreadsheet_formulas(org_admin, fay):
-    survey = make_survey(org_admin, open_it=True)
+    survey = make_survey(org_admin, open_it=True, anonymous=False)
     do_answer_survey(survey, full_answers(survey, note="=HYPERLINK(1)"), actor=fay)
     assert "'=HYPERLINK(1)" in results_csv(survey)
 
@@ -312,7 +314,7 @@ def test_export_neutralises_spreadsheet_formulas(org_admin, fay):
 
 
 def test_response_rate_and_counts(org_admin, fay, abe, otto):
-    survey = make_survey(org_admin, open_it=True)
+    survey = make_survey(org_admin, open_it=True, anonymous=False)
     invited = survey.invited_count
     assert invited == 4  # the admin, fay, abe, otto
     do_answer_survey(survey, full_answers(survey, tool="R", useful=2), actor=fay)

@@ -84,12 +84,15 @@ def test_api_answer_bad_input(client, org_admin, fay):
     assert not Response.objects.exists()
 
 
-def test_results_for_managers_only(client, org_admin, fay, otto):
+def test_results_for_managers_only(settings, client, org_admin, fay, otto):
+    settings.AFTERCLASS_INSIGHTS_MIN_GROUP = 3
     survey = make_survey(org_admin, open_it=True)
     do_answer_survey(survey, full_answers(survey, note="canary-note"), actor=fay)
+    do_answer_survey(survey, full_answers(survey, note="canary-note"), actor=otto)
+    do_answer_survey(survey, full_answers(survey, note="canary-note"), actor=org_admin)
     body = get(client, f"/api/v1/surveys/{survey.pk}/results", org_admin).json()
-    assert (body["invited"], body["responded"]) == (3, 1)
-    assert body["questions"][3]["texts"] == ["canary-note"]
+    assert (body["invited"], body["responded"]) == (3, 3)
+    assert body["questions"][3]["texts"] == ["canary-note"] * 3
     assert "Fay" not in json.dumps(body)
     assert get(client, f"/api/v1/surveys/{survey.pk}/results", fay).status_code == 403
     csv_response = get(client, f"/api/v1/surveys/{survey.pk}/results.csv", org_admin)
@@ -102,7 +105,7 @@ def test_results_for_managers_only(client, org_admin, fay, otto):
 
 @pytest.mark.parametrize("responses", [1, 50])
 def test_results_query_count_is_flat(client, org_admin, django_assert_num_queries, responses):
-    survey = make_survey(org_admin, open_it=True)
+    survey = make_survey(org_admin, open_it=True, anonymous=False)
     people = PersonFactory.create_batch(responses)
     SurveyInvitation.objects.bulk_create(SurveyInvitation(survey=survey, person=p) for p in people)
     for person in people:

@@ -141,7 +141,7 @@ def test_invited_people_who_do_not_manage_get_403_for_results(client, org_admin,
 
 
 def test_results_page_draws_svg_charts_without_inline_styles(client, org_admin, fay):
-    survey = make_survey(org_admin, open_it=True)
+    survey = make_survey(org_admin, open_it=True, anonymous=False)
     do_answer_survey(survey, full_answers(survey, note="Pair programming"), actor=fay)
     page = signed_in(client, org_admin).get(reverse("survey-results", args=[survey.pk]))
     html = page.content.decode()
@@ -153,9 +153,11 @@ def test_results_page_draws_svg_charts_without_inline_styles(client, org_admin, 
     assert "<table>" in html
 
 
-def test_results_csv_download(client, org_admin, fay):
+def test_results_csv_download(settings, client, org_admin, fay, abe):
+    settings.AFTERCLASS_INSIGHTS_MIN_GROUP = 3
     survey = make_survey(org_admin, open_it=True)
-    do_answer_survey(survey, full_answers(survey), actor=fay)
+    for person in (fay, abe, org_admin):
+        do_answer_survey(survey, full_answers(survey), actor=person)
     response = signed_in(client, org_admin).get(reverse("survey-results-csv", args=[survey.pk]))
     assert response["Content-Type"].startswith("text/csv")
     assert "Fay" not in response.content.decode()
@@ -176,7 +178,7 @@ def test_open_remind_close_buttons(client, org_admin):
 
 @pytest.mark.parametrize("responses", [1, 50])
 def test_results_page_query_count_is_flat(client, org_admin, django_assert_num_queries, responses):
-    survey = make_survey(org_admin, open_it=True)
+    survey = make_survey(org_admin, open_it=True, anonymous=False)
     people = PersonFactory.create_batch(responses)
     # Opened above, before these people existed: invite them directly.
     SurveyInvitation.objects.bulk_create(SurveyInvitation(survey=survey, person=p) for p in people)
@@ -207,7 +209,27 @@ def test_planning_space_home_shows_survey_results_and_sign_ups_to_owners(
     assert "Before the launch" in html
     assert "<strong>1</strong> person is interested" in html
     assert "1 of 2 answered (50%)" in html
+    # One answer of an anonymous survey: nothing that could tell what Fay said.
+    assert "Yes, regularly" not in html
+    assert "4 more answers are needed" in html
+
+
+def test_planning_space_home_shows_prelaunch_results_once_enough_answered(
+    settings, client, owner, planned, finance, fay, abe
+):
+    settings.AFTERCLASS_INSIGHTS_MIN_GROUP = 3
+    cy = PersonFactory(department=finance)
+    survey = do_create_prelaunch_survey(planned, actor=owner)
+    do_open_survey(survey, actor=owner)
+    questions = list(survey.questions.all())
+    for person in (fay, abe, cy):
+        do_answer_survey(survey, {str(questions[0].pk): "Yes, regularly",
+                                  str(questions[1].pk): "Sometimes",
+                                  str(questions[3].pk): "A mix of both"}, actor=person)  # fmt: skip
+    html = signed_in(client, owner).get(reverse("space-home", args=[planned.slug])).content.decode()
+    assert "3 of 3 answered (100%)" in html
     assert "Yes, regularly" in html
+    assert "more answers are needed" not in html
 
 
 def test_planning_space_home_offers_the_prelaunch_survey(client, owner, planned):
