@@ -5,7 +5,9 @@ the journeys are skipped with a message saying how to install it, unless
 AFTERCLASS_REQUIRE_BROWSER=1 (CI), where a missing browser fails them.
 
 Every page a journey opens fails the test on a console error or an uncaught script error:
-that is how a Content-Security-Policy violation (an inline script or style) shows up.
+that is how a Content-Security-Policy violation (an inline script or style) shows up. Every
+page is also checked with axe-core and at phone widths (see tests/accessibility.py): a
+violation or a page that scrolls sideways fails the test, naming the page, rule and element.
 """
 
 import os
@@ -18,6 +20,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from afterclass.journeys.tests import accessibility
 from afterclass.journeys.tests.asgi_server import AsgiLiveServer
 from afterclass.journeys.tests.browser import DESKTOP
 
@@ -110,9 +113,19 @@ def live_server() -> Iterator[AsgiLiveServer]:
     server.stop()
 
 
+# What a journey does to a page; before the first of these on each document, the page is checked.
+ACTIONS = (
+    "check", "click", "dblclick", "drag_to", "fill", "press", "press_sequentially",
+    "select_option", "set_checked", "set_input_files", "tap", "type", "uncheck",
+)  # fmt: skip
+
+
 @pytest.fixture
 def open_page(
-    chromium: Any, live_server: Any, request: pytest.FixtureRequest
+    chromium: Any,
+    live_server: Any,
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[Callable[..., Any]]:
     """Open a page in a fresh browser context (its own cookies) on the live server.
 
@@ -128,6 +141,39 @@ def open_page(
     contexts: list[Any] = []
     pages: list[Any] = []
     errors: list[str] = []
+    problems: list[str] = []
+
+    def report(problem: str) -> None:
+        if problem not in problems:
+            problems.append(problem)
+
+    def check_page(page: Any, state: str) -> None:
+        accessibility.check(page, state, report, base_url=live_server.url)
+
+    def check_if_new(page: Any, state: str) -> None:
+        if page.url != "about:blank" and not accessibility.is_checked(page):
+            check_page(page, state)
+
+    def checked_first(action: Callable[..., Any]) -> Callable[..., Any]:
+        def run(locator: Any, *args: Any, **kwargs: Any) -> Any:
+            page = locator.page
+            if page in pages:
+                check_if_new(page, f"before {action.__name__}")
+            return action(locator, *args, **kwargs)
+
+        return run
+
+    from playwright.sync_api import Locator
+
+    for name in ACTIONS:
+        monkeypatch.setattr(Locator, name, checked_first(getattr(Locator, name)))
+
+    def leaving_checked(page: Any, move: Callable[..., Any]) -> Callable[..., Any]:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            check_if_new(page, f"before {move.__name__}")
+            return move(*args, **kwargs)
+
+        return run
 
     def watch(page: Any, expected: tuple[str, ...]) -> None:
         def console(message: Any) -> None:
@@ -161,6 +207,9 @@ def open_page(
             )
         page = context.new_page()
         page.screenshots_dir = folder
+        page.check_accessibility = lambda state: check_page(page, state)
+        page.goto = leaving_checked(page, page.goto)
+        page.reload = leaving_checked(page, page.reload)
         watch(page, expected)
         pages.append(page)
         return page
@@ -168,6 +217,11 @@ def open_page(
     yield open_page
 
     call = getattr(request.node, "report_call", None)
+    if call is not None and call.passed:
+        # The last state of every page, with whatever htmx swapped into it.
+        for page in pages:
+            if not page.is_closed() and page.url != "about:blank":
+                check_page(page, "at the end")
     if call is not None and call.failed:
         for number, page in enumerate(pages, start=1):
             try:
@@ -181,6 +235,11 @@ def open_page(
     # A CSP violation or a script error is a defect even when the journey succeeds.
     if errors:
         pytest.fail("The browser reported errors:\n" + "\n".join(errors), pytrace=False)
+    if problems:
+        pytest.fail(
+            f"{len(problems)} accessibility or layout problems:\n" + "\n".join(problems),
+            pytrace=False,
+        )
 
 
 @pytest.fixture

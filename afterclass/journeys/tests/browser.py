@@ -61,3 +61,8 @@ OVERFLOW_REPORT = """() => {
     });
   return `${document.documentElement.scrollWidth}px wide for ${width}px: ${culprits.join(", ")}`;
 }"""
+
+
+def check_page(page: Page, state: str) -> None:
+    """Check the page as it is now (axe-core, 320 and 390 px), e.g. with a menu open."""
+    page.check_accessibility(state)  # type: ignore[attr-defined]  # set by open_page

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import replace_url, reswap, retarget
 
 from afterclass.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from afterclass.core.updates import announce
 from afterclass.notifications.actions import do_mark_read_about
 from afterclass.posts.access import (
     access_comment,
@@ -42,7 +43,7 @@ from afterclass.posts.forms import (
     VoteForm,
     show_action_error,
 )
-from afterclass.posts.models import Comment, Post, PostKind, Revision
+from afterclass.posts.models import Comment, Post, PostKind, ReactionKind, Revision
 from afterclass.posts.queries import Thread, post_thread, present, thread_comment
 from afterclass.posts.views import back_to_post, load_post
 from afterclass.spaces.access import check_can_participate
@@ -159,10 +160,21 @@ def _comment_added(request: SignedInRequest, post: Post, created: Comment) -> Ht
     html = render_to_string(item, context, request)
     context["oob"] = True
     html += render_to_string("posts/post.html#comments-heading", context, request)
+    if context["is_question"]:
+        html += render_to_string("posts/post.html#answer-state", context, request)
     html += render_to_string(form, context, request)
     response = retarget(HttpResponse(html), target)
     url = reverse("post-detail", args=[post.pk])
-    return replace_url(reswap(response, "beforeend"), f"{url}#comment-{created.pk}")
+    response = replace_url(reswap(response, "beforeend"), f"{url}#comment-{created.pk}")
+    if created.parent_id:
+        said = "Your reply is posted."
+    elif context["is_question"]:
+        count = post.answer_count
+        said = f"Your answer is posted. {count} answer{'s' if count != 1 else ''}."
+    else:
+        count = post.comment_count
+        said = f"Your comment is posted. {count} comment{'s' if count != 1 else ''}."
+    return announce(response, said, focus=f"#comment-{created.pk}")
 
 
 @login_required
@@ -199,6 +211,10 @@ def comment_in_place(
     heading = render_to_string(
         "posts/post.html#comments-heading", {**context, "oob": True}, request
     )
+    if context["is_question"]:
+        heading += render_to_string(
+            "posts/post.html#answer-state", {**context, "oob": True}, request
+        )
     if not thread.comments:
         return HttpResponse(heading)
     found = thread.comments[0]
@@ -232,7 +248,12 @@ def vote(request: SignedInRequest, post_id: int, comment_id: int) -> HttpRespons
         answer.refresh_from_db(fields=["vote_count"])
         voted = set(answer.votes.filter(person=request.user).values_list("comment_id", flat=True))
         context = {"post": post, "comment": answer, "my_votes": voted, "can_take_part": True}
-        return render(request, "posts/_vote.html", context)
+        count = answer.vote_count
+        said = "Your vote is counted." if voted else "Your vote is taken back."
+        return announce(
+            render(request, "posts/_vote.html", context),
+            f"{said} {count} vote{'s' if count != 1 else ''}.",
+        )
     return back_to_post(post, f"comment-{answer.pk}")
 
 
@@ -278,8 +299,16 @@ def react(request: SignedInRequest, post_id: int) -> HttpResponse:
     if request.htmx:
         post.refresh_from_db(fields=["reaction_count", "helped_count"])
         present([post], request.user)
-        return render(request, "posts/_reactions.html", {"post": post, "can_take_part": True})
+        response = render(request, "posts/_reactions.html", {"post": post, "can_take_part": True})
+        return announce(response, _reacted(form.cleaned_data, post.reaction_count))
     return back_to_post(post)
+
+
+def _reacted(data: dict[str, Any], count: int) -> str:
+    """What a screen reader says after a reaction button was pressed."""
+    label = ReactionKind(data["kind"]).label
+    done = f"“{label}” added." if data["on"] else f"“{label}” taken back."
+    return f"{done} {count} reaction{'s' if count != 1 else ''}."
 
 
 @login_required
@@ -313,7 +342,8 @@ def comment_react(request: SignedInRequest, comment_id: int) -> HttpResponse:
             "can_take_part": True,
             "is_question": post.kind == PostKind.QUESTION,
         }
-        return render(request, "posts/_comment_reactions.html", context)
+        response = render(request, "posts/_comment_reactions.html", context)
+        return announce(response, _reacted(form.cleaned_data, found.reaction_count))
     return back_to_post(post, f"comment-{found.pk}")
 
 
@@ -344,7 +374,8 @@ def remove_comment(request: SignedInRequest, comment_id: int) -> HttpResponse:
         messages.error(request, error.message)
     else:
         if request.htmx:
-            return comment_in_place(request, post, found.pk)
+            response = comment_in_place(request, post, found.pk)
+            return announce(response, "The comment is removed.", focus=f"#comment-{found.pk}")
         messages.success(request, "The comment is removed.")
     return back_to_post(post, f"comment-{found.pk}")
 
