@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from afterclass.attachments.models import Attachment
 from afterclass.core.errors import AfterclassError
+from afterclass.core.updates import announce
 from afterclass.learning.access import access_activity, is_facilitator
 from afterclass.learning.actions import (
     QuickCheckResult,
@@ -147,18 +148,26 @@ def answer_check(request: SignedInRequest, activity_id: int) -> HttpResponse:
     activity = access_activity(request.user, activity_id)
     error_message = None
     result: QuickCheckResult | None = None
+    answers = _answers(request, activity)
     try:
-        result = do_answer_quick_check(activity, actor=request.user,
-                                       answers=_answers(request, activity))  # fmt: skip
+        result = do_answer_quick_check(activity, actor=request.user, answers=answers)
     except AfterclassError as error:
         error_message = error.message
     context = _activity_context(request, activity, result=result, check_error=error_message)
+    # The learner's choices stay ticked beside the explanations (and after a refusal).
+    for question in context["questions"]:
+        question.chosen = answers.get(question.pk, [])  # type: ignore[attr-defined]
     if result is not None:
         context["results"] = dict(zip(
             [q.pk for q in context["questions"]], result.questions, strict=True))  # fmt: skip
     status = 200 if result is not None else 400
-    template = "learning/activity.html#quick-check" if request.htmx else "learning/activity.html"
-    return render(request, template, context, status=status)
+    if not request.htmx:
+        return render(request, "learning/activity.html", context, status=status)
+    response = render(request, "learning/activity.html#quick-check", context, status=status)
+    if result is None:
+        return response
+    said = f"You scored {result.score} of {result.total}. The explanations are shown."
+    return announce(response, said, focus="#quick-check-result")
 
 
 @login_required
