@@ -109,9 +109,22 @@ def can_create_surveys(person: Person | AnonymousUser | None) -> bool:
 
 
 def check_can_answer(survey: Survey, invitation: SurveyInvitation | None) -> SurveyInvitation:
-    """Refuse answering with the reason a person should read; returns the invitation."""
+    """Refuse answering with the reason a person should read; returns the invitation. A
+    survey of a space's members is answered only by people still active in it: the invitation
+    was fixed at opening, and someone banned or removed since is no longer its audience."""
     if invitation is None:
         raise NotAllowed("This survey is not addressed to you, so you cannot answer it.")
+    if (
+        survey.audience == AudienceKind.SPACE_MEMBERS
+        and survey.space_id is not None
+        and not Membership.objects.filter(
+            space_id=survey.space_id, person_id=invitation.person_id, state=MembershipState.ACTIVE
+        ).exists()
+    ):
+        raise NotAllowed(
+            "This survey is for the members of its space, and you are no longer one of them, "
+            "so you cannot answer it."
+        )
     if survey.state == SurveyState.DRAFT:
         raise Conflict("This survey is not open yet.")
     if survey.is_over:

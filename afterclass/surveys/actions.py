@@ -461,6 +461,28 @@ def do_answer_survey(survey: Survey, answers: Mapping[str, Any], *, actor: Perso
     return response
 
 
+def withdraw_member_invitations(space: Space, person_id: int) -> int:
+    """Part of removing, banning or leaving (called inside those actions' transaction): the
+    person's unanswered invitations to the open surveys of the space's members are withdrawn,
+    so they cannot answer and the response rate counts only the space's audience. An answer
+    already given stays. Returns how many invitations were withdrawn."""
+    invitations = SurveyInvitation.objects.filter(
+        survey__space=space,
+        survey__audience=AudienceKind.SPACE_MEMBERS,
+        survey__state=SurveyState.OPEN,
+        person_id=person_id,
+        responded=False,
+    )
+    survey_ids = list(invitations.values_list("survey_id", flat=True))
+    if not survey_ids:
+        return 0
+    invitations.delete()
+    Survey.objects.filter(pk__in=survey_ids, invited_count__gt=0).update(
+        invited_count=F("invited_count") - 1
+    )
+    return len(survey_ids)
+
+
 # --- "tell me at launch" ---------------------------------------------------------------------
 
 

@@ -123,6 +123,8 @@ def do_leave_space(space: Space, *, actor: Person) -> Membership:
         membership.role = Role.MEMBER
         membership.save(update_fields=["state", "role"])
         _count_change(space, members=-1 if was_active else 0, pending=0 if was_active else -1)
+        if was_active:
+            _withdraw_survey_invitations(space, membership)
         record_audit("membership.leave", membership, actor=actor, space_id=space.pk)
         record_event(EventKind.LEFT, person=actor, space=space)
     return membership
@@ -252,6 +254,13 @@ def _check_may_act_on(space: Space, membership: Membership, actor: Person) -> No
         raise NotAllowed("Only an owner can remove or ban a moderator or owner.")
 
 
+def _withdraw_survey_invitations(space: Space, membership: Membership) -> None:
+    # Someone who is no longer a member is no longer the audience of the members' surveys.
+    from afterclass.surveys.actions import withdraw_member_invitations
+
+    withdraw_member_invitations(space, membership.person_id)
+
+
 def do_remove_member(space: Space, membership_id: int, *, actor: Person) -> Membership:
     """Remove a member (they may join again)."""
     check_can_moderate(actor, space)
@@ -266,6 +275,7 @@ def do_remove_member(space: Space, membership_id: int, *, actor: Person) -> Memb
         membership.decided_by = actor
         membership.save(update_fields=["state", "role", "decided_at", "decided_by"])
         _count_change(space, members=-1)
+        _withdraw_survey_invitations(space, membership)
         record_audit("membership.remove", membership, actor=actor, space_id=space.pk)
     return membership
 
@@ -289,6 +299,8 @@ def do_ban_member(space: Space, membership_id: int, *, actor: Person) -> Members
             members=-1 if was == MembershipState.ACTIVE else 0,
             pending=-1 if was == MembershipState.PENDING else 0,
         )
+        if was == MembershipState.ACTIVE:
+            _withdraw_survey_invitations(space, membership)
         record_audit("membership.ban", membership, actor=actor, space_id=space.pk)
     return membership
 
