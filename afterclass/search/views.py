@@ -3,18 +3,34 @@ results as you type, and similar questions for the new-question form."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from afterclass.search.engine import SearchFilters, SearchResults, search, similar_questions
+from afterclass.search.engine import Hit, SearchFilters, SearchResults, search, similar_questions
 from afterclass.search.forms import SearchForm
 from afterclass.spaces.access import access_space
 from afterclass.spaces.views import SignedInRequest, next_url
 
 QUICK_LIMIT = 5
 QUICK_TARGET = "search-quick-results"
+
+
+@dataclass(frozen=True)
+class QuickGroup:
+    label: str
+    hits: list[Hit]
+
+
+def quick_groups(hits: list[Hit]) -> list[QuickGroup]:
+    """The header's results grouped by kind, the groups in the order of their best hit."""
+    groups: dict[str, list[Hit]] = {}
+    for hit in hits:
+        groups.setdefault(hit.kind_label or "Other", []).append(hit)
+    return [QuickGroup(label, found) for label, found in groups.items()]
 
 
 @login_required
@@ -54,7 +70,9 @@ def results(request: SignedInRequest) -> HttpResponse:
     }
     status = 200 if form.is_valid() else 400
     if request.htmx and request.htmx.target == QUICK_TARGET:
-        return render(request, "search/search.html#quick", context, status=status)
+        # A 200 even for a refused query: htmx swaps no 4xx, and the list must empty itself.
+        context["quick_groups"] = quick_groups(results.hits) if results else []
+        return render(request, "search/search.html#quick", context)
     if request.htmx and request.GET.get("cursor"):
         return render(request, "search/search.html#page", context, status=status)
     return render(request, "search/search.html", context, status=status)
