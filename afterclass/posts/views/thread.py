@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import replace_url, reswap, retarget
 
+from afterclass.core.confirm import confirm_first
 from afterclass.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from afterclass.core.updates import announce
 from afterclass.notifications.actions import do_mark_read_about
@@ -351,6 +352,16 @@ def comment_react(request: SignedInRequest, comment_id: int) -> HttpResponse:
 @require_POST
 def remove(request: SignedInRequest, post_id: int) -> HttpResponse:
     post = load_post(request, post_id)
+    asked = confirm_first(
+        request,
+        question="Remove this post?",
+        consequence="Nobody sees its text any more; its comments stay readable. "
+        "This cannot be undone.",
+        button="Remove",
+        back=reverse("post-detail", args=[post.pk]),
+    )
+    if asked is not None:
+        return asked
     try:
         do_remove_post(post, actor=request.user)
     except Conflict as error:

@@ -6,9 +6,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
+from afterclass.core.confirm import confirm_first
 from afterclass.core.errors import Conflict, InvalidInput
 from afterclass.spaces.access import (
     access_space,
@@ -84,6 +86,15 @@ def join(request: SignedInRequest, slug: str) -> HttpResponse:
 @require_POST
 def leave(request: SignedInRequest, slug: str) -> HttpResponse:
     space = access_space(request.user, slug)
+    asked = confirm_first(
+        request,
+        question=f"Leave “{space.name}”?",
+        consequence="You stop hearing from it; your posts stay. You may join again.",
+        button="Leave",
+        back=reverse("space-home", args=[space.slug]),
+    )
+    if asked is not None:
+        return asked
     was_pending = my_place(request.user, space).state == MembershipState.PENDING
     try:
         do_leave_space(space, actor=request.user)
@@ -176,6 +187,16 @@ def member(request: SignedInRequest, slug: str, membership_id: int) -> HttpRespo
         messages.error(request, "Choose what to do: remove, ban, or change the role.")
         return redirect("space-members", space.slug)
     action = form.cleaned_data["action"]
+    if action == "ban":
+        asked = confirm_first(
+            request,
+            question="Ban this member?",
+            consequence="They leave the space and cannot join again until the ban is lifted.",
+            button="Ban",
+            back=reverse("space-members", args=[space.slug]),
+        )
+        if asked is not None:
+            return asked
     try:
         if action == "remove":
             membership = do_remove_member(space, membership_id, actor=request.user)

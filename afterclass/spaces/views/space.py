@@ -7,8 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from afterclass.core.confirm import confirm_first
 from afterclass.core.errors import Conflict, InvalidInput
 from afterclass.posts.forms import FeedFilterForm
 from afterclass.posts.queries import space_feed
@@ -135,6 +137,20 @@ def set_status(request: SignedInRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Choose whether to launch or archive the space.")
         return redirect("space-home", space.slug)
+    launch = form.cleaned_data["status"] == Status.LAUNCHED
+    asked = confirm_first(
+        request,
+        question=f"{'Launch' if launch else 'Archive'} “{space.name}”?",
+        consequence=(
+            "Everyone it is for can see it and join, and they are told it is launched."
+            if launch
+            else "Everything stays readable, but nobody can join or post until it is reopened."
+        ),
+        button="Launch" if launch else "Archive",
+        back=reverse("space-home", args=[space.slug]),
+    )
+    if asked is not None:
+        return asked
     try:
         do_set_space_status(space, form.cleaned_data["status"], actor=request.user)
     except (InvalidInput, Conflict) as error:
