@@ -97,7 +97,21 @@ def admin_creates_and_launches_space(page: Page, admin) -> Space:
     page.get_by_role("navigation", name="This space").get_by_role("link", name="Settings").click()
     expect(page.get_by_role("heading", name="Status: planning")).to_be_visible()
     snap(page, "04-admin-space-settings")
-    page.get_by_role("button", name="Launch this space").click()
+    launch = page.get_by_role("button", name="Launch this space")
+    launch.click()
+    # Launching asks first, in a modal dialog; Cancel sends nothing and gives focus back.
+    dialog = page.get_by_role("dialog", name=f"Launch “{space.name}”?")
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_role("button", name="Cancel")).to_be_focused()
+    page.check_accessibility("the launch dialog open")
+    snap(page, "04b-launch-dialog")
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(launch).to_be_focused()
+    space.refresh_from_db()
+    assert space.status == Status.PLANNING
+    launch.click()
+    dialog.get_by_role("button", name="Launch").click()
 
     expect(page).to_have_url(re.compile(rf"/spaces/{space.slug}/$"))
     expect(page.get_by_role("status")).to_contain_text("is launched")
