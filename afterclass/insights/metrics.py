@@ -22,6 +22,7 @@ from afterclass.insights.periods import Period
 from afterclass.insights.privacy import Breakdown, group_of, merge_small, min_group
 from afterclass.insights.recommend import Recommendation, recommend
 from afterclass.insights.rollups import ensure_rollups
+from afterclass.insights.targets import TargetCheck, targets
 from afterclass.insights.vitals import Vitals, percent, vitals
 from afterclass.learning.queries import progress_grid
 from afterclass.people.models import Department, ManagementLevel, Person
@@ -33,7 +34,6 @@ PATTERN_90_9_1 = (90, 9, 1)
 ENGAGED_DAYS = 10
 # A new contributor: contributed or posted in the period, and not in the 90 days before it.
 NEW_AFTER_DAYS = 90
-CLOSE = 0.8  # within 80 % of a target counts as "close"
 
 KIND_LABELS: dict[tuple[str, str], str] = {
     (EventKind.POSTED, "discussion"): "Discussions",
@@ -81,24 +81,6 @@ class Ladder:
             round(100 * self.contributors / active, 1),
             round(100 * self.creators / active, 1),
         )
-
-
-@dataclass(frozen=True)
-class TargetCheck:
-    name: str
-    target: float
-    actual: float | None
-    unit: str = "%"
-
-    @property
-    def status(self) -> str:
-        if self.actual is None:
-            return "no data"
-        if self.actual >= self.target:
-            return "met"
-        if self.actual >= CLOSE * self.target:
-            return "close"
-        return "missed"
 
 
 @dataclass(frozen=True)
@@ -319,32 +301,6 @@ def _by_kind(v: Vitals) -> list[tuple[str, int, int]]:
         for key, label in KIND_LABELS.items()
         if now.get(key) or before.get(key)
     ]
-
-
-def targets(v: Vitals) -> list[TargetCheck]:
-    """The plan's success targets against the figures (those the plan sets)."""
-    space = v.space
-    checks = []
-    if space.target_weekly_active_pct is not None:
-        checks.append(
-            TargetCheck(
-                "Members active weekly", space.target_weekly_active_pct, v.weekly_active_pct
-            )
-        )
-    if space.target_answer_rate_pct is not None:
-        hours = space.target_answer_hours or 24
-        checks.append(
-            TargetCheck(
-                f"Questions answered within {hours} hours",
-                space.target_answer_rate_pct,
-                v.questions.within_target_pct,
-            )
-        )
-    if space.target_completion_pct is not None:
-        checks.append(
-            TargetCheck("Activities completed", space.target_completion_pct, v.completion_pct)
-        )
-    return checks
 
 
 def _breakdowns(activity: QuerySet[DailyActivity]) -> tuple[Breakdown, Breakdown]:

@@ -1,11 +1,16 @@
-"""The recommendation: keep, improve (saying what), or scale down / archive — from explicit
-rules that the page writes out, so a person can check them against the figures."""
+"""The recommendation: keep, improve (saying what), scale down / archive, or too early to judge —
+from explicit rules that the page writes out, so a person can check them against the figures.
+It never contradicts the targets table: every missed target of the plan is a finding."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
+from django.utils import timezone
+
+from afterclass.insights.targets import COMPLETION, WEEKLY, TargetCheck, targets
 from afterclass.insights.vitals import Vitals
 from afterclass.spaces.models import Mode, Status
 
@@ -14,7 +19,9 @@ IMPROVE = "improve"
 SCALE_DOWN = "scale_down"
 NOT_LAUNCHED = "not_launched"
 ARCHIVED = "archived"
+TOO_EARLY = "too_early"
 VERDICTS = {
+    TOO_EARLY: "Too early to judge",
     KEEP: "Keep",
     IMPROVE: "Improve",
     SCALE_DOWN: "Scale down or archive",
@@ -32,6 +39,8 @@ ON_PURPOSE_PCT = 50
 MIN_ACTIVITY = 10
 COMPLETION_PCT = 50
 HIDDEN_PCT = 10
+JUDGE_AFTER_DAYS = 14  # a space is judged from two weeks after its launch
+MIN_MEMBERS = 3  # with fewer members, a share of them measures one or two people
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,8 @@ class Finding:
 class Recommendation:
     verdict: str
     findings: list[Finding]
+    # Too early to judge: why, and what to watch meanwhile (sentences for the page).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -59,6 +70,8 @@ class Recommendation:
 
     @property
     def summary(self) -> str:
+        if self.verdict == TOO_EARLY:
+            return " ".join(self.notes)
         if self.verdict == ARCHIVED:
             return "It is archived: read-only, nothing to recommend."
         if self.verdict == NOT_LAUNCHED:
@@ -147,6 +160,17 @@ def _hidden(v: Vitals) -> str | None:
     return None
 
 
+def _targets_table(v: Vitals) -> str | None:
+    # Applied with the targets table in `recommend`, one finding per missed target.
+    return None
+
+
+TARGET_RULE = Rule(
+    IMPROVE,
+    "Improve: a success target of the plan is missed (below 80 % of it).",
+    _targets_table,
+)
+
 RULES = (
     Rule(
         SCALE_DOWN,
@@ -189,21 +213,84 @@ RULES = (
         " or removed by moderators.",
         _hidden,
     ),
+    TARGET_RULE,
 )
+
+
+TOO_EARLY_RULE = (
+    f"Too early to judge: launched less than {JUDGE_AFTER_DAYS} days ago, or fewer than"
+    f" {MIN_MEMBERS} members — too few to measure."
+)
+# A rule that already names the figure of a target, so a missed target is not said twice.
+COVERS = {_weekly: WEEKLY, _completion: COMPLETION}
+
+
+def _missed_target(check: TargetCheck) -> str:
+    return (
+        f"the plan's target “{check.name}” is missed: {check.actual:g} {check.unit} against"
+        f" {check.target:g} {check.unit}"
+    )
+
+
+def _too_early(v: Vitals, missed: list[TargetCheck]) -> list[str] | None:
+    """Why it is too early to judge and what to watch meanwhile; None when it can be judged."""
+    launched = v.space.launched_at
+    until: datetime = min(timezone.now(), v.period.end)
+    notes: list[str] = []
+    if launched is not None and (until - launched).days < JUDGE_AFTER_DAYS:
+        days = max(0, (until - launched).days)
+        judge_on = timezone.localdate(launched + timedelta(days=JUDGE_AFTER_DAYS))
+        ago = "today" if days == 0 else f"{days} day{'s' if days != 1 else ''} ago"
+        notes.append(
+            f"It launched {ago}: too early to judge before {judge_on:%d %B}"
+            f" ({JUDGE_AFTER_DAYS} days after"
+            " launch). Meanwhile watch how many members sign in and come back, and whether the"
+            " first questions get answered."
+        )
+    elif v.members < MIN_MEMBERS:
+        notes.append(
+            f"It has {v.members} member{'s' if v.members != 1 else ''}: too little activity to"
+            " measure, as every share would be one or two people. Meanwhile watch whether its"
+            " audience joins: invite them, or announce it again."
+        )
+    if not notes:
+        return None
+    if missed:
+        names = ", ".join(f"“{check.name}”" for check in missed)
+        notes.append(
+            f"The targets table already shows {names} missed; this early, that is not a verdict"
+            " yet, but it is the first thing to watch."
+        )
+    return notes
 
 
 def recommend(v: Vitals) -> Recommendation:
     """Apply every rule; the strongest verdict wins (scale down, then improve, then keep).
-    Spaces that are not launched (in planning, or archived) are not judged."""
+    Spaces that are not launched (in planning, or archived) are not judged, nor those launched
+    less than two weeks ago or with too few members to measure ("too early", saying which and
+    what to watch). Every missed target of the plan is a finding, so "keep" never stands next
+    to a missed target."""
     if v.space.status == Status.ARCHIVED:
         return Recommendation(ARCHIVED, [])
     if v.space.status != Status.LAUNCHED:
         return Recommendation(NOT_LAUNCHED, [])
-    findings = [
-        Finding(rule.verdict, rule.text, reason)
-        for rule in RULES
-        if (reason := rule.check(v)) is not None
-    ]
+    missed = [check for check in targets(v) if check.missed]
+    early = _too_early(v, missed)
+    if early is not None:
+        return Recommendation(TOO_EARLY, [], early)
+    findings: list[Finding] = []
+    covered: set[str] = set()
+    for rule in RULES:
+        reason = rule.check(v)
+        if reason is not None:
+            findings.append(Finding(rule.verdict, rule.text, reason))
+            if rule.check in COVERS:
+                covered.add(COVERS[rule.check])
+    findings.extend(
+        Finding(TARGET_RULE.verdict, TARGET_RULE.text, _missed_target(check))
+        for check in missed
+        if check.key not in covered
+    )
     if any(finding.verdict == SCALE_DOWN for finding in findings):
         return Recommendation(SCALE_DOWN, findings)
     return Recommendation(IMPROVE if findings else KEEP, findings)
