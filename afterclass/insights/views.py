@@ -20,6 +20,7 @@ from afterclass.insights.access import (
     can_view_insights,
     check_can_view_organisation,
     insight_settings,
+    is_due_for_pulse,
 )
 from afterclass.insights.actions import do_answer_pulse, do_change_insight_settings, do_record_view
 from afterclass.insights.csv_export import chart_csv_response, table_csv_response
@@ -161,7 +162,7 @@ def _pulse_card(request: SignedInRequest, space: Space, *, thanks: bool = False)
             answered is not None
             and (today() - timezone.localdate(answered.answered_at)).days < PULSE_EVERY_DAYS
         )
-        if recent or not member:
+        if recent or not member or not is_due_for_pulse(request.user, space):
             if health:
                 return render(request, "insights/_pulse.html", {"space": space, "health": True})
             return HttpResponse("")

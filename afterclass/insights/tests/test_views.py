@@ -7,13 +7,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from afterclass.insights.access import is_due_for_pulse
 from afterclass.insights.actions import do_change_insight_settings
 from afterclass.insights.models import Event, EventKind, PulseAnswer
 from afterclass.insights.periods import Period
 from afterclass.insights.rollups import ensure_rollups
 from afterclass.people.tests.factories import PersonFactory
 from afterclass.posts.tests.factories import make_comment, make_post
-from afterclass.spaces.models import Role, Visibility
+from afterclass.spaces.models import Membership, Role, Visibility
 from afterclass.spaces.tests.factories import add_member, make_space
 
 # The pages' queries with rollups up to date: session, viewer, space and membership, then the
@@ -165,6 +166,41 @@ def test_insight_settings_are_changed_by_owners_only(client, space, owner, moder
     assert not space.insight_settings.health_visible_to_members
 
 
+def make_due_for_pulse(space, person, *, days_in=15, active_days=(1, 2, 3)):
+    """In the space for `days_in` days, active `active_days` days ago."""
+    now = timezone.now()
+    Membership.objects.filter(space=space, person=person).update(
+        joined_at=now - timedelta(days=days_in), created_at=now - timedelta(days=days_in)
+    )
+    for ago in active_days:
+        Event.objects.create(
+            kind=EventKind.VIEWED, person=person, space=space, time=now - timedelta(days=ago)
+        )
+
+
+@pytest.mark.parametrize(
+    ("days_in", "active_days", "asked"),
+    [(15, (1, 2, 3), True), (13, (1, 2, 3), False), (15, (1,), False), (30, (1, 1), False)],
+)
+def test_seen_asks_the_pulse_after_14_days_in_the_space_active_on_3(
+    client, space, owner, member, days_in, active_days, asked
+):
+    do_change_insight_settings(
+        space, actor=owner, pulse_enabled=True, health_visible_to_members=False
+    )
+    make_due_for_pulse(space, member, days_in=days_in, active_days=active_days)
+    assert is_due_for_pulse(member, space) is asked
+    client.force_login(member)
+    body = client.post(reverse("insights-seen", args=[space.slug])).content.decode()
+    assert ("Has this space helped you" in body) is asked
+
+
+def test_is_due_for_pulse_query_count(space, member, django_assert_num_queries):
+    make_due_for_pulse(space, member)
+    with django_assert_num_queries(2):
+        assert is_due_for_pulse(member, space)
+
+
 def test_seen_records_one_read_a_day_and_brings_the_pulse_card(client, space, owner, member):
     client.force_login(member)
     url = reverse("insights-seen", args=[space.slug])
@@ -174,6 +210,8 @@ def test_seen_records_one_read_a_day_and_brings_the_pulse_card(client, space, ow
     do_change_insight_settings(
         space, actor=owner, pulse_enabled=True, health_visible_to_members=False
     )
+    assert client.post(url).content == b""  # a new member is not asked yet
+    make_due_for_pulse(space, member)
     body = client.post(url).content.decode()
     assert "Has this space helped you learn something you use at work?" in body
     assert client.get(url).status_code == 405
