@@ -14,6 +14,7 @@ from django.urls import reverse
 from afterclass.notifications.actions import Audience, Notice, notify
 from afterclass.notifications.models import NotificationKind
 from afterclass.posts.models import Comment, Post, PostKind
+from afterclass.posts.presentation import HEADLINE_LENGTH, headline
 
 if TYPE_CHECKING:
     from afterclass.people.models import Person
@@ -23,8 +24,7 @@ K = NotificationKind
 
 
 def _headline(post: Post) -> str:
-    text = post.title or post.body or PostKind(post.kind).label
-    return text if len(text) <= 80 else text[:79] + "…"
+    return headline(post, length=HEADLINE_LENGTH)
 
 
 def _shown(person: Person, *, hidden: bool) -> tuple[str, int | None]:

@@ -19,6 +19,7 @@ from afterclass.attachments.schemas import AttachmentOut
 from afterclass.people.models import Person
 from afterclass.polls.schemas import PollIn, PollOut
 from afterclass.posts.models import Comment, ContentState, Post, PostKind, ReactionKind
+from afterclass.posts.presentation import shown_body, shown_title
 
 ANONYMOUS_LABEL = "A colleague"
 
@@ -163,8 +164,8 @@ class PostOut(Schema):
             "id": post.pk,
             "space": SpaceRefOut(slug=post.space.slug, name=post.space.name),
             "kind": post.kind,
-            "title": "" if removed else post.title,
-            "body": "" if removed else post.body,
+            "title": shown_title(post),
+            "body": shown_body(post),
             "link_url": "" if removed else post.link_url,
             **_author_fields(post.shown_author),  # type: ignore[attr-defined]
             "is_anonymous": post.is_anonymous,

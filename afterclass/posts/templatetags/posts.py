@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django import template
 
+from afterclass.posts import presentation
 from afterclass.posts.models import Comment, Post, PostKind, ReactionKind
 
 register = template.Library()
@@ -33,5 +34,5 @@ def kind_label(kind: str) -> str:
 
 @register.filter
 def headline(post: Post) -> str:
-    """What a list calls a post: its title, or the start of its text (updates have no title)."""
-    return post.title or post.body[:80] or PostKind(post.kind).label
+    """What a page calls a post (see posts.presentation: a removed post only by its kind)."""
+    return presentation.headline(post)
