@@ -61,7 +61,7 @@ def results(request: SignedInRequest) -> HttpResponse:
             cursor=None if quick else request.GET.get("cursor") or None,
             limit=QUICK_LIMIT if quick else 20,
         )
-    context = {
+    context: dict[str, object] = {
         "form": form,
         "results": results,
         "space": space,

@@ -156,7 +156,7 @@ def answer_check(request: SignedInRequest, activity_id: int) -> HttpResponse:
     context = _activity_context(request, activity, result=result, check_error=error_message)
     # The learner's choices stay ticked beside the explanations (and after a refusal).
     for question in context["questions"]:
-        question.chosen = answers.get(question.pk, [])  # type: ignore[attr-defined]
+        question.chosen = answers.get(question.pk, [])
     if result is not None:
         context["results"] = dict(zip(
             [q.pk for q in context["questions"]], result.questions, strict=True))  # fmt: skip

@@ -40,9 +40,7 @@ def tell(person, *, url="/feed/", **fields):
 
 
 def unread(*notifications):
-    return [
-        Notification.objects.get(pk=found.pk).read_at is None for found in notifications
-    ]
+    return [Notification.objects.get(pk=found.pk).read_at is None for found in notifications]
 
 
 def test_do_mark_read_about_marks_only_my_notifications_about_that_post(space, owner, member):
