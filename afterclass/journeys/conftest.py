@@ -221,6 +221,7 @@ def open_page(
         # The last state of every page, with whatever htmx swapped into it.
         for page in pages:
             if not page.is_closed() and page.url != "about:blank":
+                page.emulate_media(media="screen")  # a journey may have left it printing
                 check_page(page, "at the end")
     if call is not None and call.failed:
         for number, page in enumerate(pages, start=1):
