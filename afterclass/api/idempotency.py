@@ -30,6 +30,7 @@ from ninja.errors import AuthenticationError
 
 from afterclass.api.auth import TokenAuth
 from afterclass.api.models import IdempotencyKey
+from afterclass.core.errors import error_body
 from afterclass.people.models import Person
 
 KEY_HEADER = "Idempotency-Key"
@@ -187,9 +188,9 @@ def replay(row: IdempotencyKey) -> HttpResponse:
 def answer_to_earlier(row: IdempotencyKey, asked: Asked) -> HttpResponse:
     """What a request gets whose key is held by an earlier request."""
     if not asked.matches(row):
-        return JsonResponse({"detail": KEY_REUSED}, status=422)
+        return JsonResponse(error_body(KEY_REUSED), status=422)
     if row.status is None:
-        return JsonResponse({"detail": IN_PROGRESS}, status=409)
+        return JsonResponse(error_body(IN_PROGRESS), status=409)
     return replay(row)
 
 
@@ -225,7 +226,7 @@ class IdempotencyMiddleware:
             return self.get_response(request)
         key = parse_key(value)
         if key is None:
-            return JsonResponse({"detail": BAD_KEY}, status=400)
+            return JsonResponse(error_body(BAD_KEY), status=400)
         person = sender(request)
         if person is None:
             return self.get_response(request)

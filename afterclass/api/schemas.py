@@ -40,25 +40,30 @@ class InputSchema(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
-class ErrorOut(Schema):
-    detail: str = Field(description="What went wrong, written for a person to read.")
-    field: str | None = Field(None, description="The input field at fault, when there is one.")
-
-
 class FieldErrorOut(Schema):
     field: str = Field(description='The field, dotted for nested ones ("answers.0").')
     message: str
-    type: str = Field(description="pydantic's error type, e.g. string_too_long.")
+    type: str = Field(
+        description='pydantic\'s error type, e.g. string_too_long; "invalid" for a rule.'
+    )
 
 
-class ValidationErrorOut(Schema):
-    detail: str = Field(description='Every problem as "field: why", separated by "; ".')
-    errors: list[FieldErrorOut]
+class ErrorOut(Schema):
+    """Every error the API answers has this one shape, schema errors (422) included."""
+
+    detail: str = Field(description='What went wrong, written for a person to read; for 422 '
+                        'every problem as "field: why", separated by "; ".')  # fmt: skip
+    field: str | None = Field(
+        description="The input field at fault (the first, when several), or null."
+    )
+    errors: list[FieldErrorOut] = Field(
+        description="One entry per invalid field; empty when no field is at fault."
+    )
 
 
 def errors(*codes: int) -> dict[int, type[Schema]]:
-    """The documented error responses of an operation."""
-    return {code: ValidationErrorOut if code == 422 else ErrorOut for code in codes}
+    """The documented error responses of an operation: all of them `ErrorOut`."""
+    return dict.fromkeys(codes, ErrorOut)
 
 
 class PageParams(Schema):

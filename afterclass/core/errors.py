@@ -6,6 +6,19 @@ from django.db import InterfaceError, OperationalError
 DATABASE_UNREACHABLE = (OperationalError, InterfaceError)
 
 
+def error_body(
+    detail: str, *, field: str | None = None, errors: list[dict[str, str]] | None = None
+) -> dict[str, object]:
+    """The one shape of every error the API answers (4xx and 5xx alike): `detail` for a person
+    to read, `field` the input at fault (the first, when several), `errors` one entry per
+    invalid field (empty when no field is at fault)."""
+    if errors is None:
+        errors = [{"field": field, "message": detail, "type": "invalid"}] if field else []
+    elif field is None and errors:
+        field = errors[0]["field"]
+    return {"detail": detail, "field": field, "errors": errors}
+
+
 class AfterclassError(Exception):
     """Base of the errors an action raises; `status` is the HTTP status it maps to."""
 

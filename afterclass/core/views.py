@@ -21,6 +21,7 @@ from afterclass.core.errors import (
     FILE_MISSING,
     SERVER_ERROR,
     NotFound,
+    error_body,
 )
 from afterclass.people.models import Organisation
 
@@ -66,6 +67,9 @@ def media(request: HttpRequest, name: str) -> FileResponse:
 
 
 def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
+    if request.path_info.startswith("/api/"):
+        # An address under /api/ that no endpoint answers: the API's one error shape.
+        return JsonResponse(error_body(message), status=status)
     try:
         return render(request, "error.html", {"title": title, "message": message}, status=status)
     except DatabaseError:
@@ -117,6 +121,6 @@ def server_error(request: HttpRequest) -> HttpResponse:
     else:
         status, title, message = 500, "Something went wrong", SERVER_ERROR
     if request.path_info.startswith("/api/"):
-        return JsonResponse({"detail": message}, status=status)
+        return JsonResponse(error_body(message), status=status)
     organisation = None if status == 503 else _organisation_if_reachable(request)
     return _plain_error(status, title, message, organisation=organisation)

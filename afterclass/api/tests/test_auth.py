@@ -35,7 +35,7 @@ def csrf_client(person: Person) -> tuple[Client, str]:
 def test_api_refuses_anonymous_with_401_json(client):
     response = client.get("/api/v1/people/me")
     assert response.status_code == 401
-    assert response.json() == {"detail": NOT_SIGNED_IN}
+    assert response.json() == {"detail": NOT_SIGNED_IN, "field": None, "errors": []}
 
 
 def test_api_refuses_anonymous_post_with_401_not_csrf_403(db):
@@ -74,7 +74,7 @@ def test_api_refuses_revoked_token(client, person):
     do_revoke_access_token(AccessToken.objects.get(person=person), actor=person)
     response = client.get("/api/v1/people/me", HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert response.status_code == 401
-    assert response.json() == {"detail": UNKNOWN_BEARER}
+    assert response.json() == {"detail": UNKNOWN_BEARER, "field": None, "errors": []}
 
 
 def test_api_refuses_token_of_deactivated_person(client, person, admin):
@@ -119,7 +119,7 @@ def test_api_session_post_without_csrf_is_refused_and_changes_nothing(person):
     client, _ = csrf_client(person)
     response = client.post("/api/v1/spaces", NEW_SPACE, content_type="application/json")
     assert response.status_code == 403
-    assert response.json() == {"detail": CSRF_FAILED}
+    assert response.json() == {"detail": CSRF_FAILED, "field": None, "errors": []}
     assert not Space.objects.exists()
 
 
@@ -159,4 +159,4 @@ def test_api_refuses_session_of_deactivated_person(client, person):
     Person.objects.filter(pk=person.pk).update(is_active=False, deactivated_at=timezone.now())
     response = client.get("/api/v1/people/me")
     assert response.status_code == 401
-    assert response.json() == {"detail": NOT_SIGNED_IN}
+    assert response.json() == {"detail": NOT_SIGNED_IN, "field": None, "errors": []}

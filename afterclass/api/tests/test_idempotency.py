@@ -112,7 +112,7 @@ def test_idempotency_refuses_the_same_key_on_a_different_body_with_422(client, s
     create_post(client, space, token, DISCUSSION)
     response = create_post(client, space, token, {**DISCUSSION, "title": "Other"})
     assert response.status_code == 422
-    assert response.json() == {"detail": KEY_REUSED}
+    assert response.json() == {"detail": KEY_REUSED, "field": None, "errors": []}
     assert Post.objects.count() == 1
 
 
@@ -125,7 +125,7 @@ def test_idempotency_refuses_the_same_key_on_a_different_address_with_422(client
         headers={"Authorization": f"Bearer {token}", "Idempotency-Key": KEY},
     )
     assert response.status_code == 422
-    assert response.json() == {"detail": KEY_REUSED}
+    assert response.json() == {"detail": KEY_REUSED, "field": None, "errors": []}
     assert not Comment.objects.exists()
 
 
@@ -170,7 +170,7 @@ def test_idempotency_answers_409_while_the_first_request_runs(client, space, mem
     )
     response = create_post(client, space, token, DISCUSSION)
     assert response.status_code == 409
-    assert response.json() == {"detail": IN_PROGRESS}
+    assert response.json() == {"detail": IN_PROGRESS, "field": None, "errors": []}
     assert not Post.objects.exists()
 
 
@@ -182,7 +182,7 @@ def test_idempotency_answers_409_while_the_first_request_runs(client, space, mem
 def test_idempotency_refuses_a_bad_key_with_400(client, space, token, key):
     response = create_post(client, space, token, DISCUSSION, key=key)
     assert response.status_code == 400
-    assert response.json() == {"detail": BAD_KEY}
+    assert response.json() == {"detail": BAD_KEY, "field": None, "errors": []}
     assert not Post.objects.exists()
 
 
@@ -349,4 +349,6 @@ def test_idempotency_concurrent_requests_with_one_key_create_one_post(live_serve
     assert json.loads(created[0])["id"] == Post.objects.get().pk
     busy = [body for status, body in answers if status == 409]
     assert len(created) + len(busy) == clients
-    assert all(json.loads(body) == {"detail": IN_PROGRESS} for body in busy)
+    assert all(
+        json.loads(body) == {"detail": IN_PROGRESS, "field": None, "errors": []} for body in busy
+    )

@@ -96,7 +96,11 @@ def test_get_attachment_is_permission_checked(client, secret_space, owner, membe
         response = client.get(url, **bearer(person))
         assert response.status_code == 404
         assert CANARY not in response.content.decode()
-        assert response.json() == {"detail": "There is no such file, or you cannot see it."}
+        assert response.json() == {
+            "detail": "There is no such file, or you cannot see it.",
+            "field": None,
+            "errors": [],
+        }
     assert client.get(url).status_code == 401
     response = client.get(url, **bearer(owner))
     assert response.status_code == 200

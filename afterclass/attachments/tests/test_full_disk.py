@@ -14,7 +14,7 @@ from django.urls import reverse
 from afterclass.attachments.models import Attachment
 from afterclass.attachments.tests.factories import pdf_bytes, picture_bytes, upload_file
 from afterclass.audit.models import AuditEntry
-from afterclass.core.errors import STORAGE_FULL, StorageFull
+from afterclass.core.errors import STORAGE_FULL, StorageFull, error_body
 from afterclass.people.actions import do_create_access_token, do_set_avatar
 from afterclass.posts.models import Post
 
@@ -93,7 +93,7 @@ def test_upload_to_a_full_store_is_refused_clearly_and_works_once_there_is_room(
     refused = send()
 
     assert refused.status_code == 507
-    assert refused.json() == {"detail": STORAGE_FULL, "field": "file"}
+    assert refused.json() == error_body(STORAGE_FULL, field="file")
     assert files_in(small_media) == [FILLER], "a partial file was left behind"
     assert folders_in(small_media) in ([], ["attachments"])
     assert not Attachment.objects.exists()

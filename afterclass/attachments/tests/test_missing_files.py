@@ -54,7 +54,7 @@ def test_api_download_of_a_missing_file_is_a_json_404_that_says_so(client, membe
     response = client.get(f"/api/v1/attachments/{pdf.pk}", HTTP_AUTHORIZATION=f"Bearer {token}")
 
     assert response.status_code == 404
-    assert response.json() == {"detail": FILE_MISSING}
+    assert response.json() == {"detail": FILE_MISSING, "field": None, "errors": []}
 
 
 def test_missing_file_message_is_only_for_those_who_may_see_the_file(client, member, outsider):

@@ -94,7 +94,7 @@ def test_api_without_the_database_answers_json_503(tmp_path):
 
     assert response.status_code == 503
     assert response["Content-Type"].startswith("application/json")
-    assert response.json() == {"detail": DATABASE_UNAVAILABLE}
+    assert response.json() == {"detail": DATABASE_UNAVAILABLE, "field": None, "errors": []}
 
 
 def test_api_session_request_without_the_database_answers_json_503(signed_in_client, tmp_path):
@@ -102,7 +102,7 @@ def test_api_session_request_without_the_database_answers_json_503(signed_in_cli
         response = signed_in_client.get("/api/v1/people/me")
 
     assert response.status_code == 503
-    assert response.json() == {"detail": DATABASE_UNAVAILABLE}
+    assert response.json() == {"detail": DATABASE_UNAVAILABLE, "field": None, "errors": []}
 
 
 def test_server_error_page_names_the_organisation_when_the_database_answers(rf: RequestFactory):
@@ -125,7 +125,7 @@ def test_server_error_under_api_is_json(rf: RequestFactory):
         response = server_error(rf.get("/api/v1/spaces"))
 
     assert response.status_code == 500
-    assert json.loads(response.content) == {"detail": SERVER_ERROR}
+    assert json.loads(response.content) == {"detail": SERVER_ERROR, "field": None, "errors": []}
 
 
 def test_server_error_under_api_without_the_database_is_json_503(rf: RequestFactory):
@@ -135,7 +135,11 @@ def test_server_error_under_api_without_the_database_is_json_503(rf: RequestFact
         response = server_error(rf.post("/api/v1/spaces"))
 
     assert response.status_code == 503
-    assert json.loads(response.content) == {"detail": DATABASE_UNAVAILABLE}
+    assert json.loads(response.content) == {
+        "detail": DATABASE_UNAVAILABLE,
+        "field": None,
+        "errors": [],
+    }
 
 
 def test_api_unexpected_error_is_json_500_and_logged(rf: RequestFactory, caplog):

@@ -223,7 +223,7 @@ def test_person_shows_deactivated_person_as_inactive(client, admin, auth):
 def test_person_unknown_is_404_json(client, auth):
     response = client.get("/api/v1/people/999999", **auth)
     assert response.status_code == 404
-    assert response.json() == {"detail": "There is no such person."}
+    assert response.json() == {"detail": "There is no such person.", "field": None, "errors": []}
 
 
 @pytest.mark.parametrize("person_id", ["abc", "0", "-3", "99999999999999999999", "1.5"])

@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from afterclass.core.errors import error_body
 from afterclass.people.actions import do_create_access_token, do_update_organisation
 from afterclass.people.models import Person
 from afterclass.people.tests.factories import DepartmentFactory, PersonFactory
@@ -238,10 +239,8 @@ def test_create_space_taken_slug_is_409_naming_the_address(client, person, space
         {"name": "Other", "purpose": "p", "rules": "r", "slug": "data-skills"},
     )
     assert response.status_code == 409
-    assert response.json() == {
-        "detail": "The address “data-skills” is already taken.",
-        "field": "slug",
-    }
+    taken = "The address “data-skills” is already taken."
+    assert response.json() == error_body(taken, field="slug")
     assert Space.objects.count() == 1
 
 
@@ -360,7 +359,7 @@ def test_space_member_sees_that_new_rules_need_accepting(client, owner, space, m
 def test_space_secret_or_unknown_is_the_same_404(client, secret_space, outsider, slug):
     response = get(client, f"/api/v1/spaces/{slug}", outsider)
     assert response.status_code == 404
-    assert response.json() == {"detail": SPACE_NOT_FOUND}
+    assert response.json() == {"detail": SPACE_NOT_FOUND, "field": None, "errors": []}
 
 
 def test_space_secret_is_shown_to_its_members(client, secret_space, owner):
@@ -699,7 +698,7 @@ def test_members_refused_for_non_members_of_a_listed_space(client, space, outsid
 def test_members_of_secret_space_is_404_for_non_members(client, secret_space, outsider):
     response = get(client, f"/api/v1/spaces/{secret_space.slug}/members", outsider)
     assert response.status_code == 404
-    assert response.json() == {"detail": SPACE_NOT_FOUND}
+    assert response.json() == {"detail": SPACE_NOT_FOUND, "field": None, "errors": []}
 
 
 def test_members_pages_with_cursor(client, owner, space):
@@ -1029,6 +1028,6 @@ def test_secret_space_is_404_on_every_endpoint_for_non_members(
     else:
         response = call(url, body, content_type="application/json", **bearer(outsider))
     assert response.status_code == 404
-    assert response.json() == {"detail": SPACE_NOT_FOUND}
+    assert response.json() == {"detail": SPACE_NOT_FOUND, "field": None, "errors": []}
     assert "Leadership" not in response.content.decode()
     assert snapshot(secret_space) == before

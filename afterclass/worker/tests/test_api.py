@@ -38,7 +38,11 @@ def test_api_health_refuses_a_member_and_a_stranger(client, person):
     assert client.get("/api/v1/system/health").status_code == 401
     response = client.get("/api/v1/system/health", **bearer(person))
     assert response.status_code == 403
-    assert response.json() == {"detail": "Only organisation admins can do this."}
+    assert response.json() == {
+        "detail": "Only organisation admins can do this.",
+        "field": None,
+        "errors": [],
+    }
 
 
 @pytest.mark.parametrize("count", [1, 30])
