@@ -74,18 +74,25 @@ def announce(channel: str) -> None:
 def comment_every(seconds: float, stop_file: str) -> None:
     """Comment on the announcement every `seconds` until `stop_file` exists, through the
     action (its own transaction, its notices and indexing queued as in a request); each saved
-    comment's id is printed as it is saved, so the test knows what was acknowledged."""
+    comment's id is printed as it is saved, with when the action began and returned (UTC), so
+    the test knows what was acknowledged and when the commenter was writing."""
+    from django.utils import timezone
+
     from afterclass.people.models import Person
     from afterclass.posts.actions import do_comment
     from afterclass.posts.models import Post
+
+    def now() -> str:
+        return timezone.now().replace(tzinfo=None).isoformat()
 
     commenter = Person.objects.get(email=COMMENTER_EMAIL)
     post = Post.objects.get(title="Town hall")
     number = 0
     while not Path(stop_file).exists():
         number += 1
+        began = now()
         comment = do_comment(post, actor=commenter, body=f"Comment {number}")
-        print(json.dumps({"comment": comment.pk}), flush=True)
+        print(json.dumps({"comment": comment.pk, "began": began, "ended": now()}), flush=True)
         time.sleep(seconds)
     print(json.dumps({"done": number}), flush=True)
     sys.stdout.flush()

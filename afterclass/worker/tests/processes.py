@@ -50,6 +50,13 @@ def admin_sql(statement: str) -> None:
         connection.execute(statement)  # type: ignore[arg-type]
 
 
+def without_fsync_per_commit(database: str) -> None:
+    """Commits that do not wait for the disk: the outbox records each e-mail sent in a commit of
+    its own, and 5,000 flushes to disk take longer than the sending. Only a crash of the
+    PostgreSQL server itself could lose them, and that is not what these tests do."""
+    admin_sql(f'ALTER DATABASE "{database}" SET synchronous_commit = off')
+
+
 def wait_for(
     condition: Callable[[], Any], *, timeout: float, every: float = 0.1, what: str = ""
 ) -> Any:
@@ -289,6 +296,7 @@ class Template:
         database = f"{DATABASE_PREFIX}{name}"
         admin_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         admin_sql(f'CREATE DATABASE "{database}" TEMPLATE "{self.database}"')
+        without_fsync_per_commit(database)
         return Site(folder, name, database)
 
 
@@ -303,6 +311,7 @@ def make_template(folder: Path, name: str, *, base: Template | None = None) -> T
             database = f"{DATABASE_PREFIX}{name}"
             admin_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
             admin_sql(f'CREATE DATABASE "{database}"')
+            without_fsync_per_commit(database)
         site = Site(folder, name, database)
         site.command("migrate", "--verbosity=0", timeout=300)
     return Template(folder, site.database)
