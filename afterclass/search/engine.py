@@ -26,7 +26,7 @@ from afterclass.core.pagination import DEFAULT_LIMIT, Page, paginate
 from afterclass.search.access import documents_visible_to
 from afterclass.search.index import backend
 from afterclass.search.models import Kind, SearchDocument, Source
-from afterclass.search.snippets import SNIPPET_WORDS, highlight
+from afterclass.search.snippets import SNIPPET_WORDS, Marked, mark_matches
 from afterclass.search.text import CompiledQuery, ParsedQuery, parse_query
 from afterclass.spaces.access import is_signed_in
 
@@ -120,10 +120,19 @@ class SearchFilters:
 @dataclass(frozen=True)
 class Hit:
     document: SearchDocument
-    title: SafeString
-    snippet: SafeString
+    marked_title: Marked
+    marked_snippet: Marked
     url: str
     author_name: str | None
+
+    @property
+    def title(self) -> SafeString:
+        """Escaped HTML, matched words in <mark>: for pages."""
+        return self.marked_title.html
+
+    @property
+    def snippet(self) -> SafeString:
+        return self.marked_snippet.html
 
     @property
     def kind_label(self) -> str:
@@ -197,8 +206,8 @@ def hit_of(document: SearchDocument, query: ParsedQuery) -> Hit:
     title = document.title or (document.body[:80] if document.body else "")
     return Hit(
         document=document,
-        title=highlight(title, query),
-        snippet=highlight(document.body, query, window=SNIPPET_WORDS),
+        marked_title=mark_matches(title, query),
+        marked_snippet=mark_matches(document.body, query, window=SNIPPET_WORDS),
         url=url_of(document),
         author_name=author_name_of(document),
     )

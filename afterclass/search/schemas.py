@@ -11,6 +11,7 @@ from afterclass.api.schemas import CursorText, Id, storable
 from afterclass.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from afterclass.search.engine import Hit
 from afterclass.search.models import Kind
+from afterclass.search.snippets import Marked
 
 
 class SearchParams(Schema):
@@ -29,14 +30,23 @@ class SearchParams(Schema):
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Results per page.")
 
 
-class AuthorOut(Schema):
+class HitAuthorOut(Schema):
     id: int | None
     name: str
 
 
-class SpaceRefOut(Schema):
+class HitSpaceOut(Schema):
     slug: str
     name: str
+
+
+class RangeOut(Schema):
+    start: int = Field(description="Offset of the first character, in Unicode code points.")
+    end: int = Field(description="Offset just after the last character.")
+
+    @staticmethod
+    def all_of(marked: Marked) -> list[RangeOut]:
+        return [RangeOut(start=start, end=end) for start, end in marked.marks]
 
 
 class HitOut(Schema):
@@ -44,11 +54,15 @@ class HitOut(Schema):
     source: str = Field(description="post, comment, file, person, space or activity.")
     id: int = Field(description="The id of the post, comment, file, person, space or activity.")
     post_id: int | None
-    title: str = Field(description="HTML: escaped text, matched words in <mark>.")
-    snippet: str = Field(description="HTML: escaped text, matched words in <mark>.")
+    title: str = Field(description="Plain text (not HTML): escape it where you show it.")
+    title_highlights: list[RangeOut] = Field(description="Where the matched words are in `title`.")
+    snippet: str = Field(description='Plain text around the first match, with "…" where it is cut.')
+    snippet_highlights: list[RangeOut] = Field(
+        description="Where the matched words are in `snippet`."
+    )
     url: str
-    space: SpaceRefOut | None
-    author: AuthorOut | None = Field(
+    space: HitSpaceOut | None
+    author: HitAuthorOut | None = Field(
         description='Who wrote it; "A colleague" with no id for an anonymous question.'
     )
     is_accepted: bool
@@ -61,16 +75,18 @@ class HitOut(Schema):
         space = document.space
         author = None
         if hit.author_name is not None:
-            author = AuthorOut(id=document.author_id, name=hit.author_name)
+            author = HitAuthorOut(id=document.author_id, name=hit.author_name)
         return HitOut(
             kind=Kind(document.kind),
             source=document.source,
             id=document.object_id,
             post_id=document.post_id,
-            title=str(hit.title),
-            snippet=str(hit.snippet),
+            title=hit.marked_title.text,
+            title_highlights=RangeOut.all_of(hit.marked_title),
+            snippet=hit.marked_snippet.text,
+            snippet_highlights=RangeOut.all_of(hit.marked_snippet),
             url=hit.url,
-            space=SpaceRefOut(slug=space.slug, name=space.name) if space else None,
+            space=HitSpaceOut(slug=space.slug, name=space.name) if space else None,
             author=author,
             is_accepted=document.is_accepted,
             is_answered=document.is_answered,
