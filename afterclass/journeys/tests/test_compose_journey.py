@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from afterclass.attachments.models import Attachment
 from afterclass.attachments.tests.factories import picture_bytes
+from afterclass.journeys.tests.browser import check_page
 from afterclass.people.tests.factories import AdminFactory, PersonFactory
 from afterclass.posts.models import Post
 from afterclass.spaces.models import Template
@@ -129,6 +130,7 @@ def test_typing_at_and_letters_offers_people_to_mention(open_page, owner):
     expect(options.first).to_contain_text("Zach Ode")
     expect(options.first).to_have_attribute("aria-selected", "true")
     expect(text).to_have_attribute("aria-activedescendant", re.compile(r"mention-list-\d+-0"))
+    check_page(page, "mention suggestions open")
     text.press("ArrowDown")
     expect(options.nth(1)).to_have_attribute("aria-selected", "true")
     text.press("Enter")

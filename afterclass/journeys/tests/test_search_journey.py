@@ -4,7 +4,13 @@ import re
 
 from playwright.sync_api import expect
 
-from afterclass.journeys.tests.browser import PHONE, is_same_document, mark_document, snap
+from afterclass.journeys.tests.browser import (
+    PHONE,
+    check_page,
+    is_same_document,
+    mark_document,
+    snap,
+)
 from afterclass.people.models import Organisation
 from afterclass.people.tests.factories import PersonFactory
 from afterclass.posts.tests.factories import make_post
@@ -50,6 +56,7 @@ def test_header_search_is_a_combobox_with_grouped_suggestions(open_page):
     assert listbox.bounding_box()["y"] + listbox.bounding_box()["height"] > header["height"]
     page.check_accessibility("the search suggestions open")
     snap(page, "01-suggestions")
+    check_page(page, "search suggestions open")
 
     # Focus stays in the box; the arrow keys move the active option, wrapping round.
     options = listbox.get_by_role("option")
@@ -117,6 +124,7 @@ def test_header_search_suggestions_on_a_phone(open_page):
     expect(listbox).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     snap(page, "03-suggestions-phone")
+    check_page(page, "search suggestions open")
 
 
 def test_space_search_box_searches_only_that_space_then_everywhere(open_page):
