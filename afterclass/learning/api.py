@@ -64,9 +64,9 @@ from afterclass.learning.schemas import (
     NudgeOut,
     OrderOut,
     ProgressOut,
-    QuestionOut,
-    QuestionResultOut,
     QuestionSchema,
+    QuickCheckAnswerOut,
+    QuickCheckQuestionOut,
     QuickCheckResultOut,
     SessionIn,
     SessionOut,
@@ -88,6 +88,7 @@ router = Router(tags=["learning"])
 
 WRITE_ERRORS = errors(400, 401, 403, 404, 409, 422)
 READ_ERRORS = errors(400, 401, 404, 422)
+FACILITATOR_ERRORS = errors(400, 401, 403, 404, 422)  # reads for the space's facilitators only
 
 
 def _space(viewer: Person, slug: str) -> Space:
@@ -127,7 +128,7 @@ def _session_out(session: Session, slug: str, files: list[Attachment] | None = N
 def _activity_out(activity: Activity) -> ActivityOut:
     questions = []
     if activity.kind == ActivityKind.QUICK_CHECK:
-        questions = [QuestionOut(id=q.pk, text=q.text, options=list(q.options))
+        questions = [QuickCheckQuestionOut(id=q.pk, text=q.text, options=list(q.options))
                      for q in activity.questions.all()]  # fmt: skip
     return ActivityOut(
         id=activity.pk, unit=activity.unit_id, kind=activity.kind, title=activity.title,
@@ -471,7 +472,7 @@ def feedback(request: HttpRequest, submission_id: Path[Id], payload: FeedbackIn)
     return _submission_out(submission)
 
 
-@router.get("/spaces/{slug}/submissions", response={200: SubmissionPage, **READ_ERRORS},
+@router.get("/spaces/{slug}/submissions", response={200: SubmissionPage, **FACILITATOR_ERRORS},
             summary="Task submissions waiting for feedback")  # fmt: skip
 def queue(request: HttpRequest, slug: str, params: Query[PageParams]) -> SubmissionPage:
     viewer = current_person(request)
@@ -495,7 +496,7 @@ def attempt(request: HttpRequest, activity_id: Path[Id], payload: AnswerIn) -> Q
     return QuickCheckResultOut(
         score=result.score, total=result.total, best_score=result.best_score,
         attempts=result.attempts,
-        questions=[QuestionResultOut(question=q.question_id, correct=q.correct, chosen=q.chosen,
+        questions=[QuickCheckAnswerOut(question=q.question_id, correct=q.correct, chosen=q.chosen,
                                      correct_options=q.correct_options,
                                      explanation=q.explanation) for q in result.questions],
     )  # fmt: skip

@@ -42,7 +42,7 @@ class QuestionSchema(Schema):
     explanation: Annotated[str, Field(max_length=2000), storable] = ""
 
 
-class QuestionOut(Schema):
+class QuickCheckQuestionOut(Schema):
     id: int
     text: str
     options: list[str]
@@ -146,7 +146,7 @@ class ActivityOut(Schema):
     post: int | None = Field(description="A discussion prompt's thread.")
     my_state: str
     my_best_score: int | None = None
-    questions: list[QuestionOut] = Field(default_factory=list)
+    questions: list[QuickCheckQuestionOut] = Field(default_factory=list)
     attachments: list[FileOut] = Field(default_factory=list)
 
 
@@ -217,7 +217,7 @@ class AnswerIn(InputSchema):
     )
 
 
-class QuestionResultOut(Schema):
+class QuickCheckAnswerOut(Schema):
     question: int
     correct: bool
     chosen: list[int]
@@ -230,7 +230,7 @@ class QuickCheckResultOut(Schema):
     total: int
     best_score: int
     attempts: int
-    questions: list[QuestionResultOut]
+    questions: list[QuickCheckAnswerOut]
 
 
 class UnitOrderIn(InputSchema):

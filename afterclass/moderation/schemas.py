@@ -57,7 +57,7 @@ class PersonRefOut(Schema):
     display_name: str
 
 
-class TargetOut(Schema):
+class ReportTargetOut(Schema):
     type: Literal["post", "comment"]
     id: int
     post: int = Field(description="The post, or the post the comment is on.")
@@ -70,7 +70,7 @@ class TargetOut(Schema):
 class ReportOut(Schema):
     id: int
     space: str = Field(description="The space's slug.")
-    target: TargetOut
+    target: ReportTargetOut
     reason: ReportReason
     text: str
     state: ReportState
@@ -91,7 +91,7 @@ class ReportOut(Schema):
         return cls(
             id=report.pk,
             space=report.space.slug,
-            target=TargetOut(
+            target=ReportTargetOut(
                 type="post" if report.post_id else "comment",
                 id=target.pk,
                 post=report.target_post.pk,  # type: ignore[attr-defined]
