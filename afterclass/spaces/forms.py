@@ -286,6 +286,16 @@ class StatusForm(forms.Form):
     status = forms.ChoiceField(choices=Status.choices)
 
 
+class LaunchForm(forms.Form):
+    close_survey = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="Close the pre-launch survey now",
+        help_text="Its audience is about to hear that the space is launched; asking them "
+        "whether they would use it after that reads oddly.",
+    )
+
+
 class AcceptRulesForm(forms.Form):
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 

@@ -64,7 +64,7 @@ def tell_space_archived(space: Space, *, actor: Person) -> None:
 
 
 def tell_space_launched(space: Space, *, actor: Person | None = None) -> None:
-    """The launch announcement: its purpose, "read the ground rules and join" and a link to the
+    """The launch announcement: the space's name, "read the ground rules and join" and a link to the
     space. People who signed up ("tell me at launch") are told first, in their own notice
     enqueued before the audience's; the audience's leaves them out, so nobody hears twice.
     A secret space is announced only to those who signed up: its audience may not know it."""
@@ -72,12 +72,10 @@ def tell_space_launched(space: Space, *, actor: Person | None = None) -> None:
     from afterclass.surveys.access import planned_audience
     from afterclass.surveys.models import SpaceInterest
 
-    purpose = " ".join(space.purpose.split())
-    if len(purpose) > 200:
-        purpose = purpose[:199].rstrip() + "…"
     notice = Notice(
         K.SPACE_LAUNCHED,
-        f"{space.name} is launched: {purpose} Read the ground rules and join.",
+        # The space's name is the title (also the e-mail's subject); its page says the purpose.
+        f"“{space.name}” is launched: read its ground rules and join.",
         reverse("space-home", args=[space.slug]),
         space_id=space.pk,
         by_id=actor.pk if actor is not None else None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
@@ -110,3 +111,31 @@ def rules_history(space: Space) -> list[GroundRules]:
     return list(
         GroundRules.objects.filter(space=space).select_related("created_by").order_by("-version")
     )
+
+
+def launch_readiness(space: Space) -> dict[str, Any]:
+    """What the launch page shows (two queries): the pre-launch survey with its answers so far,
+    how many people asked to be told at launch, and what is worth a warning."""
+    from afterclass.surveys.models import SpaceInterest, SurveyState
+    from afterclass.surveys.queries import prelaunch_survey
+
+    survey = prelaunch_survey(space)
+    warnings = []
+    if survey is None:
+        warnings.append("This space has no pre-launch survey: you launch without asking anyone.")
+    elif survey.state == SurveyState.DRAFT:
+        warnings.append("The pre-launch survey was never opened: nobody has answered it.")
+    else:
+        if survey.responded_count == 0:
+            warnings.append("Nobody has answered the pre-launch survey yet.")
+        if survey.state == SurveyState.OPEN and not survey.is_over:
+            warnings.append(
+                "The pre-launch survey is still open: its audience would be asked whether they "
+                "would use a space that is already there. Close it as you launch (below)."
+            )
+    return {
+        "survey": survey,
+        "survey_open": survey is not None and survey.state == SurveyState.OPEN,
+        "interested": SpaceInterest.objects.filter(space=space).count(),
+        "warnings": warnings,
+    }

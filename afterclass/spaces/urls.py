@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern] = [
     path("<slug:slug>/", space.home, name="space-home"),
     path("<slug:slug>/settings/", space.space_settings, name="space-settings"),
     path("<slug:slug>/status/", space.set_status, name="space-status"),
+    path("<slug:slug>/launch/", space.launch, name="space-launch"),
     path("<slug:slug>/rules/", space.rules, name="space-rules"),
     path("<slug:slug>/rules/publish/", space.publish_rules, name="space-publish-rules"),
     path("<slug:slug>/join/", membership.join, name="space-join"),

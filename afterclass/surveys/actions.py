@@ -332,6 +332,11 @@ def do_remind_survey(survey: Survey, *, actor: Person) -> int:
     check_can_manage_survey(actor, survey)
     if survey.state != SurveyState.OPEN or survey.is_over:
         raise Conflict("Only an open survey can send reminders.")
+    if survey.is_prelaunch and survey.space is not None and survey.space.launched_at is not None:
+        raise Conflict(
+            "The space is launched: its pre-launch survey sends no more reminders. Close it, "
+            "or ask the members in a survey of their own."
+        )
     with transaction.atomic():
         people = list(
             SurveyInvitation.objects.filter(survey=survey, responded=False).values_list(

@@ -97,21 +97,15 @@ def admin_creates_and_launches_space(page: Page, admin) -> Space:
     page.get_by_role("navigation", name="This space").get_by_role("link", name="Settings").click()
     expect(page.get_by_role("heading", name="Status: planning")).to_be_visible()
     snap(page, "04-admin-space-settings")
-    launch = page.get_by_role("button", name="Launch this space")
-    launch.click()
-    # Launching asks first, in a modal dialog; Cancel sends nothing and gives focus back.
-    dialog = page.get_by_role("dialog", name=f"Launch “{space.name}”?")
-    expect(dialog).to_be_visible()
-    expect(dialog.get_by_role("button", name="Cancel")).to_be_focused()
-    page.check_accessibility("the launch dialog open")
-    snap(page, "04b-launch-dialog")
-    page.keyboard.press("Escape")
-    expect(dialog).to_be_hidden()
-    expect(launch).to_be_focused()
+    page.get_by_role("link", name="Launch this space…").click()
+    # The launch page says what the pre-launch survey and the sign-ups say before anything is
+    # sent: here there was no survey, which it warns about.
+    expect(page.get_by_role("heading", name=f"Launch “{space.name}”")).to_be_visible()
+    expect(page.get_by_text("This space has no pre-launch survey")).to_be_visible()
+    snap(page, "04b-launch-page")
     space.refresh_from_db()
     assert space.status == Status.PLANNING
-    launch.click()
-    dialog.get_by_role("button", name="Launch").click()
+    page.get_by_role("button", name=f"Launch “{space.name}”").click()
 
     expect(page).to_have_url(re.compile(rf"/spaces/{space.slug}/$"))
     expect(page.get_by_role("status")).to_contain_text("is launched")
@@ -121,6 +115,22 @@ def admin_creates_and_launches_space(page: Page, admin) -> Space:
     space.refresh_from_db()
     assert space.status == Status.LAUNCHED
     assert space.launched_at is not None
+
+    # Archiving asks first, in a modal dialog; Escape sends nothing and gives focus back.
+    page.get_by_role("navigation", name="This space").get_by_role("link", name="Settings").click()
+    archive = page.get_by_role("button", name="Archive this space")
+    archive.click()
+    dialog = page.get_by_role("dialog", name=f"Archive “{space.name}”?")
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_role("button", name="Cancel")).to_be_focused()
+    page.check_accessibility("the archive dialog open")
+    snap(page, "04c-archive-dialog")
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(archive).to_be_focused()
+    space.refresh_from_db()
+    assert space.status == Status.LAUNCHED
+    page.get_by_role("navigation", name="This space").get_by_role("link", name="Home").click()
     snap(page, "05-admin-space-home-launched")
     return space
 

@@ -238,9 +238,13 @@ def do_set_space_cover(space: Space, upload: Any, *, actor: Person) -> Space:
     return space
 
 
-def do_set_space_status(space: Space, status: str, *, actor: Person) -> Space:
+def do_set_space_status(
+    space: Space, status: str, *, actor: Person, close_survey: bool = False
+) -> Space:
     """Launch or archive a space (or reopen an archived one). Launching a space in planning
-    announces it to its audience; archiving tells the members."""
+    announces it to its audience (and, with `close_survey`, closes its open pre-launch survey
+    first, so nobody is asked "would you use it?" about a space that is already there);
+    archiving tells the members."""
     check_can_manage(actor, space)
     status = clean_choice(status, Status, "status")
     if status == space.status:
@@ -260,8 +264,18 @@ def do_set_space_status(space: Space, status: str, *, actor: Person) -> Space:
             fields.append("archived_at")
         space.save(update_fields=fields)
         record_audit("space.status", space, actor=actor, space_id=space.pk, status=status)
+        if close_survey and previous == Status.PLANNING and status == Status.LAUNCHED:
+            _close_prelaunch_survey(space, actor=actor)
         if status == Status.ARCHIVED:
             tell_space_archived(space, actor=actor)
         elif previous == Status.PLANNING:
             tell_space_launched(space, actor=actor)
     return space
+
+
+def _close_prelaunch_survey(space: Space, *, actor: Person) -> None:
+    from afterclass.surveys.actions import do_close_survey
+    from afterclass.surveys.models import Survey, SurveyState
+
+    for survey in Survey.objects.filter(space=space, is_prelaunch=True, state=SurveyState.OPEN):
+        do_close_survey(survey, actor=actor)

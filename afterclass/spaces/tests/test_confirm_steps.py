@@ -66,11 +66,16 @@ def test_archive_asks_first(client, owner):
     assert Space.objects.get(pk=space.pk).status == Status.LAUNCHED
 
 
-def test_the_status_form_on_the_page_asks(client, owner):
+def test_the_status_controls_on_the_page_ask(client, owner):
     space = make_space(owner, status=Status.PLANNING)
     client.force_login(owner)
     html = client.get(reverse("space-settings", args=[space.slug])).content.decode()
-    assert 'data-confirm="Launch “Data skills”?"' in html
+    # Launching goes through its own page (the pre-launch survey, the sign-ups, a warning).
+    assert f'href="{reverse("space-launch", args=[space.slug])}"' in html
+    space.status = Status.LAUNCHED
+    space.save(update_fields=["status"])
+    html = client.get(reverse("space-settings", args=[space.slug])).content.decode()
+    assert 'data-confirm="Archive “Data skills”?"' in html
     assert '<input type="hidden" name="confirm" value="ask">' in html
 
 

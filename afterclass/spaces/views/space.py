@@ -24,13 +24,20 @@ from afterclass.spaces.actions import (
 )
 from afterclass.spaces.forms import (
     AcceptRulesForm,
+    LaunchForm,
     PublishRulesForm,
     SpaceForm,
     StatusForm,
     show_action_error,
 )
 from afterclass.spaces.models import Space, Status
-from afterclass.spaces.queries import current_rules, members_of, rules_history, unread_count
+from afterclass.spaces.queries import (
+    current_rules,
+    launch_readiness,
+    members_of,
+    rules_history,
+    unread_count,
+)
 from afterclass.spaces.views import SignedInRequest, next_url, space_context
 
 HOME_MEMBER_PREVIEW = 8
@@ -126,6 +133,34 @@ def publish_rules(request: SignedInRequest, slug: str) -> HttpResponse:
             )
             return redirect("space-rules", space.slug)
     return _settings_page(request, space, rules_form=rules_form, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def launch(request: SignedInRequest, slug: str) -> HttpResponse:
+    """The launch page: what the pre-launch survey and the sign-ups say, a warning when the
+    survey is still open or unanswered, and the launch itself (closing the survey if asked)."""
+    space = access_space(request.user, slug)
+    check_can_manage(request.user, space)
+    if space.status != Status.PLANNING:
+        messages.error(request, "Only a space in planning can be launched.")
+        return redirect("space-home", space.slug)
+    form = LaunchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_set_space_status(
+                space,
+                Status.LAUNCHED,
+                actor=request.user,
+                close_survey=form.cleaned_data["close_survey"],
+            )
+        except (InvalidInput, Conflict) as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"“{space.name}” is launched.")
+        return redirect("space-home", space.slug)
+    context = {**space_context(request, space, "settings"), "form": form, **launch_readiness(space)}
+    return render(request, "spaces/launch.html", context)
 
 
 @login_required

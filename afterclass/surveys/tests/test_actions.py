@@ -370,8 +370,9 @@ def test_launch_tells_sign_ups_first_then_the_audience_once_each(now, owner, pla
     now(do_set_space_status, planned, Status.LAUNCHED, actor=owner)
     rows = list(Notification.objects.filter(kind=K.SPACE_LAUNCHED).order_by("pk"))
     assert [row.recipient.email for row in rows] == ["abe@example.org", "fay@example.org"]
-    assert "Share what we learn about budgeting" in rows[0].message
-    assert "Read the ground rules and join" in rows[0].message
+    # Titled by the space's name; its purpose is on the page the notification opens.
+    assert rows[0].message == f"“{planned.name}” is launched: read its ground rules and join."
+    assert "Share what we learn about budgeting" not in rows[0].message
     assert rows[0].url == f"/spaces/{planned.slug}/"
     # the owner (a member, and the one who launched it) hears nothing
     assert not Notification.objects.filter(recipient=owner, kind=K.SPACE_LAUNCHED).exists()
