@@ -1,15 +1,21 @@
-"""People API: /api/v1/people, /api/v1/departments and /api/v1/levels."""
+"""People API: /api/v1/people, /api/v1/departments and /api/v1/levels; for organisation admins
+inviting people and deactivating or reactivating them, through the same actions as Manage."""
 
 from django.http import HttpRequest
-from ninja import Path, Query, Router
+from ninja import Path, Query, Router, Status
 
 from afterclass.api.auth import current_person
 from afterclass.api.schemas import Id, errors
-from afterclass.people.access import access_person
+from afterclass.people.access import access_person, check_org_admin
+from afterclass.people.actions import InvitationRow, do_invite_people, do_set_active
+from afterclass.people.actions.validation import normalise_email
 from afterclass.people.queries import DirectoryFilters, all_levels, department_tree, search_people
 from afterclass.people.schemas import (
     DepartmentList,
     DepartmentOut,
+    InvitationOut,
+    InvitationsIn,
+    InvitationsSentOut,
     LevelList,
     LevelOut,
     MeOut,
@@ -68,3 +74,72 @@ def levels(request: HttpRequest) -> LevelList:
     """The organisation's management levels, most junior first."""
     current_person(request)
     return LevelList(items=[LevelOut.build(level) for level in all_levels()], next=None)
+
+
+ADMIN_ERRORS = errors(400, 401, 403, 404, 409, 422)
+
+
+def _set_active(request: HttpRequest, person_id: int, *, active: bool) -> PersonDetailOut:
+    viewer = current_person(request)
+    check_org_admin(viewer)
+    person = do_set_active(access_person(viewer, person_id), active, actor=viewer)
+    return PersonDetailOut.build(person)
+
+
+@router.post(
+    "/people/{person_id}/deactivate",
+    response={200: PersonDetailOut, **ADMIN_ERRORS},
+    summary="Deactivate a person",
+)
+def person_deactivate(request: HttpRequest, person_id: Path[Id]) -> PersonDetailOut:
+    """Organisation admins: they can no longer sign in and their access tokens are revoked;
+    their content stays. 409 when already deactivated; nobody deactivates themselves (403)."""
+    return _set_active(request, person_id, active=False)
+
+
+@router.post(
+    "/people/{person_id}/reactivate",
+    response={200: PersonDetailOut, **ADMIN_ERRORS},
+    summary="Reactivate a person",
+)
+def person_reactivate(request: HttpRequest, person_id: Path[Id]) -> PersonDetailOut:
+    """Organisation admins: they can sign in again (409 when already active)."""
+    return _set_active(request, person_id, active=True)
+
+
+@router.post(
+    "/invitations",
+    response={201: InvitationsSentOut, **errors(400, 401, 403, 422)},
+    summary="Invite people",
+)
+def invite_people(request: HttpRequest, payload: InvitationsIn) -> Status[InvitationsSentOut]:
+    """Organisation admins invite people by e-mail, as on Manage → Invitations: every row is
+    checked first (one bad address, department or level sends nothing: 400 naming the rows);
+    addresses that already have an account are skipped; an earlier unused invitation for the
+    same address is replaced."""
+    viewer = current_person(request)
+    rows = [
+        InvitationRow(
+            email=row.email, display_name=row.name, department=row.department, level=row.level
+        )
+        for row in payload.people
+    ]
+    sent = do_invite_people(rows, actor=viewer)
+    invited = {item.invitation.email for item in sent}
+    # Every row passed the action's checks, so each address normalises.
+    skipped = sorted({normalise_email(row.email) for row in rows} - invited)
+    return Status(
+        201,
+        InvitationsSentOut(
+            sent=[
+                InvitationOut(
+                    id=item.invitation.pk,
+                    email=item.invitation.email,
+                    display_name=item.invitation.display_name,
+                    expires_at=item.invitation.expires_at,
+                )
+                for item in sent
+            ],
+            skipped=skipped,
+        ),
+    )

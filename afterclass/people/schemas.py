@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Self
+from typing import Annotated, Self
 
 from ninja import Field, Schema
 
-from afterclass.api.schemas import Id, PageParams, SearchText
+from afterclass.api.schemas import Id, InputSchema, PageParams, SearchText, storable
+from afterclass.people.actions.invitations import MAX_INVITATIONS_AT_ONCE
 from afterclass.people.models import Department, ManagementLevel, Person
 
 
@@ -127,3 +128,30 @@ class DepartmentList(Schema):
 class LevelList(Schema):
     items: list[LevelOut]
     next: str | None = Field(None, description="Always null: every level is on one page.")
+
+
+class InviteeIn(InputSchema):
+    email: Annotated[str, Field(max_length=254), storable]
+    name: Annotated[str, Field(max_length=120), storable] = ""
+    department: Annotated[str, Field(max_length=120), storable] = Field(
+        "", description="A department's or team's name, as on the Departments page."
+    )
+    level: Annotated[str, Field(max_length=120), storable] = Field(
+        "", description="A management level's name."
+    )
+
+
+class InvitationsIn(InputSchema):
+    people: list[InviteeIn] = Field(min_length=1, max_length=MAX_INVITATIONS_AT_ONCE)
+
+
+class InvitationOut(Schema):
+    id: int
+    email: str
+    display_name: str
+    expires_at: datetime
+
+
+class InvitationsSentOut(Schema):
+    sent: list[InvitationOut] = Field(description="One e-mail each, sent after the request.")
+    skipped: list[str] = Field(description="Addresses that already have an account.")

@@ -7,9 +7,10 @@ from datetime import datetime
 from typing import Annotated
 
 from ninja import Field, Schema
+from pydantic import AwareDatetime
 
-from afterclass.api.schemas import InputSchema, storable
-from afterclass.surveys.models import Question, Survey
+from afterclass.api.schemas import MAX_IDS, Id, InputSchema, storable
+from afterclass.surveys.models import AudienceKind, Question, QuestionKind, Survey
 
 AnswerText = Annotated[str, Field(max_length=2000), storable]
 
@@ -115,3 +116,44 @@ class ResultsOut(Schema):
     answers_needed: int = Field(description="How many more answers are needed to show them.")
     detail: str = Field(description="Why results are withheld, for people; empty when shown.")
     questions: list[QuestionResultOut]
+
+
+QuestionText = Annotated[str, Field(max_length=300), storable]
+OptionText = Annotated[str, Field(max_length=120), storable]
+
+
+class QuestionIn(InputSchema):
+    text: QuestionText
+    kind: QuestionKind = Field(description="single, multiple, scale (1-5) or text.")
+    options: list[OptionText] = Field(
+        default_factory=list, max_length=10, description="2-10 options for a choice question."
+    )
+    required: bool = False
+
+
+class SurveyCreateIn(InputSchema):
+    title: Annotated[str, Field(max_length=120), storable]
+    intro: Annotated[str, Field(max_length=1000), storable] = ""
+    audience: AudienceKind = Field(
+        description="everyone, departments or levels (organisation admins); space_members or "
+        "planned_audience (the space's owners)."
+    )
+    space: Annotated[str, Field(max_length=80), storable] | None = Field(
+        None, description="The slug of the space, for space_members and planned_audience."
+    )
+    departments: list[Id] = Field(
+        default_factory=list, max_length=MAX_IDS, description="For audience departments."
+    )
+    levels: list[Id] = Field(
+        default_factory=list, max_length=MAX_IDS, description="For audience levels."
+    )
+    anonymous: bool = Field(True, description="Nobody, admins included, sees who answered what.")
+    opens_at: AwareDatetime | None = Field(None, description="Now when left out.")
+    closes_at: AwareDatetime | None = Field(
+        None, description="Two weeks after it opens when left out."
+    )
+    questions: list[QuestionIn] = Field(min_length=1, max_length=30)
+
+
+class RemindedOut(Schema):
+    reminded: int = Field(description="How many invited people who had not answered were told.")
