@@ -1,11 +1,15 @@
 """The JSON API root under /api/v1/: authentication, error mapping, and the routers."""
 
+import functools
+import inspect
 import logging
 from typing import Any
 
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.db import InterfaceError, OperationalError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
+from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.schema import OpenAPISchema
@@ -16,13 +20,42 @@ from afterclass.core.errors import DATABASE_UNAVAILABLE, SERVER_ERROR, Afterclas
 logger = logging.getLogger(__name__)
 
 
+def _method_not_allowed_as_json(pattern: URLPattern | URLResolver) -> URLPattern | URLResolver:
+    """ninja answers a method an address does not take with a plain-text 405 of its own, past
+    every exception handler: give it the API's one error shape, keeping the Allow header."""
+    if not isinstance(pattern, URLPattern) or inspect.iscoroutinefunction(pattern.callback):
+        return pattern
+    view = pattern.callback
+
+    @functools.wraps(view)  # keeps csrf_exempt: ninja checks CSRF itself
+    def answer(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response: HttpResponseBase = view(request, *args, **kwargs)
+        if response.status_code != 405 or response.get("Content-Type", "").startswith(
+            "application/json"
+        ):
+            return response
+        allowed = response.get("Allow", "")
+        body = error_body(f"This address does not take {request.method}; it takes {allowed}.")
+        refused = JsonResponse(body, status=405)
+        refused["Allow"] = allowed
+        return refused
+
+    return URLPattern(pattern.pattern, answer, pattern.default_args, pattern.name)
+
+
 class AfterclassAPI(NinjaAPI):
     """Builds its OpenAPI document once per process (per mount point): the operations never
-    change once the routers are registered, and building it walks every schema (~2 s)."""
+    change once the routers are registered, and building it walks every schema (~2 s). Its
+    405s have the one error shape too."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._openapi_documents: dict[str, OpenAPISchema] = {}
+
+    @property
+    def urls(self) -> tuple[list[URLResolver | URLPattern], str, str]:
+        patterns, app_name, namespace = super().urls
+        return [_method_not_allowed_as_json(pattern) for pattern in patterns], app_name, namespace
 
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None

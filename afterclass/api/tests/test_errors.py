@@ -105,3 +105,15 @@ def test_openapi_document_is_built_once_per_process(client):
 
     assert api.get_openapi_schema(path_prefix="/api/v1/") is built
     assert client.get("/api/v1/openapi.json").json() == first
+
+
+def test_a_method_an_address_does_not_take_has_the_shape(client, person):
+    response = client.delete("/api/v1/people/me", **bearer(person))
+
+    assert response.status_code == 405
+    assert response["Allow"] == "GET"
+    assert response.json() == {
+        "detail": "This address does not take DELETE; it takes GET.",
+        "field": None,
+        "errors": [],
+    }
