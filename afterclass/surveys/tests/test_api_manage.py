@@ -5,6 +5,8 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from afterclass.people.actions import do_create_access_token
@@ -274,3 +276,45 @@ def test_opening_after_the_closing_time_is_refused_naming_the_field(client, org_
 
     body = assert_error(response, 400, field="closes_at", says="closing time has passed")
     assert body["errors"] == [{"field": "closes_at", "message": body["detail"], "type": "invalid"}]
+
+
+# --- query counts ----------------------------------------------------------------------------
+
+
+def count_queries(call):
+    with CaptureQueriesContext(connection) as queries:
+        response = call()
+    assert response.status_code in {200, 201}, response.content
+    return len(queries)
+
+
+def warmed_up(client, person):
+    """A token whose first use (it records when it was last used) is behind it."""
+    headers = bearer(person)
+    assert client.get("/api/v1/people/me", **headers).status_code == 200
+    return headers
+
+
+def test_create_costs_the_same_for_1_and_30_questions(client, org_admin):
+    headers = warmed_up(client, org_admin)
+
+    def create(count):
+        questions = [{"text": f"Question {n}?", "kind": "text"} for n in range(count)]
+        body = json.dumps(survey_in(questions=questions))
+        return lambda: client.post(
+            "/api/v1/surveys", body, content_type="application/json", **headers
+        )
+
+    assert count_queries(create(1)) == count_queries(create(30)) == 7
+
+
+def test_open_costs_the_same_for_an_audience_of_2_and_of_40(client, org_admin, finance):
+    headers = warmed_up(client, org_admin)
+
+    def opener(people):
+        PersonFactory.create_batch(people, department=finance)
+        survey = make_survey(org_admin, audience=AudienceKind.DEPARTMENTS, departments=[finance])
+        return lambda: client.post(f"/api/v1/surveys/{survey.pk}/open", **headers)
+
+    small = count_queries(opener(2))
+    assert count_queries(opener(38)) == small == 10
