@@ -3,6 +3,7 @@ a planned space shows its targets, long forms stay short, and nothing scrolls si
 
 Every page here is also checked by axe-core and at 320 and 390 px (see conftest.open_page)."""
 
+import re
 from datetime import timedelta
 
 from django.urls import reverse
@@ -138,3 +139,27 @@ def test_survey_chart_keeps_its_size(open_page, settings):
     heading_size = heading.evaluate("(h) => parseFloat(getComputedStyle(h).fontSize)")
     assert label_size < heading_size
     snap(page, "survey-results")
+
+
+def relative_luminance(rgb: str) -> float:
+    """WCAG relative luminance of a computed colour such as "rgb(26, 79, 160)"."""
+    channels = [int(part) / 255 for part in re.findall(r"\d+", rgb)[:3]]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_focus_ring_contrast_and_target_size_on_the_sign_in_page(page):
+    page.goto(reverse("account_login"))
+    forgot = page.get_by_role("link", name="Forgot your password?")
+    assert forgot.bounding_box()["height"] >= 24
+    page.get_by_label("Password").focus()
+    page.keyboard.press("Shift+Tab")  # the help text, with the link, comes before its input
+    expect(forgot).to_be_focused()
+    ring = forgot.evaluate("(a) => getComputedStyle(a).outlineColor")
+    card = forgot.evaluate(
+        "(a) => getComputedStyle(a.closest('.card') || document.body).backgroundColor"
+    )
+    lighter, darker = sorted([relative_luminance(ring), relative_luminance(card)], reverse=True)
+    contrast = (lighter + 0.05) / (darker + 0.05)
+    assert contrast >= 3, f"the focus ring {ring} has {contrast:.1f}:1 against {card}"
+    snap(page, "sign-in-focus")
