@@ -5,8 +5,8 @@ document gives for their status; and no two schemas share a name (ninja would ke
 Our own check with `jsonschema` (in the dev dependencies; it was already installed with moto)
 rather than schemathesis: schemathesis brings a large dependency tree, and its generated
 requests mostly exercise refusals, while the drift that matters shows in successful answers over
-real data, which the fixture world below gives every endpoint. A new GET endpoint without a URL below fails
-`test_every_get_endpoint_is_checked`."""
+real data, which the fixture world below gives every endpoint. A new GET endpoint with a path
+parameter the world has no value for fails `test_every_get_endpoint_is_checked`."""
 
 import json
 import re
