@@ -236,6 +236,9 @@ ACCOUNT_SESSION_REMEMBER = None
 # address and the client together (people.adapter.AccountAdapter), so a stranger's wrong
 # passwords never lock the owner out on their own device.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Behind a reverse proxy every request comes from the proxy's address: say how many proxies
+# append to X-Forwarded-For, or all clients would share one throttle.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("AFTERCLASS_TRUSTED_PROXIES") or 0)
 ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = None
 INVITATION_DAYS = 14
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

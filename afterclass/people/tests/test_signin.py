@@ -302,3 +302,29 @@ def test_sign_up_refuses_an_address_that_has_an_account(client, person):
     assert response.status_code == 200
     assert Person.objects.filter(email=person.email).count() == 1
     assert signed_in_person(client) is None
+
+
+def test_behind_a_trusted_proxy_clients_are_told_apart_by_forwarded_address(
+    client, person, settings
+):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    proxy = "10.0.0.1"
+    stranger = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=STRANGER)
+    for _ in range(5):
+        sign_in(stranger, person.email, "not-my-password")
+    assert "Too many failed sign-ins" in sign_in(stranger, person.email).content.decode()
+
+    owner = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=OWNER)
+
+    assert sign_in(owner, person.email).status_code == 302
+
+
+def test_a_forged_forwarded_address_does_not_escape_the_throttle(client, person):
+    # With no trusted proxy configured, X-Forwarded-For is the client's own claim: ignored.
+    for number in range(5):
+        forged = Client(REMOTE_ADDR=STRANGER, HTTP_X_FORWARDED_FOR=f"192.0.2.{number}")
+        sign_in(forged, person.email, "not-my-password")
+
+    again = Client(REMOTE_ADDR=STRANGER, HTTP_X_FORWARDED_FOR="192.0.2.99")
+
+    assert "Too many failed sign-ins" in sign_in(again, person.email).content.decode()
