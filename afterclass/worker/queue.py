@@ -91,6 +91,10 @@ def claim(worker_id: str, queues: list[str] | None = None) -> QueuedTask | None:
     candidates = QueuedTask.objects.claimable(now)
     if queues:
         candidates = candidates.filter(queue_name__in=queues)
+    # A plain read first: an idle worker looks every second, and on SQLite the claiming
+    # transaction takes the write lock, which other writers would have to wait for.
+    if not candidates.exists():
+        return None
     with transaction.atomic():
         row = (
             candidates.select_for_update(skip_locked=True)
