@@ -10,8 +10,6 @@
   "use strict";
 
   var FOCUSABLE = "a[href], button, input, select, textarea, summary, [tabindex]";
-  var pressedKey = null;
-  var lastTarget = null;
 
   function keyOf(el) {
     if (!el || el === document.body) {
@@ -63,18 +61,36 @@
     }, 60);
   }
 
+  // What had focus is kept with each request (its xhr), not in one variable: a response can
+  // start another request (the bell, on "bell-changed") that must not overwrite it.
   document.addEventListener("htmx:beforeRequest", function (event) {
-    pressedKey = keyOf(document.activeElement);
-    lastTarget = event.detail && event.detail.target;
+    var xhr = event.detail && event.detail.xhr;
+    if (!xhr) {
+      return;
+    }
+    xhr.afterclassFocus = {
+      // A request sent while nothing had focus (one triggered by "load", as the bell's, on a
+      // fresh page) must not pull focus into <main>: the next Tab would skip the header.
+      hadFocus: !focusLost(),
+      key: keyOf(document.activeElement),
+      target: event.detail.target,
+    };
   });
 
-  document.addEventListener("htmx:afterSettle", function () {
+  document.addEventListener("htmx:afterSettle", function (event) {
     // After every swap of the response (out of band ones too) has settled.
+    var xhr = event.detail && event.detail.xhr;
+    var pressed = xhr && xhr.afterclassFocus;
+    if (!pressed || !pressed.hadFocus) {
+      return;
+    }
     window.setTimeout(function () {
       if (!focusLost()) {
         return;
       }
-      focusOn(byKey(pressedKey)) || focusOn(lastTarget) || focusOn(document.getElementById("main"));
+      focusOn(byKey(pressed.key)) ||
+        focusOn(pressed.target) ||
+        focusOn(document.getElementById("main"));
     }, 0);
   });
 
