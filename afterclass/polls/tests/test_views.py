@@ -295,6 +295,6 @@ def test_post_page_query_count_does_not_grow_with_voters(
     client = signed_in(client, poster)
     # The post page's own queries (see posts.tests.test_views) plus the poll, its options,
     # my ballot and the voters per option.
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         response = client.get(reverse("post-detail", args=[poll.post_id]))
     assert f"{rows} vote" in response.content.decode()
