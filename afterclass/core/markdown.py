@@ -30,3 +30,20 @@ def render_markdown(text: str) -> SafeString:
         link_rel="noopener noreferrer nofollow",
     )
     return mark_safe(clean)  # noqa: S308 - nh3 has just sanitised it
+
+
+def markdown_text(text: str) -> str:
+    """The words of a Markdown text without its markup, on one line: for page titles, headings
+    and notices, which must not show `**`, `#` or link addresses."""
+    parts: list[str] = []
+    for token in _parser().parse(text or ""):
+        if token.type == "inline":
+            for child in token.children or []:
+                if child.type in {"text", "code_inline"}:
+                    parts.append(child.content)
+                elif child.type in {"softbreak", "hardbreak"}:
+                    parts.append(" ")
+            parts.append(" ")
+        elif token.type in {"code_block", "fence"}:
+            parts.append(f"{token.content} ")
+    return " ".join("".join(parts).split())

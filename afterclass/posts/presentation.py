@@ -5,9 +5,11 @@ every surface (its comments stay), and it is named only by its kind."""
 
 from __future__ import annotations
 
+from afterclass.core.markdown import markdown_text
 from afterclass.posts.models import Post, PostKind
 
 HEADLINE_LENGTH = 80
+HEADLINE_SOURCE = 400  # characters of Markdown read for an 80-character headline
 
 
 def shown_title(post: Post) -> str:
@@ -28,6 +30,10 @@ def headline(post: Post, *, length: int | None = None) -> str:
     """What a page title, a list or a notice calls a post: its title, or the start of its text
     (updates have no title), or its kind; only its kind once it is removed. `length` cuts even
     a title (notices); pages show a title whole."""
-    text = shown_title(post) or _cut(shown_body(post), HEADLINE_LENGTH)
+    # The text's words, not its Markdown (a page title must not read "**Tip:** [link](…)");
+    # only its start is parsed, which is all a headline shows.
+    text = shown_title(post) or _cut(
+        markdown_text(shown_body(post)[:HEADLINE_SOURCE]), HEADLINE_LENGTH
+    )
     text = text or str(PostKind(post.kind).label)
     return _cut(text, length) if length is not None else text

@@ -151,3 +151,29 @@ def test_headline_is_title_or_start_of_text_or_kind(space, tips, member):
     assert headline(long_update).endswith("…")
     do_remove_post(long_update, actor=member)
     assert headline(long_update) == "Update"
+
+
+def test_headline_of_an_untitled_post_is_its_words_without_markdown(owner, member, client):
+    tips = make_space(owner, name="Quick tips", slug="tips", template=Template.TIPS)
+    add_member(tips, member)
+    update = make_post(
+        tips,
+        member,
+        kind="update",
+        title="",
+        body="**Tip:** use [pivot tables](https://example.org/pivot) and `Ctrl+T`\n\n# More",
+    )
+    assert headline(update) == "Tip: use pivot tables and Ctrl+T More"
+    client.force_login(member)
+    page = client.get(reverse("post-detail", args=[update.pk])).content.decode()
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    assert "Tip: use pivot tables and Ctrl+T More" in title
+    assert "**" not in title
+    assert "example.org" not in title
+
+
+def test_markdown_text_keeps_code_and_drops_markup():
+    from afterclass.core.markdown import markdown_text
+
+    assert markdown_text("> quoted *words*\n\n```\nprint(1)\n```") == "quoted words print(1)"
+    assert markdown_text("") == ""
