@@ -87,6 +87,9 @@ def overflow_at_phone_widths(page: Any) -> list[str]:
 def check(page: Any, state: str, report: Callable[[str], None], *, base_url: str = "") -> None:
     """Check the page as it is now; report each problem with the page's address and state."""
     page.wait_for_load_state("load")
+    # A part htmx is still loading is dimmed (.htmx-request, opacity .6): measured then, its
+    # colours would fail contrast although the settled page passes. Check the settled page.
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
     problems = axe_violations(page) + overflow_at_phone_widths(page)
     page.evaluate(f"window['{CHECKED}'] = true")
     where = page.url.removeprefix(base_url) or "/"
