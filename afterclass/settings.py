@@ -353,6 +353,10 @@ TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/London")
 USE_I18N = True
 USE_TZ = True
 
+# Bench mode (bench/pages.py only): adds the bare view pages are measured against
+# (afterclass.core.bare_view). Never set it on a real site.
+AFTERCLASS_BENCH = env_bool("AFTERCLASS_BENCH", default=False)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

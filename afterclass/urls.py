@@ -1,9 +1,11 @@
 """The site's URLs: pages, the API under /api/v1/, sign-in under /accounts/."""
 
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from afterclass.api.api import api
+from afterclass.core import bare_view
 from afterclass.core import views as core_views
 from afterclass.worker import views as worker_views
 
@@ -29,6 +31,12 @@ urlpatterns = [
     path("notifications/", include("afterclass.notifications.urls")),
     path("live/", include("afterclass.live.urls")),
 ]
+
+if settings.AFTERCLASS_BENCH:
+    # Bench only: the same bytes as a page, with no work behind them (bench/pages.py).
+    urlpatterns.append(
+        re_path(r"^bench/bare/(?P<key>[a-z0-9-]+)\.(?P<kind>html|json)$", bare_view.bare)
+    )
 
 handler400 = "afterclass.core.views.bad_request"
 handler403 = "afterclass.core.views.forbidden"
