@@ -124,6 +124,7 @@ class Sample:
     """One load of one URL: what came back in how long."""
 
     seconds: float = 0.0
+    client_cpu: float = 0.0  # this process's CPU time over the load, in cores
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
     statuses: dict[int, int] = field(default_factory=dict)
@@ -401,9 +402,10 @@ async def load(
         if connection is not None:
             connection[1].close()
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     await asyncio.gather(*(client() for _ in range(clients)))
     sample.seconds = time.perf_counter() - started
+    sample.client_cpu = (time.process_time() - cpu) / sample.seconds
     return sample
 
 
@@ -449,6 +451,7 @@ def machine() -> dict[str, Any]:
         first = Path("/proc/meminfo").read_text().splitlines()[0]
         memory = round(int(first.split()[1]) / 1024 / 1024, 1)
     return {
+        "load_average_at_end": [round(value, 2) for value in os.getloadavg()],
         "cpu": model,
         "cores": os.cpu_count(),
         "memory_gb": memory,
@@ -525,6 +528,8 @@ def measure(args: argparse.Namespace, data_dir: Path, env: dict[str, str]) -> di
                 "p50_ms": round(percentile(latencies, 0.50) * 1000, 1),
                 "p99_ms": round(percentile(latencies, 0.99) * 1000, 1),
                 "requests": len(latencies),
+                # Near 1.0 the load driver, not the server, would be the limit.
+                "client_cpu_cores": round(statistics.median(run.client_cpu for run in runs), 2),
                 "errors": sum(run.errors for run in runs),
                 "statuses": {
                     str(code): sum(run.statuses.get(code, 0) for run in runs)
@@ -562,7 +567,7 @@ def print_table(results: dict[str, Any]) -> None:
     )
     print(
         f"{'page':<20} {'as':<7} {'bytes':>7} {'req/s':>8} {'bare':>8} {'ratio':>6} "
-        f"{'p50 ms':>8} {'p99 ms':>8} {'bare p50':>8} {'errors':>6}"
+        f"{'p50 ms':>8} {'p99 ms':>8} {'bare p50':>8} {'errors':>6} {'client cpu':>10}"
     )
     for row in results["pages"]:
         page, bare = row["page"], row["bare"]
@@ -570,7 +575,7 @@ def print_table(results: dict[str, Any]) -> None:
             f"{row['name']:<20} {row['as'].split()[0]:<7} {row['bytes']:>7} "
             f"{page['req_per_s']:>8.1f} {bare['req_per_s']:>8.1f} {row['ratio']:>6.3f} "
             f"{page['p50_ms']:>8.1f} {page['p99_ms']:>8.1f} {bare['p50_ms']:>8.1f} "
-            f"{page['errors'] + bare['errors']:>6}"
+            f"{page['errors'] + bare['errors']:>6} {bare['client_cpu_cores']:>10.2f}"
         )
 
 
