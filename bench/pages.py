@@ -150,6 +150,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes.")
     parser.add_argument("--only", help="Measure only these pages (comma-separated keys).")
     parser.add_argument("--output", type=Path, help="Where to write the JSON results.")
+    parser.add_argument(
+        "--markdown", action="store_true", help="Also print the table in Markdown (for docs)."
+    )
     return parser.parse_args()
 
 
@@ -579,6 +582,21 @@ def print_table(results: dict[str, Any]) -> None:
         )
 
 
+def print_markdown(results: dict[str, Any]) -> None:
+    print(
+        "\n| page | as | bytes | req/s | bare req/s | ratio | p50 ms | p99 ms | bare p50 ms "
+        "| errors |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    )
+    for row in results["pages"]:
+        page, bare = row["page"], row["bare"]
+        print(
+            f"| `{row['path']}` ({row['name']}) | {row['as']} | {row['bytes']:,} "
+            f"| {page['req_per_s']:.1f} | {bare['req_per_s']:.1f} | {row['ratio']:.3f} "
+            f"| {page['p50_ms']:.0f} | {page['p99_ms']:.0f} | {bare['p50_ms']:.0f} "
+            f"| {page['errors'] + bare['errors']} |"
+        )
+
+
 def main() -> None:
     args = parse_args()
     temporary = args.data_dir is None
@@ -599,6 +617,8 @@ def main() -> None:
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(results, indent=2) + "\n")
     print_table(results)
+    if args.markdown:
+        print_markdown(results)
     print(f"\nWritten to {output}.")
 
 
