@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import TYPE_CHECKING
 
 from django.db import transaction
 
 from afterclass.audit.models import AuditEntry
-from afterclass.core.errors import Conflict, NotFound
+from afterclass.core.errors import Conflict
 from afterclass.outbox.models import EmailState, OutgoingEmail
 from afterclass.people.access import check_org_admin
 from afterclass.worker.models import QueuedTask
@@ -16,19 +15,6 @@ from afterclass.worker.queue import requeue
 
 if TYPE_CHECKING:
     from afterclass.people.models import Person
-
-
-def access_task(actor: Person, task_id: str) -> QueuedTask:
-    """A queued task, for an organisation admin (403 for anyone else, 404 when unknown)."""
-    check_org_admin(actor)
-    try:
-        pk = uuid.UUID(str(task_id))
-    except ValueError:
-        raise NotFound("There is no such task.") from None
-    task = QueuedTask.objects.filter(pk=pk).first()
-    if task is None:
-        raise NotFound("There is no such task.")
-    return task
 
 
 def do_retry_task(task: QueuedTask, *, actor: Person) -> QueuedTask:

@@ -6,7 +6,8 @@ from ninja import Query, Router
 from afterclass.api.auth import current_person
 from afterclass.api.schemas import PageParams, errors
 from afterclass.people.access import check_org_admin
-from afterclass.worker.actions import access_task, do_retry_task
+from afterclass.worker.access import access_task
+from afterclass.worker.actions import do_retry_task
 from afterclass.worker.queries import failed_tasks, system_health
 from afterclass.worker.schemas import SystemHealthOut, TaskOut, TaskPage
 

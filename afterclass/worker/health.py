@@ -73,7 +73,8 @@ def uses_worker() -> bool:
 def check_worker() -> Check | None:
     if not uses_worker():
         return None
-    limit = max(lease() * 2 / 3 * 2, timedelta(seconds=30))  # two missed heartbeats
+    # A worker beats every third of a lease: two leases without a beat is a worker gone.
+    limit = max(lease() * 2, timedelta(seconds=60))
     latest = WorkerHeartbeat.objects.order_by("-seen_at").values_list("seen_at", flat=True).first()
     if latest is None:
         return Check("worker", False, "no background worker has been seen")

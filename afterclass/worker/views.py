@@ -14,7 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 from afterclass.core.errors import AfterclassError
 from afterclass.people.access import check_org_admin, is_org_admin
 from afterclass.people.views import PersonRequest
-from afterclass.worker.actions import access_task, do_retry_failed_emails, do_retry_task
+from afterclass.worker.access import access_task
+from afterclass.worker.actions import do_retry_failed_emails, do_retry_task
 from afterclass.worker.health import readiness
 from afterclass.worker.queries import failed_tasks, system_health
 

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.crypto import get_random_string
 
+from afterclass.core.management.commands.serve import positive_number
 from afterclass.worker import shutdown
 from afterclass.worker.runner import Worker
 
@@ -21,12 +22,6 @@ def positive_float(value: str) -> float:
     if not 0 < number < 3600:
         raise argparse.ArgumentTypeError(f"“{value}” is not a number of seconds above 0.")
     return number
-
-
-def positive_int(value: str) -> int:
-    if not value.isdigit() or int(value) < 1:
-        raise argparse.ArgumentTypeError(f"“{value}” is not a whole number of 1 or more.")
-    return int(value)
 
 
 class Command(BaseCommand):
@@ -48,10 +43,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--batch", action="store_true", help="Run what is due, then exit (for scripts)."
         )
-        parser.add_argument("--max-tasks", type=positive_int, help="Exit after this many tasks.")
+        parser.add_argument("--max-tasks", type=positive_number, help="Exit after this many tasks.")
         parser.add_argument(
             "--parent",
-            type=positive_int,
+            type=positive_number,
             help="Exit when the process with this id (the server that started it) is gone.",
         )
         parser.add_argument(
