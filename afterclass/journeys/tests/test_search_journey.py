@@ -34,7 +34,12 @@ def _searchable_world():
 def test_header_search_is_a_combobox_with_grouped_suggestions(open_page):
     viewer = _searchable_world()
     page = open_page(as_person=viewer)
-    page.goto("/feed/")
+    # The bell loads its count after the page: measure the header once it has settled.
+    with page.expect_response(lambda response: "/notifications/bell/" in response.url):
+        page.goto("/feed/")
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )
     mark_document(page)
     nav_top = page.get_by_role("navigation", name="Main").get_by_role("link", name="Feed")
     before = nav_top.bounding_box()
