@@ -48,6 +48,7 @@ KIND_LABELS = {
     "image": "Image post",
     "resource": "Resource",
     "announcement": "Announcement",
+    "poll": "Poll",
     "answer": "Answer",
     "comment": "Comment",
     "file": "File",

@@ -38,6 +38,7 @@ class Kind(models.TextChoices):
     IMAGE = "image", "Image posts"
     RESOURCE = "resource", "Resources"
     ANNOUNCEMENT = "announcement", "Announcements"
+    POLL = "poll", "Polls"
     ANSWER = "answer", "Answers"
     COMMENT = "comment", "Comments"
     FILE = "file", "Files"

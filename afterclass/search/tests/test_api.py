@@ -65,3 +65,19 @@ def test_page_results_still_mark_words_in_escaped_html(signed_in, space, member,
     html = signed_in.get("/search/", {"q": "quokka"}).content.decode()
 
     assert "&lt;i&gt;<mark>Quokka</mark>&lt;/i&gt; facts" in html
+
+
+def test_api_finds_a_poll_and_names_its_kind(signed_in, owner, member, reindex):
+    from afterclass.polls.tests.factories import make_poll
+    from afterclass.spaces.tests.factories import add_member, make_space
+
+    community = make_space(owner, name="Excel circle", slug="circle")  # takes polls
+    add_member(community, member)
+    make_poll(community, member, question="Which spreadsheet topic next?")
+    reindex()
+    response = signed_in.get("/api/v1/search", {"q": "spreadsheet"})
+    assert response.status_code == 200
+    assert [item["kind"] for item in response.json()["items"]] == ["poll"]
+    page = signed_in.get("/search/", {"q": "spreadsheet", "kind": "poll"})
+    assert page.status_code == 200
+    assert "Which <mark>spreadsheet</mark> topic next?" in page.content.decode()
