@@ -1,6 +1,8 @@
 """Reactions on comments and answers: the counters kept on the row, the toggle on the post page
 (full page and htmx), who is refused, and the query counts of the thread and the API list."""
 
+import json
+
 import pytest
 from django.urls import reverse
 
@@ -135,6 +137,68 @@ def test_comment_react_htmx_returns_the_control(client, answer, member):
     assert "1 found this helpful" in html
     assert 'aria-pressed="true"' in html
     assert "<html" not in html
+
+
+def reaction_forms(html: str, comment: Comment) -> list[str]:
+    """The <form>s on a page that send reactions to `comment`."""
+    action = f'action="{react_url(comment)}"'
+    return [part for part in html.split("<form")[1:] if action in part.split(">", 1)[0]]
+
+
+def test_thread_shows_one_reaction_form_per_comment(client, answer, member, question, helper):
+    reply = make_comment(question, helper, "And index the key.", parent=answer)
+    do_react(actor=member, kind="like", comment=reply)
+    client.force_login(member)
+    html = client.get(reverse("post-detail", args=[question.pk])).content.decode()
+    for comment in (answer, reply):
+        [form] = reaction_forms(html, comment)
+        body = form.split("</form>", 1)[0]
+        assert body.count('name="csrfmiddlewaretoken"') == 1
+        assert body.count('type="submit" name="kind"') == 4
+        for kind in ("like", "helped", "celebrate", "insightful"):
+            assert f'name="kind" value="{kind}"' in body
+    [reply_form] = reaction_forms(html, reply)
+    assert 'name="pressed" value="like "' in reply_form
+    assert 'value="like" class="reaction on"' in reply_form
+    assert reply_form.count('aria-pressed="true"') == 1
+
+
+def test_comment_react_one_form_toggles_what_the_page_showed(client, answer, member, question):
+    """Without JavaScript: the pressed button's kind, and the kinds the page showed pressed."""
+    client.force_login(member)
+    response = client.post(react_url(answer), {"kind": "helped", "pressed": ""})
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#comment-{answer.pk}")
+    assert counts(answer) == (1, 1)
+    # The same form sent twice (a double click) does not take the reaction back.
+    client.post(react_url(answer), {"kind": "helped", "pressed": ""})
+    assert counts(answer) == (1, 1)
+    client.post(react_url(answer), {"kind": "like", "pressed": "helped "})
+    assert counts(answer) == (2, 1)
+    client.post(react_url(answer), {"kind": "helped", "pressed": "helped like"})
+    assert counts(answer) == (1, 0)
+    assert set(Reaction.objects.values_list("kind", flat=True)) == {"like"}
+
+
+def test_comment_react_one_form_with_htmx_returns_the_form(client, answer, member):
+    client.force_login(member)
+    response = client.post(react_url(answer), {"kind": "helped", "pressed": ""}, headers=HTMX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" not in html
+    [form] = reaction_forms(html, answer)
+    assert f'id="comment-reactions-{answer.pk}"' in form
+    assert 'hx-target="this"' in form
+    assert 'name="pressed" value="helped "' in form
+    assert f'data-focus-key="react-comment-{answer.pk}-helped" aria-pressed="true"' in form
+    assert "1 found this helpful" in form
+    said = json.loads(response["HX-Trigger-After-Settle"])["afterclass-updated"]["message"]
+    assert said == "“This helped me” added. 1 reaction."
+    response = client.post(
+        react_url(answer), {"kind": "helped", "pressed": "helped "}, headers=HTMX
+    )
+    assert 'name="pressed" value=""' in response.content.decode()
+    assert counts(answer) == (0, 0)
 
 
 def test_comment_react_on_a_reply(client, answer, member, question, helper):

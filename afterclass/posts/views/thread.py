@@ -312,13 +312,24 @@ def _reacted(data: dict[str, Any], count: int) -> str:
     return f"{done} {count} reaction{'s' if count != 1 else ''}."
 
 
+def _pressed_reaction(request: SignedInRequest) -> ReactForm:
+    """A comment's reactions are one form (posts/_comment_reactions.html): the button sends its
+    `kind`, and `pressed` lists the kinds the page showed pressed, so the press asks for the
+    opposite of what the person saw; sending it twice gives the same result. Without `pressed`
+    (one form per button, as the post's own reactions are), `on` says which."""
+    data = request.POST.copy()
+    if "pressed" in data:
+        data["on"] = "" if data.get("kind", "") in data["pressed"].split() else "1"
+    return ReactForm(data)
+
+
 @login_required
 @require_POST
 def comment_react(request: SignedInRequest, comment_id: int) -> HttpResponse:
     found = access_comment(request.user, comment_id)
     post = load_post(request, found.post_id)
     found.post = post
-    form = ReactForm(request.POST)
+    form = _pressed_reaction(request)
     if not form.is_valid():
         messages.error(request, "Choose one of the reactions.")
         return back_to_post(post, f"comment-{found.pk}")
