@@ -317,9 +317,11 @@ def _pressed_reaction(request: SignedInRequest) -> ReactForm:
     `kind`, and `pressed` lists the kinds the page showed pressed, so the press asks for the
     opposite of what the person saw; sending it twice gives the same result. Without `pressed`
     (one form per button, as the post's own reactions are), `on` says which."""
+    pressed = request.POST.get("pressed")
+    if pressed is None:
+        return ReactForm(request.POST)
     data = request.POST.copy()
-    if "pressed" in data:
-        data["on"] = "" if data.get("kind", "") in data["pressed"].split() else "1"
+    data["on"] = "" if request.POST.get("kind") in pressed.split() else "1"
     return ReactForm(data)
 
 
