@@ -51,7 +51,10 @@ def _report_page(
     space = post.space
     check_can_report(request.user, target, space)
     noun = "post" if isinstance(target, Post) else "comment"
-    form = ReportForm(request.POST if request.method == "POST" else None)
+    # Its fields' ids name the target: a thread can have several comments' forms open at once.
+    form = ReportForm(
+        request.POST if request.method == "POST" else None, auto_id=f"report-{noun}-{target.pk}-%s"
+    )
     status = 200
     if request.method == "POST":
         status = 400
@@ -78,6 +81,9 @@ def _report_page(
         "form": form,
         "action": url,
     }
+    if request.htmx and request.method == "GET":
+        # "Report" opened under a comment in a thread: the form alone, sent as a normal form.
+        return render(request, "moderation/report.html#report-form", context)
     return render(request, "moderation/report.html", context, status=status)
 
 

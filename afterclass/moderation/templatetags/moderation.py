@@ -1,4 +1,5 @@
-"""Template helpers for pages that show posts: the "Report" form beside a post or comment."""
+"""Template helpers for pages that show posts: "Report" beside a post (its form) or a comment (a
+link to its report page, which htmx loads in place when opened)."""
 
 from __future__ import annotations
 
@@ -31,3 +32,11 @@ def report_form(context: template.Context, target: Any) -> dict[str, Any]:
         "reasons": ReportReason.choices,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.simple_tag(takes_context=True)
+def reportable(context: template.Context, target: Any) -> bool:
+    """Whether the viewer may report `target` (no query, as `report_form`): a thread shows each
+    comment a "Report" disclosure whose form is loaded only when opened."""
+    space = context.get("space")
+    return space is not None and can_report(context.get("user"), target, space)

@@ -73,6 +73,73 @@ def test_report_comment_from_the_page(client, comment, reporter):
     assert Report.objects.get().comment == comment
 
 
+def test_thread_offers_report_on_a_comment_as_a_link_not_a_form(client, post, comment, reporter):
+    """A thread of many comments carries each one's "Report" as a disclosure with a link to its
+    report page (without JavaScript) that htmx fills with the form when opened."""
+    body = signed_in(client, reporter).get(reverse("post-detail", args=[post.pk])).content.decode()
+    url = reverse("comment-report", args=[comment.pk])
+    assert f'hx-get="{url}" hx-trigger="toggle once"' in body
+    assert f'<a href="{url}">Open the report form</a>' in body
+    assert f'action="{url}"' not in body
+    assert body.count('name="reason"') == 1  # the post's own report form only
+
+
+def test_report_comment_form_loads_in_place_then_sends(client, post, comment, reporter):
+    url = reverse("comment-report", args=[comment.pk])
+    client = signed_in(client, reporter)
+    response = client.get(url, headers=HTMX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" not in html
+    assert "<h1" not in html
+    assert f'<form method="post" action="{url}">' in html
+    assert 'name="csrfmiddlewaretoken"' in html
+    # Labelled fields whose ids name the comment (several can be open in one thread).
+    assert f'<label for="report-comment-{comment.pk}-reason">What is wrong with it?' in html
+    assert f'id="report-comment-{comment.pk}-text"' in html
+    assert "Send the report" in html
+    response = client.post(url, {"reason": "spam", "text": ""}, follow=True)
+    assert response.redirect_chain[-1][0].endswith(f"#comment-{comment.pk}")
+    assert any("moderators will look at it" in message for message in messages_of(response))
+    report = Report.objects.get()
+    assert (report.reporter, report.comment, report.reason) == (reporter, comment, "spam")
+
+
+def test_report_comment_page_without_js_is_the_whole_page(client, post, comment, reporter):
+    response = signed_in(client, reporter).get(reverse("comment-report", args=[comment.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" in html
+    assert "Report a comment" in html
+    assert f'for="report-comment-{comment.pk}-reason"' in html
+
+
+def test_report_comment_in_place_is_refused_as_the_page_is(
+    client, post, comment, reporter, owner, outsider, secret_space
+):
+    secret = make_comment(make_post(secret_space, owner, body=CANARY), owner, CANARY)
+    response = signed_in(client, outsider).get(
+        reverse("comment-report", args=[secret.pk]), headers=HTMX
+    )
+    assert response.status_code == 404
+    assert CANARY not in response.content.decode()
+    # A hidden comment is not seen by other members: not found either.
+    hidden = make_comment(post, owner, CANARY)
+    hidden.state = ContentState.HIDDEN
+    hidden.save(update_fields=["state"])
+    response = signed_in(client, reporter).get(
+        reverse("comment-report", args=[hidden.pk]), headers=HTMX
+    )
+    assert response.status_code == 404
+    assert CANARY not in response.content.decode()
+    # Its author is told they cannot report their own comment.
+    response = signed_in(client, owner).get(
+        reverse("comment-report", args=[comment.pk]), headers=HTMX
+    )
+    assert response.status_code == 403
+    assert not Report.objects.exists()
+
+
 def test_report_page_shows_the_form(client, post, reporter):
     response = signed_in(client, reporter).get(reverse("post-report", args=[post.pk]))
     assert response.status_code == 200
