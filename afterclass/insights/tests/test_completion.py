@@ -9,8 +9,11 @@ from afterclass.insights.metrics import space_insights
 from afterclass.insights.periods import Period
 from afterclass.insights.serialize import space_data
 from afterclass.learning.actions import do_mark_done
+from afterclass.learning.queries import progress_grid
 from afterclass.learning.tests.factories import make_activity, make_course, make_unit
 from afterclass.people.tests.factories import PersonFactory
+from afterclass.posts.actions import do_comment, do_hide_comment
+from afterclass.spaces.models import Role
 from afterclass.spaces.tests.factories import add_member
 
 
@@ -64,3 +67,33 @@ def test_structured_space_page_shows_completion_charts(client):
     assert "Completion per activity" in body
     response = client.get(f"/spaces/{space.slug}/insights/unit-completion.csv")
     assert "After workshop 1,100\r\n" in response.content.decode()
+
+
+def test_completion_agrees_with_the_progress_grid_and_counts_discussion_prompts():
+    owner = PersonFactory()
+    space = make_course(owner)
+    learners = [add_member(space).person for _ in range(5)]
+    facilitator = add_member(space, role=Role.MODERATOR).person
+    unit = make_unit(space, owner, title="After workshop 1")
+    reading = make_activity(unit, owner, "reading", title="Read the guide")
+    prompt = make_activity(unit, owner, "discussion", title="Share a chart")
+    for learner in learners[:3]:
+        do_mark_done(reading, actor=learner)
+    do_mark_done(reading, actor=facilitator)  # not a learner
+    do_comment(prompt.post, actor=learners[0], body="Mine")
+    do_comment(prompt.post, actor=learners[0], body="Mine again")  # one learner, once
+    hidden = do_comment(prompt.post, actor=learners[1], body="Hidden")
+    do_hide_comment(hidden, actor=owner, reason="Off topic")
+    do_comment(prompt.post, actor=learners[2], body="Theirs")
+    do_comment(prompt.post, actor=facilitator, body="Well done")  # not a learner
+
+    found = space_insights(space, Period.last_days(28), individuals=False)
+
+    assert [(c.activity, c.done, c.learners) for c in found.completion] == [
+        ("Read the guide", 3, 5),
+        ("Share a chart", 2, 5),
+    ]
+    grid = progress_grid(space)
+    assert [(c.activity.title, c.finished, len(grid.rows)) for c in grid.columns] == [
+        (c.activity, c.done, c.learners) for c in found.completion
+    ]
