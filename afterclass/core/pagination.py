@@ -47,29 +47,43 @@ def paginate[M: Model](
 
     A field name starting with "-" sorts descending. The cursor holds the key of the last row.
     """
+    check_limit(limit)
+    queryset = after_cursor(queryset, order=order, cursor=cursor).order_by(*order)
+    return page_of(list(queryset[: limit + 1]), order=order, limit=limit)
+
+
+def check_limit(limit: int) -> None:
     if limit < 1 or limit > MAX_LIMIT:
         raise InvalidInput(f"limit must be between 1 and {MAX_LIMIT}.", field="limit")
+
+
+def after_cursor[M: Model](
+    queryset: QuerySet[M], *, order: Sequence[str], cursor: str | None
+) -> QuerySet[M]:
+    """The rows of `queryset` that come after the cursor's key in `order` (all without one)."""
+    if not cursor:
+        return queryset
     fields = [name.lstrip("-") for name in order]
-    queryset = queryset.order_by(*order)
-    if cursor:
-        values = decode_cursor(cursor, len(order))
-        after = Q()
-        # (a, b, c) > (x, y, z)  ==  a > x  OR  (a = x AND b > y)  OR  ...
-        for index, name in enumerate(order):
-            field = fields[index]
-            lookup = "lt" if name.startswith("-") else "gt"
-            step = Q(**{f"{field}__{lookup}": values[index]})
-            for previous in range(index):
-                step &= Q(**{fields[previous]: values[previous]})
-            after |= step
-        queryset = queryset.filter(after)
-    rows = list(queryset[: limit + 1])
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        last = rows[-1]
-        next_cursor = encode_cursor([_key(last, field) for field in fields])
-    return Page(items=rows, next=next_cursor)
+    values = decode_cursor(cursor, len(order))
+    after = Q()
+    # (a, b, c) > (x, y, z)  ==  a > x  OR  (a = x AND b > y)  OR  ...
+    for index, name in enumerate(order):
+        field = fields[index]
+        lookup = "lt" if name.startswith("-") else "gt"
+        step = Q(**{f"{field}__{lookup}": values[index]})
+        for previous in range(index):
+            step &= Q(**{fields[previous]: values[previous]})
+        after |= step
+    return queryset.filter(after)
+
+
+def page_of[M: Model](rows: list[M], *, order: Sequence[str], limit: int) -> Page[M]:
+    """A page from up to `limit + 1` rows in `order`: the extra row says there is a next page."""
+    if len(rows) <= limit:
+        return Page(items=rows, next=None)
+    rows = rows[:limit]
+    last = rows[-1]
+    return Page(items=rows, next=encode_cursor([_key(last, name.lstrip("-")) for name in order]))
 
 
 def _key(row: Model, field: str) -> Any:

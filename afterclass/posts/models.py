@@ -80,6 +80,8 @@ class Post(models.Model):
         indexes: ClassVar = [
             models.Index(fields=["space", "state", "-is_pinned", "-created_at", "-id"]),
             models.Index(fields=["space", "kind", "state", "-created_at", "-id"]),
+            # Each space's newest first, for feeds across spaces (posts.queries._across_spaces).
+            models.Index(fields=["space", "state", "-created_at", "-id"]),
         ]
         constraints: ClassVar = [
             models.CheckConstraint(

@@ -11,12 +11,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from django.db import connection
 from django.db.models import Exists, FilteredRelation, OuterRef, Prefetch, Q, QuerySet
 
 from afterclass.attachments.queries import with_attachments
-from afterclass.core.pagination import Page, paginate
+from afterclass.core.pagination import Page, after_cursor, check_limit, page_of, paginate
 from afterclass.posts.access import (
     author_shown_to,
     comments_visible_to,
@@ -24,7 +25,6 @@ from afterclass.posts.access import (
     posts_visible_to,
 )
 from afterclass.posts.models import (
-    REMOVED_STATES,
     Comment,
     ContentState,
     Post,
@@ -120,8 +120,9 @@ def present(posts: list[Post], viewer: Person | AnonymousUser | None) -> list[Po
 
 
 def _listable(viewer: Person | AnonymousUser | None) -> Q:
-    """Posts that belong in feeds: visible ones (removed and hidden ones stay out)."""
-    return posts_visible_to(viewer) & ~Q(state__in=REMOVED_STATES) & ~Q(state=ContentState.HIDDEN)
+    """Posts that belong in feeds: visible ones (removed and hidden ones stay out). The state is
+    spelled as one equality so that the (space, state, …) indexes serve the feeds in order."""
+    return Q(state=ContentState.VISIBLE) & posts_visible_to(viewer)
 
 
 def space_feed(
@@ -144,12 +145,59 @@ def space_feed(
     return page
 
 
-def _my_spaces(viewer: Person) -> Exists:
-    return Exists(
-        Membership.objects.filter(
-            space=OuterRef("space"), person=viewer, state=MembershipState.ACTIVE
-        )
+# A feed across spaces reads each space's first page from its index and merges them (below);
+# beyond this many spaces it sorts their posts in one query instead (SQLite allows 500 terms in a
+# compound SELECT).
+MERGE_MAX_SPACES = 200
+
+
+def _across_spaces(
+    posts: QuerySet[Post],
+    space_ids: list[int],
+    *,
+    order: Sequence[str],
+    cursor: str | None,
+    limit: int,
+) -> Page[Post]:
+    """A keyset page of `posts` from many spaces, without reading every post of those spaces.
+
+    Each space gives its first `limit + 1` posts in `order` after the cursor (one range of its
+    (space, state, …) index), a UNION ALL keeps the first `limit + 1` of those, and one more
+    query loads them: the cost follows the number of spaces, not the number of their posts.
+    `order` ends with "id"."""
+    check_limit(limit)
+    if not space_ids:
+        return Page(items=[], next=None)
+    after = after_cursor(posts, order=order, cursor=cursor)
+    if len(space_ids) > MERGE_MAX_SPACES:
+        rows = list(after.filter(space_id__in=space_ids).order_by(*order)[: limit + 1])
+        return page_of(rows, order=order, limit=limit)
+    fields = [name.lstrip("-") for name in order]
+    parts: list[str] = []
+    params: list[Any] = []
+    for number, space_id in enumerate(space_ids):
+        first = after.filter(space_id=space_id).order_by(*order).values_list(*fields)
+        sql, part_params = first[: limit + 1].query.sql_with_params()
+        # Django's own SQL for the space's first rows, its values passed as parameters.
+        parts.append(f"SELECT * FROM ({sql}) AS part{number}")  # noqa: S608
+        params.extend(part_params)
+    directions = ", ".join(
+        f"{position} {'DESC' if name.startswith('-') else 'ASC'}"
+        for position, name in enumerate(order, start=1)
     )
+    merged = f"{' UNION ALL '.join(parts)} ORDER BY {directions} LIMIT {limit + 1}"
+    with connection.cursor() as cursor_:
+        cursor_.execute(merged, params)
+        ids = [row[-1] for row in cursor_.fetchall()]
+    loaded = Post.objects.filter(pk__in=ids).for_list().in_bulk()
+    return page_of([loaded[pk] for pk in ids], order=order, limit=limit)
+
+
+def _my_space_ids(viewer: Person, *, exclude_archived: bool = False) -> list[int]:
+    memberships = Membership.objects.active().filter(person=viewer)
+    if exclude_archived:
+        memberships = memberships.exclude(space__status=Status.ARCHIVED)
+    return list(memberships.order_by("space_id").values_list("space_id", flat=True))
 
 
 def home_feed(
@@ -158,8 +206,10 @@ def home_feed(
     """What is new across the spaces I am a member of, newest first."""
     if not is_signed_in(viewer):
         return Page(items=[], next=None)
-    posts = Post.objects.filter(_listable(viewer), _my_spaces(viewer)).for_list()
-    page = paginate(posts, order=NEWEST_ORDER, cursor=cursor, limit=limit)
+    posts = Post.objects.filter(_listable(viewer))
+    page = _across_spaces(
+        posts, _my_space_ids(viewer), order=NEWEST_ORDER, cursor=cursor, limit=limit
+    )
     present(page.items, viewer)
     return page
 
@@ -171,14 +221,14 @@ def waiting_questions(
     read-only, so their questions cannot be answered and are left out."""
     if not is_signed_in(viewer):
         return Page(items=[], next=None)
-    posts = (
-        Post.objects.filter(
-            _listable(viewer), _my_spaces(viewer), kind=PostKind.QUESTION, answer_count=0
-        )
-        .exclude(space__status=Status.ARCHIVED)
-        .for_list()
+    posts = Post.objects.filter(_listable(viewer), kind=PostKind.QUESTION, answer_count=0)
+    page = _across_spaces(
+        posts,
+        _my_space_ids(viewer, exclude_archived=True),
+        order=["created_at", "id"],
+        cursor=cursor,
+        limit=limit,
     )
-    page = paginate(posts, order=["created_at", "id"], cursor=cursor, limit=limit)
     present(page.items, viewer)
     return page
 

@@ -26,8 +26,10 @@ pytestmark = pytest.mark.django_db
 
 # Queries per request after the token's first use: the token (1), then as commented below.
 SPACE_FEED_QUERIES = 6  # + space, posts, moderated spaces, my reactions, my read marks
-HOME_FEED_QUERIES = 5  # + posts, moderated spaces, my reactions, my read marks
-WAITING_QUERIES = 5  # + posts, moderated spaces, my reactions, my read marks
+# Across spaces: + my spaces, their first rows merged, those posts, moderated spaces, my
+# reactions, my read marks (posts.queries._across_spaces).
+HOME_FEED_QUERIES = 7
+WAITING_QUERIES = 7
 # + post, space with my place, moderated spaces, my reactions, my read marks, comments, replies,
 # my reactions to them, my votes
 COMMENTS_QUERIES = 10

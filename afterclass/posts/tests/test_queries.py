@@ -201,16 +201,84 @@ def test_home_feed_query_count_is_flat(admin, member, count, django_assert_num_q
         add_member(space, member)
         fill_space(space, member, count)
 
-    with django_assert_num_queries(4):
+    # my spaces, their first rows merged, those posts, then present's three
+    with django_assert_num_queries(6):
         page = home_feed(member, limit=100)
     assert len(page.items) == 2 * count
+
+
+def _walk(feed, person, limit):
+    """Every page of a feed, following its cursors: the titles, page by page."""
+    pages, cursor = [], None
+    while True:
+        page = feed(person, cursor=cursor, limit=limit)
+        pages.append(titles(page))
+        if not page.next:
+            return pages
+        cursor = page.next
+
+
+def _interleaved_spaces(admin, member, *, spaces=3, posts=7):
+    """Posts written round-robin in several spaces (some at the same instant), newest last."""
+    made = [make_space(admin, name=f"Busy {number}") for number in range(spaces)]
+    for space in made:
+        add_member(space, member)
+    written = []
+    for number in range(posts * spaces):
+        post = make_post(made[number % spaces], admin, title=f"P{number}")
+        written.append(post)
+    # Two posts at one instant: the id breaks the tie, the same way on every page.
+    Post.objects.filter(pk=written[5].pk).update(created_at=written[4].created_at)
+    return made, [post.title for post in written]
+
+
+@pytest.mark.parametrize("merged", [True, False])
+def test_home_feed_pages_across_spaces_in_order(admin, member, merged, monkeypatch):
+    if not merged:  # more spaces than the merge takes: one sorted query instead, same pages
+        monkeypatch.setattr("afterclass.posts.queries.MERGE_MAX_SPACES", 1)
+    _made, written = _interleaved_spaces(admin, member)
+
+    pages = _walk(home_feed, member, limit=4)
+
+    newest_first = [title for page in pages for title in page]
+    assert newest_first == list(reversed(written))
+    assert [len(page) for page in pages] == [4, 4, 4, 4, 4, 1]
+
+
+@pytest.mark.parametrize("merged", [True, False])
+def test_waiting_questions_page_across_spaces_oldest_first(admin, member, merged, monkeypatch):
+    if not merged:
+        monkeypatch.setattr("afterclass.posts.queries.MERGE_MAX_SPACES", 1)
+    spaces = [make_space(admin, name=f"Asking {number}") for number in range(3)]
+    for space in spaces:
+        add_member(space, member)
+    asked = [make_post(spaces[n % 3], admin, kind="question", title=f"Q{n}") for n in range(10)]
+    make_comment(asked[0], member, body="An answer.")  # answered: leaves the list
+    do_set_space_status(spaces[2], "archived", actor=admin)  # archived: left out
+
+    pages = _walk(waiting_questions, member, limit=3)
+
+    assert [title for page in pages for title in page] == [
+        f"Q{n}" for n in range(1, 10) if n % 3 != 2
+    ]
+
+
+def test_home_feed_query_count_is_flat_as_spaces_grow(admin, member, django_assert_num_queries):
+    for number in range(12):
+        space = make_space(admin, name=f"Space {number}")
+        add_member(space, member)
+        fill_space(space, member, 3)
+
+    with django_assert_num_queries(6):
+        page = home_feed(member, limit=100)
+    assert len(page.items) == 36
 
 
 @pytest.mark.parametrize("count", [1, 50])
 def test_waiting_questions_query_count_is_flat(space, member, count, django_assert_num_queries):
     fill_space(space, member, count, kind="question")
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(6):
         page = waiting_questions(member, limit=100)
     assert len(page.items) == count
 

@@ -713,9 +713,9 @@ def test_feeds_query_count_does_not_grow_with_posts(
     for number in range(rows):
         make_post(space if number % 2 else other, owner, kind="question", title=f"Q {number}")
     client = signed_in(client, member)
-    # session, person, page of posts, moderated spaces, my reactions, my read marks,
-    # organisation
-    with django_assert_num_queries(7):
+    # session, person, my spaces, their first rows merged, those posts, moderated spaces, my
+    # reactions, my read marks, organisation
+    with django_assert_num_queries(9):
         response = client.get(reverse(name))
     assert len(response.context["page"].items) == min(rows, 20)
 
