@@ -16,7 +16,8 @@ router = Router(tags=["search"])
 @router.get("/search", response={200: SearchPage, **errors(400, 401, 404, 422)}, summary="Search")
 def search_everything(request: HttpRequest, params: Query[SearchParams]) -> SearchPage:
     """Posts, answers, comments, files, people, spaces and learning activities that I may see,
-    best first. An empty query is refused; one of punctuation or common words only returns no
+    best first: the best of the newest 1000 matches, a page at a time (narrow the search to reach
+    older ones). An empty query is refused; one of punctuation or common words only returns no
     items and a hint."""
     viewer = current_person(request)
     if not params.q.strip():

@@ -1,6 +1,14 @@
 """The search itself: matching, permission filtering and ranking in one query per page, then
 snippets for the page. Used by the search pages, the API, similar questions and the people
-directory."""
+directory.
+
+A search ranks a bounded set of candidates, never every match: the newest `CANDIDATES`
+documents that match and that the viewer may find (all of them when there are fewer). A common
+word is in a third of the index, and ranking all of its matches grows with the index (8 s at
+200,000 posts); the newest matches are the index's own order (the full-text entry's rowid, the
+document's id), so finding them reads that many entries and stops. Pages go on through the
+candidates with a keyset cursor and end with them; `SearchResults.capped` says when more, older
+documents match."""
 
 from __future__ import annotations
 
@@ -9,6 +17,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
+    BigIntegerField,
+    BooleanField,
     Case,
     Expression,
     ExpressionWrapper,
@@ -57,6 +67,11 @@ KIND_LABELS = {
     "activity": "Learning activity",
 }
 SIMILAR_LIMIT = 5
+# How many of the newest matches a search ranks (see the module docstring): fifty pages of 20.
+CANDIDATES = 1000
+# The full-text entry's rowid (the document's id) on both backends, as the backends' SQL names
+# it (see sqlite_fts.match_sql).
+ENTRY_ROWID = '"search_fts"."rowid"'
 
 # Lookup is generic only in django-stubs: nothing subscripts it at run time.
 if TYPE_CHECKING:
@@ -94,6 +109,40 @@ class Relevance(Expression):
 
     def get_group_by_cols(self) -> list[Any]:
         return [self]
+
+
+class EntryRowid(Expression):
+    """The rowid of the document's full-text entry: its id, in the index's own order. Named on
+    the entry's table, never the document's: SQLite hands FTS5 an order or a bound on it, and
+    FTS5 reads only that part of the match list; on the document's id, SQLite would look each
+    document up in the full-text index one by one."""
+
+    def __init__(self) -> None:
+        super().__init__(output_field=BigIntegerField())
+
+    def as_sql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> _AsSqlType:
+        return ENTRY_ROWID, ()
+
+
+class AmongCandidates(Expression):
+    """Whether the document's entry is no older than the oldest candidate (a WHERE clause): a
+    subquery the database runs once, NULL (then every match is one) when fewer match.
+
+    The subquery is compiled as it stands, not as Django's subqueries are (their tables
+    renamed): it names the same tables as the outer query, and inside it they are its own."""
+
+    conditional = True
+
+    def __init__(self, oldest: QuerySet[Any]) -> None:
+        super().__init__(output_field=BooleanField())
+        self.sql, self.params = oldest.query.sql_with_params()
+
+    def as_sql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> _AsSqlType:
+        return f"{ENTRY_ROWID} >= COALESCE(({self.sql}), 0)", tuple(self.params)
 
 
 # An accepted answer (or a question with one) counts half again; each "helped me" a tenth,
@@ -145,6 +194,9 @@ class SearchResults:
     hits: list[Hit]
     next: str | None
     hint: str | None = None
+    # The last page of the candidates, when older documents match too (see the module
+    # docstring): the page says so, and how to narrow the search.
+    capped: bool = False
 
 
 def _matching(
@@ -157,6 +209,23 @@ def _matching(
         .filter(Matches(compiled))
         .annotate(score=ExpressionWrapper(Relevance(compiled) * BOOST, output_field=FloatField()))
     )
+
+
+def _oldest_candidate(documents: Any) -> Any:
+    """The rowid of the oldest candidate among `documents` (the `CANDIDATES`-th newest), as a
+    one-row query; none when fewer match. Read from the newest entry down, each checked for
+    permission and filters, no relevance computed."""
+    return (
+        documents.annotate(rowid=EntryRowid())
+        .order_by("-rowid")
+        .values_list("rowid", flat=True)[CANDIDATES - 1 : CANDIDATES]
+    )
+
+
+def _candidates(documents: Any) -> Any:
+    """`documents` (matching, visible, filtered) limited to the candidates, in the same query:
+    relevance is computed above the oldest candidate only."""
+    return documents.filter(AmongCandidates(_oldest_candidate(documents)))
 
 
 def _filtered(documents: Any, filters: SearchFilters) -> Any:
@@ -226,13 +295,20 @@ def search(
     query = parse_query(filters.q)
     if query.hint or not is_signed_in(viewer):
         return SearchResults(hits=[], next=None, hint=query.hint)
-    # Rank and page on the narrow columns only, then load the page's rows: sorting every
-    # match with its body and joined rows would cost far more on a common word.
-    ranked = _filtered(_matching(viewer, query), filters).only("id", "created_at")
+    # Rank and page on the narrow columns only, then load the page's rows: sorting the
+    # candidates with their bodies and joined rows would cost far more.
+    documents = _filtered(_matching(viewer, query), filters)
     page: Page[SearchDocument] = paginate(
-        ranked, order=["-score", "-created_at", "-id"], cursor=cursor, limit=limit
+        _candidates(documents).only("id", "created_at"),
+        order=["-score", "-created_at", "-id"],
+        cursor=cursor,
+        limit=limit,
     )
-    return SearchResults(hits=_hits([item.pk for item in page.items], query), next=page.next)
+    # Only the last of many pages asks whether older documents match too.
+    capped = cursor is not None and page.next is None and _oldest_candidate(documents).exists()
+    return SearchResults(
+        hits=_hits([item.pk for item in page.items], query), next=page.next, capped=capped
+    )
 
 
 def _hits(ids: list[int], query: ParsedQuery) -> list[Hit]:
@@ -251,8 +327,7 @@ def similar_questions(
     if query.hint or not is_signed_in(viewer):
         return []
     ids = (
-        _matching(viewer, query, any_term=True)
-        .filter(kind=Kind.QUESTION)
+        _candidates(_matching(viewer, query, any_term=True).filter(kind=Kind.QUESTION))
         .order_by("-is_answered", "-score", "-created_at", "-id")
         .values_list("id", flat=True)[:limit]
     )

@@ -506,12 +506,16 @@ class Stage:
     build: Callable[[list[Any]], list[Draft]]
 
 
+# In this order: a search ranks the newest matches (see engine.CANDIDATES), and after a rebuild
+# the newest documents are the last stored. Those a search is most often for come last: spaces,
+# people, learning activities and their files, then posts, with comments first of all.
 STAGES = [
-    Stage("spaces", lambda: Space.objects.all(), lambda rows: [space_draft(row) for row in rows]),
     Stage(
-        "people",
-        lambda: Person.objects.filter(is_active=True).for_list(),
-        lambda rows: [person_draft(row) for row in rows],
+        "comments",
+        lambda: Comment.objects.filter(
+            state=ContentState.VISIBLE, post__state=ContentState.VISIBLE
+        ).select_related("post"),
+        _comment_batch,
     ),
     Stage(
         "posts",
@@ -524,18 +528,6 @@ STAGES = [
         ),
         _post_batch,
     ),
-    Stage(
-        "comments",
-        lambda: Comment.objects.filter(
-            state=ContentState.VISIBLE, post__state=ContentState.VISIBLE
-        ).select_related("post"),
-        _comment_batch,
-    ),
-    Stage(
-        "activities",
-        lambda: Activity.objects.select_related("unit"),
-        lambda rows: [activity_draft(row, row.unit) for row in rows],
-    ),
     # The files of learning sessions and activities; never a submission's.
     Stage(
         "materials",
@@ -546,6 +538,17 @@ STAGES = [
         ),
         _material_batch,
     ),
+    Stage(
+        "activities",
+        lambda: Activity.objects.select_related("unit"),
+        lambda rows: [activity_draft(row, row.unit) for row in rows],
+    ),
+    Stage(
+        "people",
+        lambda: Person.objects.filter(is_active=True).for_list(),
+        lambda rows: [person_draft(row) for row in rows],
+    ),
+    Stage("spaces", lambda: Space.objects.all(), lambda rows: [space_draft(row) for row in rows]),
 ]
 
 Progress = Callable[[str, int, int], None]

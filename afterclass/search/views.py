@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from afterclass.search import engine
 from afterclass.search.engine import Hit, SearchFilters, SearchResults, search, similar_questions
 from afterclass.search.forms import SearchForm
 from afterclass.spaces.access import access_space
@@ -67,6 +68,7 @@ def results(request: SignedInRequest) -> HttpResponse:
         "space": space,
         "q": request.GET.get("q", ""),
         "next_url": next_url(request, results.next) if results else None,
+        "candidates": engine.CANDIDATES,
     }
     status = 200 if form.is_valid() else 400
     if request.htmx and request.htmx.target == QUICK_TARGET:
