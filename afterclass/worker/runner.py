@@ -120,8 +120,9 @@ class Worker:
                     try:
                         self._beat()
                         last = time.monotonic()
-                    except DatabaseError:
-                        logger.warning("heartbeat failed; trying again", exc_info=True)
+                    except DatabaseError as error:
+                        # One line, as the task loop says it: the cause, not a traceback.
+                        logger.warning("heartbeat failed (%s); trying again", error)
                         close_connections()
         finally:
             close_connections()

@@ -110,6 +110,16 @@ def test_serve_takes_port_and_workers_from_the_environment(monkeypatch, uvicorn_
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("production")
+def test_serve_uses_a_worker_per_usable_core_by_default(monkeypatch, uvicorn_calls):
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0, 1, 2}, raising=False)
+
+    call_command("serve", "--no-collectstatic")
+
+    assert uvicorn_calls[0]["workers"] == 3
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("production")
 @pytest.mark.parametrize(
     ("arguments", "environment", "message"),
     [

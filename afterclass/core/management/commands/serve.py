@@ -68,11 +68,21 @@ def default_port() -> int:
         raise CommandError(f"PORT: {error}") from error
 
 
+def usable_cores() -> int:
+    """The CPU cores this process may run on (a container's or taskset's limit included)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def default_workers() -> int:
-    """The WEB_CONCURRENCY environment variable (the usual name on hosting platforms), else 1."""
+    """The WEB_CONCURRENCY environment variable (the usual name on hosting platforms), else one
+    worker per usable core: a request holds a core while Django renders it (docs/performance.md
+    measures one against two on a 2-core machine)."""
     raw = os.environ.get("WEB_CONCURRENCY", "").strip()
     if not raw:
-        return 1
+        return usable_cores()
     try:
         return positive_number(raw)
     except argparse.ArgumentTypeError as error:
@@ -125,7 +135,7 @@ class Command(BaseCommand):
             "--workers",
             type=positive_number,
             default=None,
-            help="Number of worker processes (default: WEB_CONCURRENCY, else 1).",
+            help="Number of worker processes (default: WEB_CONCURRENCY, else one per core).",
         )
         parser.add_argument(
             "--no-worker",
