@@ -82,6 +82,8 @@ class Post(models.Model):
             models.Index(fields=["space", "kind", "state", "-created_at", "-id"]),
             # Each space's newest first, for feeds across spaces (posts.queries._across_spaces).
             models.Index(fields=["space", "state", "-created_at", "-id"]),
+            # A space's recent activity, for its unread count (spaces.queries.unread_posts).
+            models.Index(fields=["space", "state", "last_activity_at"]),
         ]
         constraints: ClassVar = [
             models.CheckConstraint(

@@ -6,8 +6,8 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from afterclass.core.errors import InvalidInput
@@ -20,21 +20,33 @@ from afterclass.spaces.models import GroundRules, Membership, MembershipState, S
 MY_SPACES = "mine"
 JOINABLE = "discover"
 MAX_QUERY_LENGTH = 200
-# Unread counts look at recent activity only, which keeps them cheap and meaningful.
+# Unread counts look at recent activity only, which keeps them cheap and meaningful: the last
+# 90 days, and in a busy space its 100 most recently active posts ("99+" beyond).
 UNREAD_WINDOW = timedelta(days=90)
+UNREAD_CAP = 100
 
 
 def unread_posts(viewer: Person) -> Coalesce:
     """For a Space queryset: how many of its visible posts had activity in the last 90 days
-    that the viewer has not read (never opened, or new activity since their read mark)."""
+    that the viewer has not read (never opened, or new activity since their read mark), among
+    its UNREAD_CAP most recently active: at most UNREAD_CAP rows of the (space, state,
+    last_activity_at) index are read, however busy the space."""
     read = ReadMark.objects.filter(
         post=OuterRef("pk"), person=viewer, seen_activity_at__gte=OuterRef("last_activity_at")
     )
+    window_start = timezone.now() - UNREAD_WINDOW
+    recent = Post.objects.filter(space=OuterRef(OuterRef("pk")), state=ContentState.VISIBLE)
+    # The activity time of the space's UNREAD_CAP-th most recently active post, if it has so many.
+    cap_start = recent.order_by("-last_activity_at").values("last_activity_at")[
+        UNREAD_CAP - 1 : UNREAD_CAP
+    ]
     posts = (
         Post.objects.filter(
             space=OuterRef("pk"),
             state=ContentState.VISIBLE,
-            last_activity_at__gte=timezone.now() - UNREAD_WINDOW,
+            last_activity_at__gte=Greatest(
+                Value(window_start), Coalesce(Subquery(cap_start), Value(window_start))
+            ),
         )
         .exclude(Exists(read))
         .order_by()

@@ -177,7 +177,8 @@ class SpaceSummaryOut(Schema):
     unread_count: int | None = Field(
         None,
         description="In my spaces (`which=mine`): posts with activity in the last 90 days that "
-        "I have not read since. null elsewhere.",
+        "I have not read since, counted among the space's 100 most recently active posts (100 "
+        "means 100 or more). null elsewhere.",
     )
 
     @classmethod

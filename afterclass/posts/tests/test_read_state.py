@@ -198,6 +198,28 @@ def test_space_directory_unread_count_leaves_out_hidden_and_removed(space, owner
     assert unread_count(space, member) == 0
 
 
+def test_unread_count_stops_at_the_cap_and_shows_99_plus(client, space, owner, member, monkeypatch):
+    monkeypatch.setattr("afterclass.spaces.queries.UNREAD_CAP", 3)
+    monkeypatch.setattr("afterclass.spaces.templatetags.spaces.UNREAD_CAP", 3)
+    posts = [make_post(space, owner, title=f"P{n}") for n in range(5)]
+    assert unread_count(space, member) == 3  # counted among the 3 most recently active
+
+    # Read the 3 most recent: the count looks no further than them, so none is unread…
+    for post in posts[2:]:
+        do_mark_read(post, actor=member)
+    assert unread_count(space, member) == 0
+    # …until an older one has new activity and is among the most recent again.
+    make_comment(posts[0], owner, "Still relevant")
+    assert unread_count(space, member) == 1
+
+    for post in posts[2:]:
+        make_comment(post, owner, "More")
+    client.force_login(member)
+    assert "2+ unread posts" in client.get(reverse("space-directory")).content.decode()
+    home = client.get(reverse("space-home", args=[space.slug])).content.decode()
+    assert "2+ unread</span>" in home
+
+
 @pytest.mark.parametrize("rows", [1, 50])
 def test_space_directory_query_count_is_flat_with_posts(
     owner, member, django_assert_num_queries, rows

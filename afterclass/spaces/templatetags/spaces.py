@@ -1,4 +1,4 @@
-"""Template filters for space pages: rendered ground rules and the join button."""
+"""Template filters for space pages: rendered ground rules, the join button, unread counts."""
 
 from typing import Any
 
@@ -8,6 +8,7 @@ from django.utils.safestring import SafeString
 from afterclass.core.markdown import render_markdown
 from afterclass.spaces.access import can_join
 from afterclass.spaces.models import Space
+from afterclass.spaces.queries import UNREAD_CAP
 
 register = template.Library()
 
@@ -22,3 +23,9 @@ def markdown(text: str | None) -> SafeString:
 def joinable_by(space: Space, person: Any) -> bool:
     """Whether `person` is offered the join/request button for `space`."""
     return can_join(person, space)
+
+
+@register.filter
+def unread_label(count: int) -> str:
+    """An unread count as shown: "99+" once it reaches the cap the count stops at."""
+    return f"{UNREAD_CAP - 1}+" if count >= UNREAD_CAP else str(count)
