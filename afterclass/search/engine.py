@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
     BigIntegerField,
-    BooleanField,
     Case,
     Expression,
     ExpressionWrapper,
@@ -126,23 +125,24 @@ class EntryRowid(Expression):
         return ENTRY_ROWID, ()
 
 
-class AmongCandidates(Expression):
+class AmongCandidates(BoolLookup):
     """Whether the document's entry is no older than the oldest candidate (a WHERE clause): a
-    subquery the database runs once, NULL (then every match is one) when fewer match.
+    subquery the database runs once, NULL (then every match is one) when fewer match. A lookup,
+    so that SQLite gets the comparison itself and hands FTS5 the bound, not `(…) = 1`.
 
     The subquery is compiled as it stands, not as Django's subqueries are (their tables
     renamed): it names the same tables as the outer query, and inside it they are its own."""
 
-    conditional = True
+    lookup_name = "search_candidate"
+    prepare_rhs = False
 
     def __init__(self, oldest: QuerySet[Any]) -> None:
-        super().__init__(output_field=BooleanField())
-        self.sql, self.params = oldest.query.sql_with_params()
+        sql, params = oldest.query.sql_with_params()
+        super().__init__(Value(True), (sql, tuple(params)))
 
-    def as_sql(
-        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
-    ) -> _AsSqlType:
-        return f"{ENTRY_ROWID} >= COALESCE(({self.sql}), 0)", tuple(self.params)
+    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> _AsSqlType:
+        sql, params = self.rhs
+        return f"{ENTRY_ROWID} >= COALESCE(({sql}), 0)", params
 
 
 # An accepted answer (or a question with one) counts half again; each "helped me" a tenth,

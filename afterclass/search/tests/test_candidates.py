@@ -172,3 +172,28 @@ def test_postgresql_bounds_the_ranking_by_the_index_once(space, member, reindex)
     bounded = [line for line in plan.splitlines() if "rowid >= COALESCE(" in line]
     assert bounded
     assert all("Index Cond" in line or "Recheck Cond" in line for line in bounded), plan
+
+
+def test_sqlite_hands_fts5_the_bound_of_the_candidates(space, member, reindex):
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the SQLite plan")
+    for number in range(3 * CANDIDATES):
+        make_post(space, member, title=f"Kiwi {number}", body="Kiwi.")
+    reindex()
+    with CaptureQueriesContext(connection) as queries:
+        search(member, SearchFilters(q="kiwi"))
+    (ranking,) = [query["sql"] for query in queries.captured_queries if "bm25" in query["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {ranking}")
+        plan = [(parent, detail) for _, parent, _, detail in cursor.fetchall()]
+    # The ranking reads the match list above a rowid (FTS5's ">"), not every match compared with
+    # the bound one by one; the oldest candidate is found by reading the list newest first
+    # (FTS5's descending order, 192), with no sort.
+    scans = [detail for parent, detail in plan if detail.startswith("SCAN search_fts")]
+    outer = [detail for parent, detail in plan if parent == 0 and detail in scans]
+    assert len(outer) == 1
+    assert outer[0].startswith("SCAN search_fts VIRTUAL TABLE INDEX 0:M")
+    assert outer[0].endswith(">"), plan
+    assert any(detail.startswith("SCAN search_fts VIRTUAL TABLE INDEX 192:") for detail in scans)
