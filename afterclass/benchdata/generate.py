@@ -16,6 +16,7 @@ from afterclass.benchdata.learning import write_learning
 from afterclass.benchdata.organisation import write_organisation
 from afterclass.benchdata.tiers import Tier
 from afterclass.benchdata.writer import Progress, Writer, batch, fast_writes
+from afterclass.core.tasks import refresh_statistics
 from afterclass.insights.periods import Period
 from afterclass.insights.rollups import compute_rollups
 from afterclass.people.models import Person
@@ -90,4 +91,6 @@ def generate(
             {f"search: {name}": count for name, count in rebuild(progress=progress).items()}
         )
         lap("search")
+        refresh_statistics()  # as the nightly job would have, on a database in use
+        lap("statistics")
     return result

@@ -40,6 +40,7 @@ SCHEDULE: tuple[Periodic, ...] = (
     Periodic("afterclass.attachments.tasks.prune_unattached_uploads", DAY, timedelta(hours=3.5)),
     Periodic("afterclass.attachments.tasks.prune_orphan_media", DAY, offset=timedelta(hours=3.75)),
     Periodic("afterclass.worker.tasks.prune_finished_tasks", DAY, offset=timedelta(hours=4)),
+    Periodic("afterclass.core.tasks.refresh_database_statistics", DAY, timedelta(hours=4.25)),
     Periodic("afterclass.api.tasks.prune_idempotency_keys", HOUR, offset=timedelta(minutes=40)),
 )
 
