@@ -81,6 +81,9 @@ def thread_context(request: SignedInRequest, post: Post, thread: Thread) -> dict
         "comment_refusal": _refusal(check_can_comment, viewer, post),
         "can_accept": _refusal(check_can_accept, viewer, post) is None,
         "comment_form": _with_mentions(CommentForm(), post),
+        # Every comment's reply form uses these: reversed once, not once a comment.
+        "comment_url": reverse("post-comment", args=[post.pk]),
+        "mention_url": reverse("mention-suggestions", args=[post.space.slug]),
         "hide_form": HideForm() if moderator else None,
         "is_question": post.kind == PostKind.QUESTION,
     }
