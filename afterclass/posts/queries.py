@@ -258,14 +258,13 @@ class Thread:
 
 
 def thread_comments(post: Post, viewer: Person | AnonymousUser | None) -> QuerySet[Comment]:
-    """The post's comments the viewer sees, with their authors and visible replies."""
+    """The post's comments the viewer sees, with their authors and visible replies. A thread
+    shows an author's name, initials and avatar only: no department or level to load."""
     shown = comments_visible_to(viewer, post)
-    replies = Comment.objects.filter(shown).select_related(
-        "author", "author__department", "author__level"
-    )
+    replies = Comment.objects.filter(shown).select_related("author")
     return (
         Comment.objects.filter(shown, post=post)
-        .select_related("author", "author__department", "author__level")
+        .select_related("author")
         .prefetch_related(Prefetch("replies", queryset=replies, to_attr="visible_replies"))
     )
 
