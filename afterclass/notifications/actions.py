@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, Subquery, Value
@@ -119,28 +119,9 @@ def deliver(notice: Notice, people: Iterable[int] = (), audience: str = Audience
         )
         if not chunk:
             break
-        after = chunk[-1][0]
-        now = timezone.now()
+        start, after = after, chunk[-1][0]
         with transaction.atomic():
-            Notification.objects.bulk_create(
-                [
-                    Notification(
-                        recipient_id=person_id,
-                        kind=notice.kind,
-                        channel=chosen,
-                        actor_id=notice.actor_id,
-                        space_id=notice.space_id,
-                        post_id=notice.post_id,
-                        comment_id=notice.comment_id,
-                        message=notice.message[:MESSAGE_LENGTH],
-                        url=notice.url,
-                        created_at=now,
-                        notice_key=key,
-                    )
-                    for person_id, chosen in chunk
-                ],
-                ignore_conflicts=True,
-            )
+            _insert_notifications(rows, notice, key, start, after)
             ids = [person_id for person_id, _ in chunk]
             transaction.on_commit(lambda ids=ids: ring_bells(ids))  # type: ignore[misc]
         told += len(chunk)
@@ -150,6 +131,53 @@ def deliver(notice: Notice, people: Iterable[int] = (), audience: str = Audience
 
         send_pending_emails.enqueue()
     return told
+
+
+def _insert_notifications(rows: Any, notice: Notice, key: str, after: int, last: int) -> None:
+    """Write the notifications of the recipients with ids in (after, last] with one INSERT …
+    SELECT over the recipients query, skipping those already written (the notice key's unique
+    constraint). Not `bulk_create`: it builds a model instance and prepares every field of every
+    row in Python, 3 of the 3.5 seconds of a 10,000-member fan-out on SQLite (bench/fanout.py,
+    cProfile; its SQL took 0.2 s), and on PostgreSQL its 6,500 parameters per chunk cost more
+    to bind and parse than the insert itself. Here the database copies the rows."""
+    from django.db import connection
+    from django.db.models import BigIntegerField, CharField, DateTimeField, Field
+    from django.db.models.constants import OnConflict
+
+    text, number = CharField(), BigIntegerField()
+    shared = {
+        "kind": Value(notice.kind, output_field=text),
+        "actor_id": Value(notice.actor_id, output_field=number),
+        "space_id": Value(notice.space_id, output_field=number),
+        "post_id": Value(notice.post_id, output_field=number),
+        "comment_id": Value(notice.comment_id, output_field=number),
+        "message": Value(notice.message[:MESSAGE_LENGTH], output_field=text),
+        "url": Value(notice.url, output_field=text),
+        "created_at": Value(timezone.now(), output_field=DateTimeField()),
+        "notice_key": Value(key, output_field=text),
+    }
+    # Annotation names must not collide with the person's own fields.
+    named = {f"notice_{name}": value for name, value in shared.items()}
+    select = (
+        rows.filter(pk__gt=after, pk__lte=last)
+        .annotate(**named)
+        .values_list("pk", "channel", *named)
+        .order_by()
+    )
+    sql, params = select.query.sql_with_params()
+    ops, meta = connection.ops, Notification._meta
+    columns = ", ".join(
+        ops.quote_name(cast("Field[Any, Any]", meta.get_field(name)).column or name)
+        for name in ("recipient_id", "channel", *shared)
+    )
+    fields = [meta.get_field(name) for name in ("recipient", "channel")]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"{ops.insert_statement(on_conflict=OnConflict.IGNORE)} "
+            f"{ops.quote_name(meta.db_table)} ({columns}) {sql} "
+            f"{ops.on_conflict_suffix_sql(fields, OnConflict.IGNORE, None, None)}",
+            params,
+        )
 
 
 def _recipients(notice: Notice, people: Iterable[int], audience: str) -> Any:
