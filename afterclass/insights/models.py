@@ -150,6 +150,23 @@ class DailyInteraction(models.Model):
         return f"{self.day} space {self.space_id} person {self.person_id} x{self.count}"
 
 
+class DailyHidden(models.Model):
+    """How many of the posts and comments made in a space on a day a moderator has hidden or
+    removed since. Hiding can come any time after the day, so every rollup run counts them
+    again for all days: one pass over the posts and comments in the rollup job, instead of one
+    on every page."""
+
+    day = models.DateField()
+    space = models.ForeignKey("spaces.Space", on_delete=models.CASCADE, related_name="+")
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        indexes: ClassVar = [models.Index(fields=["space", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} space {self.space_id} hidden {self.count}"
+
+
 class RolledUpDay(models.Model):
     """Which days the rollups hold, and when they were computed: a day computed before it
     ended is computed again."""

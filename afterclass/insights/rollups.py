@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, DateField, F, Max, Q, QuerySet, Value
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from afterclass.insights.models import (
@@ -19,14 +20,18 @@ from afterclass.insights.models import (
     NOT_ACTIVE_KINDS,
     DailyActivity,
     DailyCount,
+    DailyHidden,
     DailyInteraction,
     Event,
     EventKind,
     RolledUpDay,
 )
 from afterclass.insights.periods import Period, day_end, day_start, today
+from afterclass.posts.models import Comment, ContentState, Post
 
 BATCH = 1000
+# What a moderator took out of sight: the content the "hidden" share counts.
+MODERATED_STATES = (ContentState.HIDDEN, ContentState.REMOVED_BY_MODERATOR)
 # An arbitrary constant naming the lock that keeps two rollups of the same days apart (PG).
 LOCK_KEY = 7_406_130
 
@@ -69,7 +74,8 @@ def _is_stale(day: date, known: dict[date, datetime], now: datetime) -> bool:
 
 def compute_rollups(period: Period) -> None:
     """(Re)compute every rollup row of the days of `period`, for all spaces, in one
-    transaction: a few statements per day (the INSERTs in batches of 1,000 rows)."""
+    transaction: a few statements per day (the INSERTs in batches of 1,000 rows), and the
+    hidden content of every day (see DailyHidden)."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -84,6 +90,8 @@ def compute_rollups(period: Period) -> None:
             DailyActivity.objects.bulk_create(_activity(events), batch_size=BATCH)
             DailyCount.objects.bulk_create(_counts(events), batch_size=BATCH)
             DailyInteraction.objects.bulk_create(_interactions(events), batch_size=BATCH)
+        DailyHidden.objects.all().delete()
+        DailyHidden.objects.bulk_create(_hidden(), batch_size=BATCH)
         computed_at = timezone.now()
         RolledUpDay.objects.bulk_create(
             [RolledUpDay(day=day, computed_at=computed_at) for day in period.each_day()],
@@ -146,3 +154,26 @@ def _interactions(events: QuerySet[Any]) -> list[DailyInteraction]:
         .order_by()
     )
     return [DailyInteraction(**row) for row in rows]
+
+
+def _hidden() -> list[DailyHidden]:
+    """Posts and comments hidden or removed by a moderator, by space and the (local) day they
+    were made."""
+    made = TruncDate("created_at", tzinfo=timezone.get_default_timezone())
+    counts: dict[tuple[Any, int], int] = {}
+    for rows in (
+        Post.objects.filter(state__in=MODERATED_STATES)
+        .values(made_on=made, in_space=F("space_id"))
+        .annotate(n=Count("id"))
+        .order_by(),
+        Comment.objects.filter(state__in=MODERATED_STATES)
+        .values(made_on=made, in_space=F("post__space_id"))
+        .annotate(n=Count("id"))
+        .order_by(),
+    ):
+        for row in rows:
+            key = (row["made_on"], row["in_space"])
+            counts[key] = counts.get(key, 0) + row["n"]
+    return [
+        DailyHidden(day=day, space_id=space_id, count=n) for (day, space_id), n in counts.items()
+    ]

@@ -12,7 +12,7 @@ from statistics import median
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
-from afterclass.insights.models import DailyActivity, DailyCount, EventKind
+from afterclass.insights.models import DailyActivity, DailyCount, DailyHidden, EventKind
 from afterclass.insights.periods import Period
 from afterclass.learning.models import FINISHED_STATES, Activity, ActivityKind, Progress
 from afterclass.moderation.models import Report, ReportReason
@@ -61,6 +61,8 @@ PURPOSE_KINDS: dict[str, tuple[str, frozenset[tuple[str, str]]]] = {
         frozenset({(EventKind.POSTED, PostKind.IMAGE), (EventKind.COMMENTED, "")}),
     ),
 }
+# What people make: the posts, comments and answers the hidden share is of.
+CONTENT_KINDS = frozenset({EventKind.POSTED, EventKind.COMMENTED, EventKind.ANSWERED})
 # Counted as activity when judging purpose: what people make and do, not joining or reading.
 PURPOSE_COUNTED = frozenset(
     {
@@ -388,22 +390,18 @@ def _completion(ids: list[int], result: dict[int, Vitals]) -> None:
 
 
 def _moderation(ids: list[int], period: Period, result: dict[int, Vitals]) -> None:
-    hidden = Q(state__in=(ContentState.HIDDEN, ContentState.REMOVED_BY_MODERATOR))
-    window = Q(created_at__gte=period.start, created_at__lt=period.end)
+    """Content made in the period (from the daily counts, read by `_counts` before), how much of
+    it a moderator has hidden or removed since (from the rollups), and off-topic reports."""
+    for found in result.values():
+        found.content_created = sum(
+            n for (kind, _), n in found.counts.items() if kind in CONTENT_KINDS
+        )
     for row in (
-        Post.objects.filter(window, space_id__in=ids).values("space_id")
-        .annotate(n=Count("id"), hidden=Count("id", filter=hidden)).order_by()
+        DailyHidden.objects.filter(space_id__in=ids, day__range=(period.first, period.last))
+        .values("space_id").annotate(n=Sum("count")).order_by()
     ):  # fmt: skip
-        found = result[row["space_id"]]
-        found.content_created += row["n"]
-        found.content_hidden += row["hidden"]
-    for comments in (
-        Comment.objects.filter(window, post__space_id__in=ids).values("post__space_id")
-        .annotate(n=Count("id"), hidden=Count("id", filter=hidden)).order_by()
-    ):  # fmt: skip
-        found = result[comments["post__space_id"]]
-        found.content_created += comments["n"]
-        found.content_hidden += comments["hidden"]
+        result[row["space_id"]].content_hidden = row["n"]
+    window = Q(created_at__gte=period.start, created_at__lt=period.end)
     for reports in (
         Report.objects.filter(window, space_id__in=ids, reason=ReportReason.OFF_TOPIC)
         .values("space_id").annotate(n=Count("id")).order_by()

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from afterclass.insights.metrics import space_insights
 from afterclass.insights.periods import Period
+from afterclass.insights.rollups import compute_rollups
 from afterclass.insights.serialize import space_data
 from afterclass.learning.actions import do_mark_done
 from afterclass.learning.queries import progress_grid
@@ -97,3 +98,33 @@ def test_completion_agrees_with_the_progress_grid_and_counts_discussion_prompts(
     assert [(c.activity.title, c.finished, len(grid.rows)) for c in grid.columns] == [
         (c.activity, c.done, c.learners) for c in found.completion
     ]
+
+
+def _completion_queries(django_assert_num_queries, learners: int, activities: int) -> None:
+    owner = PersonFactory()
+    space = make_course(owner)
+    people = [add_member(space).person for _ in range(learners)]
+    unit = make_unit(space, owner)
+    for number in range(activities):
+        kind = "discussion" if number % 2 else "reading"
+        activity = make_activity(unit, owner, kind, title=f"Activity {number}")
+        for person in people:
+            if kind == "discussion":
+                do_comment(activity.post, actor=person, body="Done")
+            else:
+                do_mark_done(activity, actor=person)
+    period = Period.last_days(28)
+    compute_rollups(Period.last_days(120))  # every day the figures read, today included
+    with django_assert_num_queries(COMPLETION_SPACE_QUERIES):
+        found = space_insights(space, period, individuals=True)
+    assert [c.done for c in found.completion] == [learners] * activities
+
+
+# A structured space's insights: one query for its completion on top of those of any space
+# (nobody answered across departments here, so nobody is looked up for the go-to colleagues).
+COMPLETION_SPACE_QUERIES = 26
+
+
+def test_completion_queries_do_not_grow_with_learners_and_activities(django_assert_num_queries):
+    _completion_queries(django_assert_num_queries, learners=1, activities=2)
+    _completion_queries(django_assert_num_queries, learners=12, activities=8)

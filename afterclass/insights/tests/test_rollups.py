@@ -17,6 +17,7 @@ from afterclass.insights.models import (
     NOT_ACTIVE_KINDS,
     DailyActivity,
     DailyCount,
+    DailyHidden,
     Event,
     EventKind,
     RolledUpDay,
@@ -29,7 +30,14 @@ from afterclass.insights.tests.factories import event, local
 from afterclass.insights.vitals import percent, vitals
 from afterclass.people.models import Department, ManagementLevel, Person
 from afterclass.people.tests.factories import DepartmentFactory, LevelFactory, PersonFactory
-from afterclass.posts.models import PostKind, ReactionKind
+from afterclass.posts.actions import (
+    do_hide_comment,
+    do_hide_post,
+    do_remove_comment,
+    do_restore_post,
+)
+from afterclass.posts.models import Comment, Post, PostKind, ReactionKind
+from afterclass.posts.tests.factories import make_comment, make_post
 from afterclass.spaces.models import Membership, MembershipState, Role, Space
 from afterclass.spaces.tests.factories import add_member, make_space
 
@@ -379,3 +387,54 @@ def test_compute_rollups_replaces_the_days_rows(space, clock):
     assert (row.actions, row.creations) == (2, 2)
     assert DailyCount.objects.get(space=space, day=MAY_9).count == 2
     assert RolledUpDay.objects.get(day=MAY_9).computed_at == clock.now
+
+
+def hidden_rows() -> dict[tuple[date, int], int]:
+    return {(row.day, row.space_id): row.count for row in DailyHidden.objects.all()}
+
+
+def test_hidden_content_counts_by_the_local_day_it_was_made_on_every_run(space, owner, clock):
+    author = add_member(space).person
+    post = make_post(space, author)
+    removed = make_comment(post, author)
+    make_comment(post, author)  # stays visible
+    taken_back = make_comment(post, author)
+    Post.objects.filter(pk=post.pk).update(created_at=local(MAY_9, 23, 30))
+    Comment.objects.filter(pk=removed.pk).update(created_at=local(MAY_10, 0, 30))
+    Comment.objects.filter(pk=taken_back.pk).update(created_at=local(MAY_10, 1))
+    do_hide_post(post, actor=owner, reason="Off topic")
+    do_remove_comment(removed, actor=owner)  # by a moderator: counted
+    do_remove_comment(taken_back, actor=author)  # by its author: not a moderator's doing
+    clock.set(MAY_11, 9)
+
+    # Whatever days a run computes, it counts the hidden content of every day again.
+    compute_rollups(Period(MAY_11, MAY_11))
+    assert hidden_rows() == {(MAY_9, space.pk): 1, (MAY_10, space.pk): 1}
+    compute_rollups(Period(MAY_11, MAY_11))
+    assert hidden_rows() == {(MAY_9, space.pk): 1, (MAY_10, space.pk): 1}
+
+    do_restore_post(post, actor=owner)
+    compute_rollups(Period(MAY_11, MAY_11))
+    assert hidden_rows() == {(MAY_10, space.pk): 1}
+
+
+def test_hidden_share_is_of_the_content_made_in_the_period(space, owner, clock):
+    author = add_member(space).person
+    for _ in range(3):
+        event(EventKind.POSTED, author, space, MAY_9, detail=PostKind.DISCUSSION)
+    for _ in range(6):
+        event(EventKind.COMMENTED, author, space, MAY_10)
+    event(EventKind.ANSWERED, None, space, MAY_10)  # anonymous: content all the same
+    event(EventKind.REACTED, author, space, MAY_10)  # not content
+    post = make_post(space, author)
+    comment = make_comment(post, author)
+    Post.objects.filter(pk=post.pk).update(created_at=local(MAY_9, 12))
+    Comment.objects.filter(pk=comment.pk).update(created_at=local(MAY_11, 12))  # after
+    do_hide_post(post, actor=owner, reason="Off topic")
+    do_hide_comment(comment, actor=owner, reason="Off topic")
+    clock.set(MAY_11, 18)
+    compute_rollups(Period(MAY_9, MAY_11))
+
+    found = vitals([space], Period(MAY_9, MAY_10))[space.pk]
+
+    assert (found.content_created, found.content_hidden, found.hidden_pct) == (10, 1, 10.0)

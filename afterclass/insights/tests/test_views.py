@@ -19,8 +19,8 @@ from afterclass.spaces.tests.factories import add_member, make_space
 
 # The pages' queries with rollups up to date: session, viewer, space and membership, then the
 # figures (see insights.vitals and insights.metrics), whatever the numbers of events and spaces.
-SPACE_PAGE_QUERIES = 30
-ORGANISATION_PAGE_QUERIES = 20
+SPACE_PAGE_QUERIES = 29
+ORGANISATION_PAGE_QUERIES = 19
 
 
 @pytest.fixture
