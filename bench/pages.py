@@ -216,6 +216,8 @@ def prepare_data(args: argparse.Namespace, data_dir: Path, env: dict[str, str]) 
     mark = data_dir / f"{GENERATED_MARK}-{args.backend}-{args.tier}"
     if mark.exists():
         print(f"Reusing the tier-{args.tier} data in {data_dir}.", file=sys.stderr)
+        # The code may have new migrations (an index) since the data was generated.
+        afterclass(env, "migrate", "--noinput", "-v", "0")
         return
     if args.backend == "postgresql":
         recreate_postgres_database(args)
