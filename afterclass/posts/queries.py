@@ -149,6 +149,7 @@ def space_feed(
 # beyond this many spaces it sorts their posts in one query instead (SQLite allows 500 terms in a
 # compound SELECT).
 MERGE_MAX_SPACES = 200
+_SPACE_PLACEHOLDER = -7_303_141  # an id no space has, found again among the SQL's parameters
 
 
 def _across_spaces(
@@ -173,14 +174,17 @@ def _across_spaces(
         rows = list(after.filter(space_id__in=space_ids).order_by(*order)[: limit + 1])
         return page_of(rows, order=order, limit=limit)
     fields = [name.lstrip("-") for name in order]
+    # Django's SQL for one space's first rows, compiled once: each space repeats it with its own
+    # id in the parameter that held the placeholder.
+    first = after.filter(space_id=_SPACE_PLACEHOLDER).order_by(*order).values_list(*fields)
+    sql, first_params = first[: limit + 1].query.sql_with_params()
+    # Exactly one parameter is the placeholder (unpacking fails loudly otherwise).
+    (at,) = [index for index, value in enumerate(first_params) if value == _SPACE_PLACEHOLDER]
     parts: list[str] = []
     params: list[Any] = []
     for number, space_id in enumerate(space_ids):
-        first = after.filter(space_id=space_id).order_by(*order).values_list(*fields)
-        sql, part_params = first[: limit + 1].query.sql_with_params()
-        # Django's own SQL for the space's first rows, its values passed as parameters.
-        parts.append(f"SELECT * FROM ({sql}) AS part{number}")  # noqa: S608
-        params.extend(part_params)
+        parts.append(f"SELECT * FROM ({sql}) AS part{number}")  # noqa: S608 - Django's SQL
+        params.extend((*first_params[:at], space_id, *first_params[at + 1 :]))
     directions = ", ".join(
         f"{position} {'DESC' if name.startswith('-') else 'ASC'}"
         for position, name in enumerate(order, start=1)
