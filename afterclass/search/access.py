@@ -22,7 +22,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from afterclass.learning.access import FACILITATOR_ROLES
@@ -42,18 +42,16 @@ def documents_visible_to(viewer: Person | AnonymousUser | None, now: datetime | 
         return Q(pk__in=[])
     if viewer.is_org_admin:
         return Q()
-    memberships = Membership.objects.filter(
-        space=OuterRef("space_id"), person=viewer, state=MembershipState.ACTIVE
-    )
-    member = Exists(memberships)
-    facilitator = Q(Exists(memberships.filter(role__in=FACILITATOR_ROLES)))
-    known_space = Exists(
-        Space.objects.filter(visible_spaces_filter(viewer), pk=OuterRef("space_id"))
-    )
+    # Each a list of spaces read once per search (a few rows), not a subquery per match: the
+    # candidates are read one by one, and a member may see a small part of them.
+    memberships = Membership.objects.filter(person=viewer, state=MembershipState.ACTIVE)
+    member = Q(space_id__in=memberships.values("space_id"))
+    facilitator = Q(space_id__in=memberships.filter(role__in=FACILITATOR_ROLES).values("space_id"))
+    known_space = Q(space_id__in=Space.objects.filter(visible_spaces_filter(viewer)).values("pk"))
     # Only learning documents have a release time; the rest are seen by every member.
     released = Q(release_at__isnull=True) | Q(release_at__lte=now or timezone.now())
     return (
-        (Q(source__in=[*CONTENT_SOURCES, Source.ACTIVITY]) & Q(member) & (released | facilitator))
-        | (Q(source=Source.SPACE) & Q(known_space))
+        (Q(source__in=[*CONTENT_SOURCES, Source.ACTIVITY]) & member & (released | facilitator))
+        | (Q(source=Source.SPACE) & known_space)
         | Q(source=Source.PERSON)
     )
