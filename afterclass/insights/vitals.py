@@ -345,6 +345,7 @@ def _questions(ids: list[int], period: Period, result: dict[int, Vitals]) -> Non
             ),
         )
         .values_list("space_id", "created_at", "first_answer", "accepted_at")
+        .order_by()
     )  # fmt: skip
     start = period.start
     now = min(timezone.now(), period.end)
