@@ -1,5 +1,6 @@
 """Template filters for space pages: rendered ground rules, the join button, unread counts."""
 
+import functools
 from typing import Any
 
 from django import template
@@ -13,10 +14,16 @@ from afterclass.spaces.queries import UNREAD_CAP
 register = template.Library()
 
 
+@functools.lru_cache(maxsize=256)
+def _rendered(text: str) -> SafeString:
+    return render_markdown(text)
+
+
 @register.filter
 def markdown(text: str | None) -> SafeString:
-    """Markdown rendered to sanitised HTML (see afterclass.core.markdown)."""
-    return render_markdown(text or "")
+    """Markdown rendered to sanitised HTML (see afterclass.core.markdown), remembered per text:
+    a space's ground rules are shown on its home page at every visit and rarely change."""
+    return _rendered(text or "")
 
 
 @register.filter
