@@ -1,10 +1,15 @@
 """Insights API: the same figures as the pages, the same access rules, clear errors."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from afterclass.insights.actions import do_change_insight_settings
 from afterclass.insights.models import InsightSettings, PulseAnswer
+from afterclass.insights.periods import Period
+from afterclass.insights.rollups import compute_rollups
 from afterclass.people.tests.factories import PersonFactory
+from afterclass.posts.actions import do_hide_comment
 from afterclass.posts.tests.factories import make_comment, make_post
 from afterclass.spaces.models import Role
 from afterclass.spaces.tests.factories import add_member, make_space
@@ -116,3 +121,34 @@ def test_api_pulse_answer(client, space, owner):
     assert list(PulseAnswer.objects.values_list("score", flat=True)) == [2]
     client.force_login(PersonFactory())
     assert client.post(url, {"score": 2}, content_type="application/json").status_code == 403
+
+
+def _counted(client, person, url) -> int:
+    client.force_login(person)
+    client.get(url)  # warms the session
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_api_and_csv_queries_do_not_grow_with_posts_comments_and_hidden_ones(client, space, owner):
+    admin = PersonFactory(is_org_admin=True)
+    urls = [
+        (owner, f"/api/v1/insights/spaces/{space.slug}"),
+        (owner, f"/api/v1/insights/spaces/{space.slug}/health"),
+        (owner, f"/spaces/{space.slug}/insights/daily-active.csv"),
+        (admin, "/api/v1/insights/organisation"),
+        (admin, "/insights/spaces.csv"),
+    ]
+
+    def counts() -> list[int]:
+        compute_rollups(Period.last_days(120))  # every day the figures read, today included
+        return [_counted(client, person, url) for person, url in urls]
+
+    member = add_member(space).person
+    make_comment(make_post(space, member, kind="question"), owner)
+    few = counts()
+    for _ in range(20):
+        answer = make_comment(make_post(space, member, kind="question"), owner)
+        do_hide_comment(answer, actor=owner, reason="Off topic")
+    assert counts() == few
