@@ -1,5 +1,5 @@
-"""Uploading files and pictures, attaching them to a post, changing a post's files, and
-discarding uploads that no post took.
+"""Uploading files and pictures, and discarding uploads that nothing took. (Which files a post,
+session, activity or submission may have, and writing them: attach.py.)
 
 Every upload is checked before anything is stored: its size, that it is not empty, and its type
 read from the content (magic bytes) against the allow-list and against its name. Pictures are
@@ -26,22 +26,15 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from afterclass.attachments import detect
 from afterclass.attachments.models import Attachment, AttachmentKind
-from afterclass.attachments.queries import KINDS_WITH_FILES
 from afterclass.audit.log import record_audit
-from afterclass.core.errors import Conflict, InvalidInput
+from afterclass.core.errors import InvalidInput
 from afterclass.core.filestore import save_to_file_store
-from afterclass.posts.access import check_can_edit
-from afterclass.posts.models import Post, PostKind
-from afterclass.search.index import reindex_post_on_commit
-from afterclass.spaces.access import check_can_participate
 
 if TYPE_CHECKING:
     from afterclass.people.models import Person
 
 DEFAULT_MAX_UPLOAD_MB = 25
 NAME_LENGTH = 150
-ALT_TEXT_LENGTH = 300
-MAX_IMAGES = 10
 # An upload that no post has taken after this long was left behind (a post not written).
 UNATTACHED_LIFETIME = timedelta(hours=24)
 PRUNE_BATCH = 500
@@ -238,75 +231,6 @@ def do_upload(upload: Any, *, actor: Person) -> Attachment:
     return attachment
 
 
-def check_attachments(
-    actor: Person, kind: str, ids: Sequence[int], alt_texts: Sequence[str]
-) -> list[tuple[Attachment, str]]:
-    """The uploads a new post of `kind` may take, each with its alt text; raises InvalidInput.
-    Only the actor's own uploads that are not attached yet can be used."""
-    ids = list(ids)
-    if not ids:
-        if kind == PostKind.IMAGE:
-            raise InvalidInput("An image post needs at least one picture.", field="attachments")
-        return []
-    if kind not in {PostKind.IMAGE, PostKind.RESOURCE}:
-        raise InvalidInput("Only image posts and resources can have files.", field="attachments")
-    if len(set(ids)) != len(ids):
-        raise InvalidInput("The same file is attached twice.", field="attachments")
-    if kind == PostKind.IMAGE and len(ids) > MAX_IMAGES:
-        raise InvalidInput(f"An image post has at most {MAX_IMAGES} pictures.", field="attachments")
-    if kind == PostKind.RESOURCE and len(ids) > 1:
-        raise InvalidInput("A resource has one file.", field="attachments")
-    found = {a.pk: a for a in Attachment.objects.unattached_of(actor).filter(pk__in=ids)}
-    missing = [str(pk) for pk in ids if pk not in found]
-    if missing:
-        raise InvalidInput(
-            f"There is no upload of yours waiting to be attached with id {', '.join(missing)}.",
-            field="attachments",
-        )
-    texts = [str(text or "") for text in alt_texts]
-    if len(texts) > len(ids):
-        raise InvalidInput("There are more alt texts than files.", field="alt_texts")
-    texts += [""] * (len(ids) - len(texts))
-    chosen = []
-    for number, (pk, text) in enumerate(zip(ids, texts, strict=True), start=1):
-        attachment = found[pk]
-        text = " ".join(text.split())
-        if kind == PostKind.IMAGE and not attachment.is_image:
-            raise InvalidInput(
-                f"“{attachment.original_name}” is not a picture: an image post takes pictures.",
-                field="attachments",
-            )
-        _check_alt_text(text, number, required=attachment.is_image and kind == PostKind.IMAGE)
-        chosen.append((attachment, text if attachment.is_image else ""))
-    return chosen
-
-
-def _check_alt_text(text: str, number: int, *, required: bool) -> None:
-    if "\x00" in text or len(text) > ALT_TEXT_LENGTH:
-        raise InvalidInput(
-            f"The description of picture {number} can be at most {ALT_TEXT_LENGTH} characters.",
-            field="alt_texts",
-        )
-    if required and not text:
-        raise InvalidInput(
-            f"Describe picture {number} for people who cannot see it (alt text).",
-            field="alt_texts",
-        )
-
-
-def attach(post: Post, chosen: Sequence[tuple[Attachment, str]], *, actor: Person) -> None:
-    """Inside the post's transaction: tie the checked uploads to it, in order."""
-    for position, (attachment, alt_text) in enumerate(chosen):
-        updated = (
-            Attachment.objects.unattached_of(actor)
-            .filter(pk=attachment.pk)
-            .update(post=post, alt_text=alt_text, position=position)
-        )
-        if not updated:
-            raise Conflict(f"“{attachment.original_name}” is already attached to another post.")
-        attachment.post, attachment.alt_text, attachment.position = post, alt_text, position
-
-
 def remove_files_on_commit(attachments: Sequence[Attachment]) -> None:
     """Delete the stored files of deleted rows, once the deletion is committed (a rollback
     keeps both)."""
@@ -333,109 +257,6 @@ def do_discard_uploads(ids: Sequence[int], *, actor: Person) -> int:
         Attachment.objects.filter(pk__in=[upload.pk for upload in uploads]).delete()
         remove_files_on_commit(uploads)
     return len(uploads)
-
-
-def _check_count(post: Post, count: int, link_url: str) -> None:
-    if post.kind == PostKind.IMAGE:
-        if count < 1:
-            raise InvalidInput(
-                "An image post needs at least one picture: add one before removing the last.",
-                field="attachments",
-            )
-        if count > MAX_IMAGES:
-            raise InvalidInput(
-                f"An image post has at most {MAX_IMAGES} pictures.", field="attachments"
-            )
-    elif count > 1:
-        raise InvalidInput(
-            "A resource has one file: remove the current one to add another.", field="attachments"
-        )
-    elif count == 0 and not link_url:
-        raise InvalidInput(
-            "A resource needs a link or a file: give it a link before removing its file.",
-            field="attachments",
-        )
-
-
-def do_edit_post_attachments(
-    post: Post,
-    wanted: Sequence[tuple[int, str]],
-    *,
-    actor: Person,
-    link_url: str | None = None,
-) -> bool:
-    """The author changes a post's files. `wanted` is the whole new list, in order, of
-    (attachment id, alt text): files the post has now and the author's own uploads not attached
-    yet; the post's files left out are deleted. An image post keeps 1-10 pictures, each with a
-    description; a resource keeps at most one file, and none only with a link (`link_url` is the
-    link it will have when that changes in the same edit). Returns whether anything changed."""
-    check_can_edit(actor, post.author_id, post.state)
-    check_can_participate(actor, post.space)
-    wanted = [(int(pk), " ".join(str(text or "").split())) for pk, text in wanted]
-    if post.kind not in KINDS_WITH_FILES:
-        if wanted:
-            raise InvalidInput(
-                "Only image posts and resources can have files.", field="attachments"
-            )
-        return False
-    ids = [pk for pk, _text in wanted]
-    if len(set(ids)) != len(ids):
-        raise InvalidInput("The same file is attached twice.", field="attachments")
-    link = (post.link_url if link_url is None else link_url).strip()
-    _check_count(post, len(ids), link)
-    current = {attachment.pk: attachment for attachment in post.attachments.all()}
-    new_ids = [pk for pk in ids if pk not in current]
-    uploads: dict[int, Attachment] = {}
-    if new_ids:
-        uploads = {a.pk: a for a in Attachment.objects.unattached_of(actor).filter(pk__in=new_ids)}
-    missing = [str(pk) for pk in new_ids if pk not in uploads]
-    if missing:
-        raise InvalidInput(
-            f"There is no upload of yours waiting to be attached with id {', '.join(missing)}.",
-            field="attachments",
-        )
-    chosen: list[tuple[Attachment, str]] = []
-    for number, (pk, text) in enumerate(wanted, start=1):
-        attachment = current.get(pk) or uploads[pk]
-        if post.kind == PostKind.IMAGE and not attachment.is_image:
-            raise InvalidInput(
-                f"“{attachment.original_name}” is not a picture: an image post takes pictures.",
-                field="attachments",
-            )
-        _check_alt_text(text, number, required=post.kind == PostKind.IMAGE)
-        chosen.append((attachment, text if attachment.is_image else ""))
-    kept = set(ids)
-    removed = [attachment for pk, attachment in current.items() if pk not in kept]
-    changed = [
-        (position, attachment, text)
-        for position, (attachment, text) in enumerate(chosen)
-        if attachment.pk in uploads
-        or (attachment.position, attachment.alt_text) != (position, text)
-    ]
-    if not removed and not changed:
-        return False
-    now = timezone.now()
-    with transaction.atomic():
-        if removed:
-            Attachment.objects.filter(post=post, pk__in=[a.pk for a in removed]).delete()
-            remove_files_on_commit(removed)
-        for position, attachment, text in changed:
-            if attachment.pk in uploads:
-                updated = Attachment.objects.unattached_of(actor).filter(pk=attachment.pk)
-            else:
-                updated = Attachment.objects.filter(pk=attachment.pk, post=post)
-            if not updated.update(post=post, alt_text=text, position=position):
-                raise Conflict(f"“{attachment.original_name}” is already attached to another post.")
-            attachment.post, attachment.alt_text, attachment.position = post, text, position
-        Post.objects.filter(pk=post.pk).update(edited_at=now)
-        post.edited_at = now
-        # As for the post itself: an anonymous question's files do not name their author.
-        record_audit(
-            "post.attachments.edit", post, actor=None if post.is_anonymous else actor,
-            space_id=post.space_id, added=sorted(uploads), removed=[a.pk for a in removed],
-        )  # fmt: skip
-    reindex_post_on_commit(post.pk)
-    return True
 
 
 def do_prune_unattached_uploads(

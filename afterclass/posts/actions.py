@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from afterclass.attachments.actions import attach, check_attachments
+from afterclass.attachments.attach import FileChange, apply_files, check_post_files
 from afterclass.audit.log import record_audit
 from afterclass.core.errors import Conflict, InvalidInput, NotAllowed
 from afterclass.insights.events import record_event
@@ -112,8 +112,8 @@ def do_create_post(
     if kind == PostKind.POLL and attach_poll is None:
         raise InvalidInput("A poll needs its options.", field="options")
     check_can_post(actor, space, kind, anonymous=anonymous)
-    chosen = check_attachments(actor, kind, attachments, alt_texts)
-    title, body, link_url = _clean_post(kind, title, body, link_url, has_file=bool(chosen))
+    files = check_post_files(actor, kind, attachments, alt_texts)
+    title, body, link_url = _clean_post(kind, title, body, link_url, has_file=bool(files.files))
     rendered = render_text(body, space)
     with transaction.atomic():
         post = Post.objects.create(
@@ -129,7 +129,7 @@ def do_create_post(
         )
         if attach_poll is not None:
             attach_poll(post)
-        attach(post, chosen, actor=actor)
+        apply_files(files, "post", post, actor=actor)
         save_post_hashtags(post, [*parse_hashtags(title), *rendered.hashtags], new=True)
         mentioned = save_mentions(rendered.mentioned, post=post, new=True)
         _mark_read(post, actor)  # your own post is not news to you
@@ -149,36 +149,76 @@ def do_create_post(
 
 def do_edit_post(
     post: Post, *, actor: Person, title: str | None = None, body: str | None = None,
-    link_url: str | None = None,
+    link_url: str | None = None, files: Sequence[tuple[int, str]] | None = None,
 ) -> Post:  # fmt: skip
-    """The author edits a post; the previous version is kept for moderators."""
+    """The author edits a post: the fields given, and with `files` its files, in one
+    transaction; the previous text is kept for moderators. `files` is the whole new list, in
+    order, of (attachment id, alt text): files the post has now and the author's own uploads not
+    attached yet; the post's files left out are deleted (see attachments.attach for the rules of
+    each kind). None leaves the files as they are. Nothing is written unless all is valid."""
     check_can_edit(actor, post.author_id, post.state)
     check_can_participate(actor, post.space)
     wanted_link = post.link_url if link_url is None else link_url
-    new_title, new_body, new_link = _clean_post(
+    change = None
+    if files is not None:
+        # Files first: a resource may swap its link for a file in the same edit.
+        change = check_post_files(
+            actor, post.kind, [int(pk) for pk, _text in files], [text for _pk, text in files],
+            post=post, link_url=wanted_link,
+        )  # fmt: skip
+    text = _clean_post(
         post.kind,
         post.title if title is None else title,
         post.body if body is None else body,
         wanted_link,
-        # A resource with a file may drop its link (asked only when it matters).
-        has_file=post.kind == PostKind.RESOURCE
-        and not wanted_link.strip()
-        and post.attachments.exists(),
+        has_file=_keeps_a_file(post, wanted_link, change),
     )
-    if (new_title, new_body, new_link) == (post.title, post.body, post.link_url):
+    text_changed = text != (post.title, post.body, post.link_url)
+    files_changed = change is not None and change.changed
+    if not text_changed and not files_changed:
         return post
     with transaction.atomic():
-        Revision.objects.create(post=post, title=post.title, body=post.body)
-        post.title, post.body, post.link_url = new_title, new_body, new_link
-        rendered = render_text(new_body, post.space)
-        post.body_html = rendered.html
-        save_post_hashtags(post, [*parse_hashtags(new_title), *rendered.hashtags])
-        mentioned = save_mentions(rendered.mentioned, post=post)
-        tell_about_edit(post, actor=actor, mentioned=mentioned)
-        post.edited_at = timezone.now()
-        post.save(update_fields=["title", "body", "body_html", "link_url", "edited_at"])
+        if change is not None and files_changed:
+            _edit_files(post, change, actor=actor, touch=not text_changed)
+        if text_changed:
+            _edit_text(post, *text, actor=actor)
     reindex_post_on_commit(post.pk)
     return post
+
+
+def _keeps_a_file(post: Post, link_url: str, change: FileChange | None) -> bool:
+    """Whether a resource has a file after the edit (asked only when it drops its link)."""
+    if post.kind != PostKind.RESOURCE or link_url.strip():
+        return False
+    return bool(change.files) if change is not None else post.attachments.exists()
+
+
+def _edit_files(post: Post, change: FileChange, *, actor: Person, touch: bool) -> None:
+    """Inside the edit's transaction: the post's new files; `touch` marks the post edited (when
+    its text, which does so too, is not changed)."""
+    apply_files(change, "post", post, actor=actor)
+    if touch:
+        post.edited_at = timezone.now()
+        Post.objects.filter(pk=post.pk).update(edited_at=post.edited_at)
+    # As for the post itself: an anonymous question's files do not name their author.
+    record_audit(
+        "post.attachments.edit", post, actor=None if post.is_anonymous else actor,
+        space_id=post.space_id, added=sorted(a.pk for a in change.added),
+        removed=[a.pk for a in change.removed],
+    )  # fmt: skip
+
+
+def _edit_text(post: Post, title: str, body: str, link_url: str, *, actor: Person) -> None:
+    """Inside the edit's transaction: the new text, the previous one kept as a revision."""
+    Revision.objects.create(post=post, title=post.title, body=post.body)
+    post.title, post.body, post.link_url = title, body, link_url
+    rendered = render_text(body, post.space)
+    post.body_html = rendered.html
+    save_post_hashtags(post, [*parse_hashtags(title), *rendered.hashtags])
+    mentioned = save_mentions(rendered.mentioned, post=post)
+    tell_about_edit(post, actor=actor, mentioned=mentioned)
+    post.edited_at = timezone.now()
+    post.save(update_fields=["title", "body", "body_html", "link_url", "edited_at"])
 
 
 def do_remove_post(post: Post, *, actor: Person) -> Post:

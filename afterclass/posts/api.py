@@ -13,6 +13,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 
 from afterclass.api.auth import current_person
 from afterclass.api.schemas import Id, PageParams, errors
+from afterclass.attachments.attach import wanted_files
 from afterclass.core.errors import AfterclassError, InvalidInput, NotAllowed, NotFound
 from afterclass.people.models import Person
 from afterclass.polls.actions import do_create_poll
@@ -261,10 +262,19 @@ def post_detail(request: HttpRequest, post_id: Path[Id]) -> PostDetailOut:
     "/posts/{post_id}", response={200: PostDetailOut, **WRITE_ERRORS}, summary="Edit a post"
 )
 def post_edit(request: HttpRequest, post_id: Path[Id], payload: PostUpdateIn) -> PostDetailOut:
-    """The author changes the fields sent; the previous version is kept for moderators."""
+    """The author changes the fields sent, text and files together (all or nothing); the
+    previous version is kept for moderators."""
     viewer, post = _post(request, post_id)
+    fields = payload.model_dump(exclude_unset=True)
+    ids, alt_texts = fields.pop("attachments", None), fields.pop("alt_texts", None)
+    if ids is None and alt_texts is not None:
+        raise InvalidInput(
+            "Send the alt texts with `attachments`, the post's whole list of files.",
+            field="alt_texts",
+        )
     with _api_fields(POST_FIELDS):
-        actions.do_edit_post(post, actor=viewer, **payload.model_dump(exclude_unset=True))
+        files = None if ids is None else wanted_files(ids, alt_texts or [])
+        actions.do_edit_post(post, actor=viewer, files=files, **fields)
     return _detail(post, viewer)
 
 

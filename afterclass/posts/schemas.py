@@ -62,6 +62,20 @@ class PostUpdateIn(InputSchema):
     title: Title | None = None
     body: PostBody | None = None
     link_url: LinkUrl | None = None
+    attachments: list[Id] | None = Field(
+        None,
+        max_length=10,
+        description="The post's whole new list of files, in order: ids of the files it has "
+        "and of new uploads from POST /attachments; its files left out are deleted. An image "
+        "post keeps 1-10 pictures, a resource one file (or none, with a link). Not sent: the "
+        "files stay as they are.",
+    )
+    alt_texts: list[AltText] | None = Field(
+        None,
+        max_length=10,
+        description="With `attachments`: one description per picture of an image post, in "
+        "the same order.",
+    )
 
 
 class CommentCreateIn(InputSchema):

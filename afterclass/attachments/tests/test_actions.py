@@ -240,14 +240,15 @@ def test_other_kinds_take_no_files(course, member):
 
 
 def test_attach_refuses_an_upload_taken_meanwhile(board, member):
-    from afterclass.attachments.actions import attach
+    from afterclass.attachments.attach import FileChange, apply_files
 
     upload = make_upload(member)
     post = make_post(board, member, kind="image", attachments=[make_upload(member).pk],
                      alt_texts=["x"])  # fmt: skip
     Attachment.objects.filter(pk=upload.pk).update(post=post)
+    change = FileChange(files=[upload], added=[upload], alt_texts=["x"])
     with pytest.raises(Conflict):
-        attach(post, [(upload, "x")], actor=member)
+        apply_files(change, "post", post, actor=member)
 
 
 def test_do_discard_uploads_removes_only_my_unattached_files(

@@ -152,3 +152,126 @@ def test_create_resource_with_a_file_and_no_link(client, course, member):
     )
     assert response.status_code == 201
     assert response.json()["attachments"][0]["name"] == "reading.pdf"
+
+
+# --- Editing a post's files -----------------------------------------------------------------
+
+
+def edit(client, person, post_id, data):
+    return client.patch(
+        f"/api/v1/posts/{post_id}", json.dumps(data), content_type="application/json",
+        **bearer(person),
+    )  # fmt: skip
+
+
+def check_patch_answer(client, response):
+    """The answer fits the schema the OpenAPI document gives for its status."""
+    from jsonschema import Draft202012Validator
+
+    document = client.get("/api/v1/openapi.json").json()
+    operation = document["paths"]["/api/v1/posts/{post_id}"]["patch"]
+    status = str(response.status_code)
+    assert status in operation["responses"]
+    schema = operation["responses"][status]["content"]["application/json"]["schema"]
+    validator = Draft202012Validator({**schema, "components": document["components"]})
+    problems = [error.message for error in validator.iter_errors(response.json())]
+    assert not problems
+
+
+def image_post(board, member):
+    uploads = [make_upload(member, f"p{n}.png").pk for n in range(2)]
+    return make_post(board, member, kind="image", attachments=uploads,
+                     alt_texts=["A crane", "A digger"])  # fmt: skip
+
+
+def test_edit_post_files_and_text_through_the_api(client, board, member):
+    post = image_post(board, member)
+    first, second = post.attachments.order_by("position")
+    new = upload(client, member, "new.png", picture_bytes()).json()["id"]
+    response = edit(client, member, post.pk, {
+        "body": "New text", "attachments": [new, second.pk],
+        "alt_texts": ["A new view", "The digger again"],
+    })  # fmt: skip
+    assert response.status_code == 200, response.content
+    check_patch_answer(client, response)
+    data = response.json()
+    assert [a["id"] for a in data["attachments"]] == [new, second.pk]
+    assert [a["alt_text"] for a in data["attachments"]] == ["A new view", "The digger again"]
+    assert data["body_html"] == "<p>New text</p>\n"
+    assert not Attachment.objects.filter(pk=first.pk).exists()
+
+
+def test_edit_post_text_only_through_the_api_keeps_the_files(client, board, member):
+    post = image_post(board, member)
+    before = list(post.attachments.order_by("position").values_list("pk", "alt_text"))
+    response = edit(client, member, post.pk, {"body": "Just words"})
+    assert response.status_code == 200
+    assert list(post.attachments.order_by("position").values_list("pk", "alt_text")) == before
+
+
+def test_edit_resource_swaps_its_link_for_a_file_through_the_api(client, course, member):
+    post = make_post(course, member, kind="resource", title="Reading",
+                     link_url="https://example.org/r")  # fmt: skip
+    pdf = upload(client, member, "reading.pdf", pdf_bytes()).json()["id"]
+    response = edit(client, member, post.pk, {"link_url": "", "attachments": [pdf]})
+    assert response.status_code == 200, response.content
+    assert response.json()["link_url"] == ""
+    assert [a["name"] for a in response.json()["attachments"]] == ["reading.pdf"]
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ("none", "attachments", "needs at least one picture"),
+        ("no_alt", "alt_texts", "Describe picture 2"),
+        ("more_alt", "alt_texts", "more alt texts than files"),
+        ("theirs", "attachments", "no upload of yours"),
+        ("twice", "attachments", "attached twice"),
+        ("document", "attachments", "is not a picture"),
+        ("alt_only", "alt_texts", "with `attachments`"),
+    ],
+)
+def test_edit_post_files_refusals_through_the_api_change_nothing(
+    client, board, member, owner, change, field, message
+):
+    post = image_post(board, member)
+    first, second = [a.pk for a in post.attachments.order_by("position")]
+    data = {
+        "none": {"attachments": []},
+        "no_alt": {"attachments": [first, second], "alt_texts": ["A crane"]},
+        "more_alt": {"attachments": [first], "alt_texts": ["A crane", "A digger"]},
+        "theirs": {"attachments": [first, make_upload(owner).pk], "alt_texts": ["a", "b"]},
+        "twice": {"attachments": [first, first], "alt_texts": ["a", "b"]},
+        "document": {
+            "attachments": [first, make_upload(member, "a.pdf", pdf_bytes()).pk],
+            "alt_texts": ["a", ""],
+        },
+        "alt_only": {"alt_texts": ["a", "b"]},
+    }[change]
+    before = list(post.attachments.order_by("position").values_list("pk", "alt_text"))
+    response = edit(client, member, post.pk, {"body": "A valid new text", **data})
+    assert response.status_code == 400
+    check_patch_answer(client, response)
+    assert response.json()["field"] == field
+    assert message in response.json()["detail"]
+    post.refresh_from_db()
+    assert post.body != "A valid new text"
+    assert post.edited_at is None
+    assert list(post.attachments.order_by("position").values_list("pk", "alt_text")) == before
+
+
+def test_edit_post_files_through_the_api_refuses_too_many_ids(client, board, member):
+    post = image_post(board, member)
+    response = edit(client, member, post.pk, {"attachments": list(range(1, 12))})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "attachments"
+    assert post.attachments.count() == 2
+
+
+def test_edit_other_kinds_take_no_files_through_the_api(client, course, member):
+    post = make_post(course, member, title="Plain")
+    pdf = upload(client, member, "a.pdf", pdf_bytes()).json()["id"]
+    response = edit(client, member, post.pk, {"attachments": [pdf]})
+    assert response.status_code == 400
+    assert response.json()["field"] == "attachments"
+    assert Attachment.objects.get().post is None

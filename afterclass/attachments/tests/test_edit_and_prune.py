@@ -9,10 +9,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from afterclass.attachments.actions import (
-    do_edit_post_attachments,
-    do_prune_unattached_uploads,
-)
+from afterclass.attachments.actions import do_prune_unattached_uploads
 from afterclass.attachments.models import Attachment
 from afterclass.attachments.tasks import prune_unattached_uploads
 from afterclass.attachments.tests.factories import (
@@ -25,7 +22,8 @@ from afterclass.attachments.tests.factories import (
 from afterclass.audit.models import AuditEntry
 from afterclass.core.errors import InvalidInput, NotAllowed
 from afterclass.people.tests.factories import PersonFactory
-from afterclass.posts.models import Post
+from afterclass.posts.actions import do_edit_post
+from afterclass.posts.models import Post, Revision
 from afterclass.posts.tests.factories import make_post
 from afterclass.spaces.tests.factories import add_member
 
@@ -46,6 +44,14 @@ def files_of(post):
 
 def kept(post):
     return [(a.pk, a.alt_text) for a in post.attachments.order_by("position")]
+
+
+def do_edit_post_attachments(post, wanted, *, actor, link_url=None) -> bool:
+    """The post's files changed through do_edit_post (with the link, when given): whether it
+    wrote anything (every write marks the post edited)."""
+    before = post.edited_at
+    do_edit_post(post, actor=actor, link_url=link_url, files=wanted)
+    return post.edited_at != before
 
 
 def paths_of(attachment) -> set[Path]:
@@ -341,3 +347,86 @@ def test_a_new_members_upload_is_not_pruned_before_its_day(board):
     upload = make_upload(newcomer)
     age(upload, 23.9)
     assert do_prune_unattached_uploads() == 0
+
+
+# --- Text and files in one action -----------------------------------------------------------
+
+
+def test_do_edit_post_text_and_files_roll_back_together(
+    board, member, django_capture_on_commit_callbacks
+):
+    post = image_post(board, member)
+    before = files_of(post)
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(InvalidInput, match="needs at least one picture"),
+    ):
+        do_edit_post(post, actor=member, body="A valid new text", files=[])
+    post.refresh_from_db()
+    assert post.body != "A valid new text"
+    assert post.edited_at is None
+    assert not Revision.objects.filter(post=post).exists()
+    assert files_of(post) == before
+    assert len(stored_files()) == 4  # two pictures, two thumbnails
+
+
+def test_do_edit_post_refused_text_leaves_the_files(board, member):
+    post = image_post(board, member)
+    first = post.attachments.order_by("position").first()
+    with pytest.raises(InvalidInput, match="at most 20000"):
+        do_edit_post(post, actor=member, body="x" * 20001, files=[(first.pk, "Only one")])
+    assert post.attachments.count() == 2
+    assert not AuditEntry.objects.filter(action="post.attachments.edit").exists()
+
+
+def test_do_edit_post_text_and_files_in_one_edit(board, member):
+    post = image_post(board, member)
+    first, _second = post.attachments.order_by("position")
+    do_edit_post(post, actor=member, body="Fewer pictures", files=[(first.pk, "The first")])
+    post.refresh_from_db()
+    assert post.body == "Fewer pictures"
+    assert files_of(post) == [("p0.jpg", "The first", 0)]
+    assert Revision.objects.get(post=post).body != "Fewer pictures"
+    assert AuditEntry.objects.filter(action="post.attachments.edit").count() == 1
+
+
+def test_do_edit_post_resource_swaps_its_link_for_a_file(course, member):
+    post = make_post(course, member, kind="resource", title="Reading",
+                     link_url="https://example.org/r")  # fmt: skip
+    pdf = make_upload(member, "a.pdf", pdf_bytes())
+    do_edit_post(post, actor=member, link_url="", files=[(pdf.pk, "")])
+    post.refresh_from_db()
+    assert post.link_url == ""
+    assert [a.original_name for a in post.attachments.all()] == ["a.pdf"]
+    with pytest.raises(InvalidInput, match="needs a link or a file"):
+        do_edit_post(post, actor=member, files=[])
+    assert post.attachments.exists()
+
+
+def test_edit_page_new_text_and_a_refused_file_change_save_neither(client, board, member):
+    post = image_post(board, member)
+    first, second = post.attachments.order_by("position")
+    client.force_login(member)
+    data = edit_data(
+        post, body="A new text", **{f"remove_{first.pk}": "on", f"remove_{second.pk}": "on"}
+    )
+    response = client.post(reverse("post-edit", args=[post.pk]), data)
+    assert response.status_code == 400
+    assert "needs at least one picture" in response.content.decode()
+    post.refresh_from_db()
+    assert post.body != "A new text"
+    assert [a.pk for a in post.attachments.order_by("position")] == [first.pk, second.pk]
+    assert not Revision.objects.filter(post=post).exists()
+
+
+def test_edit_page_saves_new_text_and_files_together(client, board, member):
+    post = image_post(board, member)
+    first, second = post.attachments.order_by("position")
+    client.force_login(member)
+    data = edit_data(post, body="Only the second now", **{f"remove_{first.pk}": "on"})
+    response = client.post(reverse("post-edit", args=[post.pk]), data)
+    assert response.status_code == 302
+    post.refresh_from_db()
+    assert post.body == "Only the second now"
+    assert [a.pk for a in post.attachments.all()] == [second.pk]
+    assert Revision.objects.filter(post=post).count() == 1

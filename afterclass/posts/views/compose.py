@@ -7,18 +7,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from afterclass.attachments.actions import (
-    do_discard_uploads,
-    do_edit_post_attachments,
-    do_upload,
-    max_upload_bytes,
-)
+from afterclass.attachments.actions import do_discard_uploads, do_upload, max_upload_bytes
 from afterclass.attachments.queries import files_of, waiting_uploads
 from afterclass.core.errors import Conflict, InvalidInput, NotAllowed
 from afterclass.people.models import Person
@@ -187,25 +181,20 @@ def edit(request: SignedInRequest, post_id: int) -> HttpResponse:
     data = form.cleaned_data
     uploads: list[int] = []
     try:
-        # Stored before the transaction: were they inside it, a rollback would keep the files
-        # and lose the rows that tell which files to delete.
-        ids, alt_texts = _send_files(form, request.user, uploads) if form.edits_files else ([], [])
-        with transaction.atomic():
-            if form.edits_files:
-                # Files first: a resource may swap its link for a file in the same edit.
-                do_edit_post_attachments(
-                    post,
-                    [*form.kept_files(), *zip(ids, alt_texts, strict=True)],
-                    actor=request.user,
-                    link_url=data.get("link_url"),
-                )
-            do_edit_post(
-                post,
-                actor=request.user,
-                title=data.get("title"),
-                body=data["body"],
-                link_url=data.get("link_url"),
-            )
+        files: list[tuple[int, str]] | None = None
+        if form.edits_files:
+            # Stored before the action's transaction: were they inside it, a rollback would
+            # keep the files and lose the rows that tell which files to delete.
+            ids, alt_texts = _send_files(form, request.user, uploads)
+            files = [*form.kept_files(), *zip(ids, alt_texts, strict=True)]
+        do_edit_post(
+            post,
+            actor=request.user,
+            title=data.get("title"),
+            body=data["body"],
+            link_url=data.get("link_url"),
+            files=files,
+        )
     except (InvalidInput, Conflict, NotAllowed) as error:
         do_discard_uploads(uploads, actor=request.user)
         show_action_error(form, error)
