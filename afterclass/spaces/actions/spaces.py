@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from afterclass.audit.log import record_audit
-from afterclass.core.errors import Conflict, InvalidInput
+from afterclass.core.errors import AfterclassError, Conflict, InvalidInput
 from afterclass.core.filestore import save_to_file_store
 from afterclass.insights.events import record_event
 from afterclass.insights.models import EventKind
@@ -157,9 +157,12 @@ def do_create_space(
     rules: str,
     slug: str | None = None,
     audience_departments: Sequence[Department] = (),
+    cover: Any = None,
     **fields: Any,
 ) -> Space:
-    """Create a space in planning with version 1 of its rules; the creator becomes its owner."""
+    """Create a space in planning with version 1 of its rules; the creator becomes its owner.
+    With `cover`, its cover image too, in the same transaction: a cover that cannot be read
+    leaves no half-made space."""
     check_can_create_space(actor)
     clean = clean_space_fields({"name": name, "purpose": purpose, **fields})
     clean["slug"] = validate_slug(slug) if slug else _unique_slug(clean["name"])
@@ -184,6 +187,8 @@ def do_create_space(
             space.member_count = 1
             record_audit("space.create", space, actor=actor, space_id=space.pk)
             record_event(EventKind.SPACE_CREATED, person=actor, space=space)
+            if cover:
+                do_set_space_cover(space, cover, actor=actor)
     except IntegrityError as error:
         raise Conflict(f"The address “{clean['slug']}” is already taken.", field="slug") from error
     reindex_space_on_commit(space.pk)
@@ -195,9 +200,11 @@ def do_update_space(
     *,
     actor: Person,
     audience_departments: Sequence[Department] | None = None,
+    cover: Any = None,
     **fields: Any,
 ) -> Space:
-    """Change a space's settings (owners and organisation admins only)."""
+    """Change a space's settings (owners and organisation admins only), and with `cover` its
+    cover image, in one transaction: nothing is saved unless all is."""
     check_can_manage(actor, space)
     clean = clean_space_fields(fields)
     changed = {name: value for name, value in clean.items() if getattr(space, name) != value}
@@ -213,14 +220,18 @@ def do_update_space(
             record_audit(
                 "space.update", space, actor=actor, space_id=space.pk, fields=sorted(changed)
             )
-    except IntegrityError as error:
+            if cover:
+                do_set_space_cover(space, cover, actor=actor)
+    except (IntegrityError, AfterclassError) as error:
         # Nothing was written; put the object back as it was so the caller does not show
         # (or link to) values that were refused.
         for name, value in before.items():
             setattr(space, name, value)
-        raise Conflict(
-            f"The address “{clean.get('slug')}” is already taken.", field="slug"
-        ) from error
+        if isinstance(error, IntegrityError):
+            raise Conflict(
+                f"The address “{clean.get('slug')}” is already taken.", field="slug"
+            ) from error
+        raise
     reindex_space_on_commit(space.pk)
     return space
 

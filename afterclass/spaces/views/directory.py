@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from afterclass.core.errors import Conflict, InvalidInput
 from afterclass.spaces.access import can_create_space, check_can_create_space
-from afterclass.spaces.actions import do_create_space, do_set_space_cover
+from afterclass.spaces.actions import do_create_space
 from afterclass.spaces.forms import CreateSpaceForm, show_action_error
 from afterclass.spaces.models import Audience, JoinPolicy, Mode, Template, Visibility
 from afterclass.spaces.queries import JOINABLE, MY_SPACES, space_directory
@@ -56,19 +55,16 @@ def create(request: SignedInRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                # One transaction: a cover that cannot be read leaves no half-made space.
-                with transaction.atomic():
-                    space = do_create_space(
-                        actor=request.user,
-                        name=data["name"],
-                        purpose=data["purpose"],
-                        rules=data["rules"],
-                        slug=data["slug"] or None,
-                        audience_departments=data["audience_departments"],
-                        **form.space_fields(),
-                    )
-                    if data["cover"]:
-                        do_set_space_cover(space, data["cover"], actor=request.user)
+                space = do_create_space(
+                    actor=request.user,
+                    name=data["name"],
+                    purpose=data["purpose"],
+                    rules=data["rules"],
+                    slug=data["slug"] or None,
+                    audience_departments=data["audience_departments"],
+                    cover=data["cover"],
+                    **form.space_fields(),
+                )
             except (InvalidInput, Conflict) as error:
                 show_action_error(form, error)
                 status = error.status

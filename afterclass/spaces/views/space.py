@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +17,6 @@ from afterclass.spaces.access import access_space, check_can_manage
 from afterclass.spaces.actions import (
     do_accept_rules,
     do_publish_rules,
-    do_set_space_cover,
     do_set_space_status,
     do_update_space,
 )
@@ -93,18 +91,16 @@ def space_settings(request: SignedInRequest, slug: str) -> HttpResponse:
         return _settings_page(request, space, form=form, status=400)
     data = form.cleaned_data
     try:
-        with transaction.atomic():
-            do_update_space(
-                space,
-                actor=request.user,
-                audience_departments=data["audience_departments"],
-                name=data["name"],
-                slug=data["slug"],
-                purpose=data["purpose"],
-                **form.space_fields(),
-            )
-            if data["cover"]:
-                do_set_space_cover(space, data["cover"], actor=request.user)
+        do_update_space(
+            space,
+            actor=request.user,
+            audience_departments=data["audience_departments"],
+            name=data["name"],
+            slug=data["slug"],
+            purpose=data["purpose"],
+            cover=data["cover"],
+            **form.space_fields(),
+        )
     except (InvalidInput, Conflict) as error:
         show_action_error(form, error)
         # Nothing was saved: show the page for the space as it still is.
