@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from afterclass.core.errors import AfterclassError
+from afterclass.core.http import SignedInRequest
 from afterclass.insights.access import (
     access_space_health,
     can_see_individuals,
@@ -32,7 +33,7 @@ from afterclass.insights.presentation import organisation_charts, space_charts, 
 from afterclass.insights.recommend import RULES
 from afterclass.spaces.access import access_space, my_place
 from afterclass.spaces.models import Space
-from afterclass.spaces.views import SignedInRequest, space_context
+from afterclass.spaces.views import space_context
 
 PULSE_EVERY_DAYS = 28
 # The organisation table's columns: (sort key, heading); no key = not sortable.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
@@ -14,7 +15,7 @@ from afterclass.attachments.actions import max_upload_bytes
 from afterclass.attachments.attach import MAX_FILES
 from afterclass.attachments.detect import ALLOWED_SUMMARY
 from afterclass.attachments.queries import waiting_uploads
-from afterclass.core.errors import AfterclassError
+from afterclass.core.forms import show_action_error as show_action_error_in
 from afterclass.learning.actions import QuestionIn
 from afterclass.learning.models import ActivityKind, Session
 
@@ -36,11 +37,8 @@ QUESTIONS_HELP = (
 )
 
 
-def show_action_error(form: forms.Form, error: AfterclassError) -> None:
-    """Put an action's error next to the field it is about, or at the top of the form."""
-    field = error.field.split(".")[0] if error.field else None
-    field = ERROR_FIELDS.get(field, field) if field else None
-    form.add_error(field if field in form.fields else None, error.message)
+# An action's refusal next to the field it is about (core.forms), in this app's field names.
+show_action_error = functools.partial(show_action_error_in, renamed=ERROR_FIELDS)
 
 
 class MultipleFileInput(forms.FileInput):

@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from afterclass.core.errors import InvalidInput, NotFound
+from afterclass.core.http import SignedInRequest
 from afterclass.posts.access import posts_visible_to
 from afterclass.posts.forms import FeedFilterForm
 from afterclass.posts.models import Comment, ContentState, Post, PostKind
@@ -29,7 +30,6 @@ from afterclass.posts.queries import (
 from afterclass.posts.views import load_post
 from afterclass.posts.views.thread import thread_context
 from afterclass.spaces.access import access_space, can_view_content
-from afterclass.spaces.views import SignedInRequest
 
 # A page that was away for longer catches up by being reloaded (the answer says so).
 CATCH_UP_LIMIT = 20

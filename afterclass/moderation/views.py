@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRefresh
 
 from afterclass.core.errors import Conflict, InvalidInput
+from afterclass.core.http import SignedInRequest, next_url
 from afterclass.moderation.access import (
     access_report,
     check_can_report,
@@ -35,7 +36,7 @@ from afterclass.posts.access import access_comment
 from afterclass.posts.models import Comment, Post
 from afterclass.posts.views import back_to_post, load_post
 from afterclass.spaces.access import access_space
-from afterclass.spaces.views import SignedInRequest, next_url, space_context
+from afterclass.spaces.views import space_context
 
 THANKS = "Thank you. The space's moderators will look at it; only they see who reported."
 DONE = {

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import trigger_client_event
 
 from afterclass.core.errors import InvalidInput
+from afterclass.core.http import SignedInRequest, page_or_partial
 from afterclass.notifications.access import access_notification
 from afterclass.notifications.actions import (
     do_mark_all_read,
@@ -49,7 +50,6 @@ from afterclass.notifications.queries import (
     unread_label,
 )
 from afterclass.spaces.access import access_space, check_can_view_content, is_signed_in
-from afterclass.spaces.views import SignedInRequest
 
 BELL_CHANGED = "bell-changed"
 
@@ -90,8 +90,7 @@ def _centre_context(request: SignedInRequest, cursor: str | None) -> dict[str, A
 @require_GET
 def centre(request: SignedInRequest) -> HttpResponse:
     context = _centre_context(request, request.GET.get("cursor"))
-    template = "notifications/centre.html"
-    return render(request, f"{template}#page" if request.htmx else template, context)
+    return page_or_partial(request, "notifications/centre.html", "page", context)
 
 
 @login_required

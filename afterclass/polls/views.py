@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from afterclass.core.errors import AfterclassError, InvalidInput, NotFound
+from afterclass.core.http import SignedInRequest
 from afterclass.polls.access import access_poll
 from afterclass.polls.actions import do_close_poll, do_take_back_vote, do_vote_in_poll
 from afterclass.polls.models import Poll
-from afterclass.spaces.views import SignedInRequest
 
 NOT_AN_OPTION = "That option is not one of this poll's."
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django import forms
 from django.urls import reverse
 
-from afterclass.core.errors import AfterclassError
+from afterclass.core.forms import show_action_error as show_action_error_in
 from afterclass.polls.models import ResultsShown
 from afterclass.posts.actions import TITLED_KINDS, UPDATE_LENGTH
 from afterclass.posts.models import PostKind, ReactionKind
@@ -57,10 +58,8 @@ ANONYMOUS_RULE = (
 )
 
 
-def show_action_error(form: forms.Form, error: AfterclassError) -> None:
-    """Put an action's error next to the field it is about, or at the top of the form."""
-    field = ERROR_FIELDS.get(error.field, error.field) if error.field else None
-    form.add_error(field if field in form.fields else None, error.message)
+# An action's refusal next to the field it is about (core.forms), in this app's field names.
+show_action_error = functools.partial(show_action_error_in, renamed=ERROR_FIELDS)
 
 
 def writable_kinds(space: Space, *, moderator: bool) -> list[str]:

@@ -10,11 +10,11 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from afterclass.core.http import SignedInRequest, next_url
 from afterclass.search import engine
 from afterclass.search.engine import Hit, SearchFilters, SearchResults, search, similar_questions
 from afterclass.search.forms import SearchForm
 from afterclass.spaces.access import access_space
-from afterclass.spaces.views import SignedInRequest, next_url
 
 QUICK_LIMIT = 5
 QUICK_TARGET = "search-quick-results"

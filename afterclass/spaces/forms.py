@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from afterclass.core.errors import AfterclassError
+from afterclass.core.forms import show_action_error as show_action_error_in
 from afterclass.core.images import ALLOWED_FORMATS, MAX_UPLOAD_BYTES
 from afterclass.people.access import people_visible_to
 from afterclass.people.models import Department, Person
@@ -67,10 +68,8 @@ def template_choices() -> list[tuple[str, str]]:
     return choices
 
 
-def show_action_error(form: forms.Form, error: AfterclassError) -> None:
-    """Put an action's error next to the field it is about, or at the top of the form."""
-    field = ERROR_FIELDS.get(error.field, error.field) if error.field else None
-    form.add_error(field if field in form.fields else None, error.message)
+# An action's refusal next to the field it is about (core.forms), in this app's field names.
+show_action_error = functools.partial(show_action_error_in, renamed=ERROR_FIELDS)
 
 
 # The form fields are generic only in django-stubs; at run time they cannot be subscripted.

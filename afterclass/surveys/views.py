@@ -17,9 +17,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from afterclass.core.errors import AfterclassError, Conflict, InvalidInput, NotAllowed
+from afterclass.core.http import SignedInRequest, next_url
 from afterclass.notifications.actions import do_mark_read_about
 from afterclass.spaces.access import access_space
-from afterclass.spaces.views import SignedInRequest, next_url
 from afterclass.surveys.access import (
     access_planning_space,
     access_survey,

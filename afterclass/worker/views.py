@@ -12,8 +12,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from afterclass.core.errors import AfterclassError
+from afterclass.core.http import SignedInRequest
 from afterclass.people.access import check_org_admin, is_org_admin
-from afterclass.people.views import PersonRequest
 from afterclass.worker.access import access_task
 from afterclass.worker.actions import do_retry_failed_emails, do_retry_task
 from afterclass.worker.health import readiness
@@ -50,7 +50,7 @@ def readyz(request: HttpRequest) -> JsonResponse:
 
 @login_required
 @require_GET
-def system_page(request: PersonRequest) -> HttpResponse:
+def system_page(request: SignedInRequest) -> HttpResponse:
     check_org_admin(request.user)
     return render(
         request,
@@ -61,7 +61,7 @@ def system_page(request: PersonRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def retry_task(request: PersonRequest, task_id: str) -> HttpResponse:
+def retry_task(request: SignedInRequest, task_id: str) -> HttpResponse:
     task = access_task(request.user, task_id)
     try:
         do_retry_task(task, actor=request.user)
@@ -74,7 +74,7 @@ def retry_task(request: PersonRequest, task_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def retry_emails(request: PersonRequest) -> HttpResponse:
+def retry_emails(request: SignedInRequest) -> HttpResponse:
     count = do_retry_failed_emails(actor=request.user)
     messages.success(request, f"{count} e-mail{'s' if count != 1 else ''} will be sent again.")
     return redirect("system-health")

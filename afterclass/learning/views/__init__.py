@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from afterclass.core.http import SignedInRequest
 from afterclass.learning.access import check_can_see_learning, is_facilitator
 from afterclass.spaces.access import access_space
 from afterclass.spaces.models import Space
-from afterclass.spaces.views import SignedInRequest, space_context
+from afterclass.spaces.views import space_context
 
 
 def load_space(request: SignedInRequest, slug: str) -> Space:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from afterclass.core.errors import AfterclassError, InvalidInput, NotAllowed
+from afterclass.core.http import SignedInRequest
 from afterclass.learning.access import (
     access_activity,
     access_unit,
@@ -45,7 +46,6 @@ from afterclass.learning.models import Unit
 from afterclass.learning.views import learning_context, load_space
 from afterclass.learning.views.files import discard, send_files
 from afterclass.spaces.models import Space
-from afterclass.spaces.views import SignedInRequest
 
 
 def _back(space: Space, anchor: str = "") -> HttpResponse:

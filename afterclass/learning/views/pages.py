@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from afterclass.attachments.models import Attachment
 from afterclass.core.errors import AfterclassError
+from afterclass.core.http import SignedInRequest, next_url
 from afterclass.core.updates import announce
 from afterclass.learning.access import access_activity, is_facilitator
 from afterclass.learning.actions import (
@@ -25,7 +26,6 @@ from afterclass.learning.models import Activity, ActivityKind, Progress, Submiss
 from afterclass.learning.queries import activity_submissions, my_learning, space_learning
 from afterclass.learning.views import learning_context, load_space
 from afterclass.learning.views.files import discard, send_files, with_files
-from afterclass.spaces.views import SignedInRequest, next_url
 
 
 @login_required

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from afterclass.core.errors import AfterclassError
+from afterclass.core.http import SignedInRequest, next_url, page_or_partial
 from afterclass.learning.access import access_activity, access_submission, check_is_facilitator
 from afterclass.learning.actions import do_give_feedback, do_nudge
 from afterclass.learning.forms import FeedbackForm
@@ -18,7 +19,6 @@ from afterclass.learning.models import ProgressState, SubmissionState
 from afterclass.learning.queries import GRID_SORTS, progress_grid, review_queue
 from afterclass.learning.views import learning_context, load_space
 from afterclass.learning.views.files import with_files
-from afterclass.spaces.views import SignedInRequest, next_url
 
 STATE_LABELS = dict(ProgressState.choices)
 
@@ -58,8 +58,7 @@ def queue(request: SignedInRequest, slug: str) -> HttpResponse:
     context = learning_context(request, space, "learning")
     context.update(page=page, next_url=next_url(request, page.next), state=state,
                    states=SubmissionState.choices, form=FeedbackForm())  # fmt: skip
-    template = "learning/queue.html#queue-page" if request.htmx else "learning/queue.html"
-    return render(request, template, context)
+    return page_or_partial(request, "learning/queue.html", "queue-page", context)
 
 
 @login_required

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from afterclass.core.errors import AfterclassError
+from afterclass.core.http import SignedInRequest
 from afterclass.learning.access import (
     access_session,
     check_is_facilitator,
@@ -26,7 +27,6 @@ from afterclass.learning.models import Session
 from afterclass.learning.views import learning_context, load_space
 from afterclass.learning.views.files import discard, send_files
 from afterclass.spaces.models import Space
-from afterclass.spaces.views import SignedInRequest
 
 
 def _ics(request: SignedInRequest, sessions: list[Session], name: str, file: str) -> HttpResponse:

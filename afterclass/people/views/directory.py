@@ -8,15 +8,16 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from afterclass.core.http import SignedInRequest, page_or_partial
 from afterclass.people.access import access_person
 from afterclass.people.forms import PeopleFilterForm
 from afterclass.people.queries import all_levels, department_tree
-from afterclass.people.views import PersonRequest, _page_or_partial, _search
+from afterclass.people.views import _search
 
 
 @login_required
 @require_GET
-def people_directory(request: PersonRequest) -> HttpResponse:
+def people_directory(request: SignedInRequest) -> HttpResponse:
     form = PeopleFilterForm(
         request.GET,
         departments=department_tree(),
@@ -24,7 +25,7 @@ def people_directory(request: PersonRequest) -> HttpResponse:
         search_url=reverse("people-directory"),
     )
     page = _search(request, form, manage=False)
-    return _page_or_partial(
+    return page_or_partial(
         request,
         "people/directory.html",
         "results",
@@ -35,6 +36,6 @@ def people_directory(request: PersonRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def person_profile(request: PersonRequest, person_id: int) -> HttpResponse:
+def person_profile(request: SignedInRequest, person_id: int) -> HttpResponse:
     profile = access_person(request.user, person_id)
     return render(request, "people/profile.html", {"profile": profile})

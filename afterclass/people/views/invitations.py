@@ -11,9 +11,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from afterclass.core.errors import AfterclassError, Conflict, InvalidInput, NotFound
+from afterclass.core.forms import show_action_error
 from afterclass.people.actions import do_register_invited_person, find_invitation
 from afterclass.people.forms import AcceptInvitationForm
-from afterclass.people.views import _form_error
 
 
 @require_http_methods(["GET", "POST"])
@@ -40,7 +40,9 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
                 password=form.cleaned_data["password1"],
             )
         except InvalidInput as error:
-            _form_error(form, error, fallback="password1" if error.field == "password" else None)
+            show_action_error(
+                form, error, fallback="password1" if error.field == "password" else None
+            )
         except Conflict as error:
             return _invitation_unusable(request, error, status=409)
         else:

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from afterclass.core.errors import Conflict, InvalidInput
+from afterclass.core.forms import show_action_error
+from afterclass.core.http import SignedInRequest, page_or_partial
 from afterclass.people.access import (
     access_department,
     access_invitation,
@@ -41,14 +43,14 @@ from afterclass.people.forms import (
 )
 from afterclass.people.models import Organisation
 from afterclass.people.queries import all_levels, department_tree, pending_invitations
-from afterclass.people.views import PersonRequest, _form_error, _page_or_partial, _search
+from afterclass.people.views import _search
 
 # --- Organisation admin: people -----------------------------------------------------------
 
 
 @login_required
 @require_GET
-def manage_people(request: PersonRequest) -> HttpResponse:
+def manage_people(request: SignedInRequest) -> HttpResponse:
     check_org_admin(request.user)
     form = ManagePeopleFilterForm(
         request.GET,
@@ -57,7 +59,7 @@ def manage_people(request: PersonRequest) -> HttpResponse:
         search_url=reverse("manage-people"),
     )
     page = _search(request, form, manage=True)
-    return _page_or_partial(
+    return page_or_partial(
         request,
         "people/manage/people.html",
         "results",
@@ -68,7 +70,7 @@ def manage_people(request: PersonRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def manage_person(request: PersonRequest, person_id: int) -> HttpResponse:
+def manage_person(request: SignedInRequest, person_id: int) -> HttpResponse:
     me = request.user
     check_org_admin(me)
     target = access_person(me, person_id)
@@ -87,7 +89,7 @@ def manage_person(request: PersonRequest, person_id: int) -> HttpResponse:
         try:
             do_update_profile(target, actor=me, **form.changes())
         except InvalidInput as error:
-            _form_error(form, error)
+            show_action_error(form, error)
             target = access_person(me, person_id)
         else:
             messages.success(request, f"The details of {target.display_name} are saved.")
@@ -98,7 +100,7 @@ def manage_person(request: PersonRequest, person_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def manage_person_active(request: PersonRequest, person_id: int) -> HttpResponse:
+def manage_person_active(request: SignedInRequest, person_id: int) -> HttpResponse:
     check_org_admin(request.user)
     target = access_person(request.user, person_id)
     active = request.POST.get("active") == "1"
@@ -114,7 +116,7 @@ def manage_person_active(request: PersonRequest, person_id: int) -> HttpResponse
 
 @login_required
 @require_POST
-def manage_person_admin(request: PersonRequest, person_id: int) -> HttpResponse:
+def manage_person_admin(request: SignedInRequest, person_id: int) -> HttpResponse:
     check_org_admin(request.user)
     target = access_person(request.user, person_id)
     make_admin = request.POST.get("admin") == "1"
@@ -129,7 +131,7 @@ def manage_person_admin(request: PersonRequest, person_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def manage_invitations(request: PersonRequest) -> HttpResponse:
+def manage_invitations(request: SignedInRequest) -> HttpResponse:
     me = request.user
     check_org_admin(me)
     if request.method == "POST":
@@ -157,7 +159,7 @@ def manage_invitations(request: PersonRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def manage_invitation_revoke(request: PersonRequest, invitation_id: int) -> HttpResponse:
+def manage_invitation_revoke(request: SignedInRequest, invitation_id: int) -> HttpResponse:
     invitation = access_invitation(request.user, invitation_id)
     try:
         do_revoke_invitation(invitation, actor=request.user)
@@ -172,7 +174,7 @@ def manage_invitation_revoke(request: PersonRequest, invitation_id: int) -> Http
 
 
 def _render_departments(
-    request: PersonRequest,
+    request: SignedInRequest,
     form: DepartmentForm | None = None,
     rename: tuple[int, RenameDepartmentForm] | None = None,
     status: int = 200,
@@ -189,7 +191,7 @@ def _render_departments(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def manage_departments(request: PersonRequest) -> HttpResponse:
+def manage_departments(request: SignedInRequest) -> HttpResponse:
     check_org_admin(request.user)
     if request.method != "POST":
         return _render_departments(request)
@@ -204,7 +206,7 @@ def manage_departments(request: PersonRequest) -> HttpResponse:
                 form.cleaned_data["name"], actor=request.user, parent=parent
             )
         except (InvalidInput, Conflict) as error:
-            _form_error(form, error)
+            show_action_error(form, error)
         else:
             kind = f"team in {parent.name}" if parent else "department"
             messages.success(request, f"Added the {kind} “{created.name}”.")
@@ -214,14 +216,14 @@ def manage_departments(request: PersonRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def manage_department_rename(request: PersonRequest, department_id: int) -> HttpResponse:
+def manage_department_rename(request: SignedInRequest, department_id: int) -> HttpResponse:
     department = access_department(request.user, department_id)
     form = RenameDepartmentForm(request.POST)
     if form.is_valid():
         try:
             do_rename_department(department, form.cleaned_data["name"], actor=request.user)
         except (InvalidInput, Conflict) as error:
-            _form_error(form, error, fallback="name")
+            show_action_error(form, error, fallback="name")
         else:
             messages.success(request, f"Renamed to “{department.name}”.")
             return redirect("manage-departments")
@@ -240,7 +242,7 @@ def _organisation_initial(organisation: Organisation) -> dict[str, Any]:
 
 
 def _render_organisation(
-    request: PersonRequest,
+    request: SignedInRequest,
     form: OrganisationForm | None = None,
     levels_form: LevelsForm | None = None,
     status: int = 200,
@@ -259,7 +261,7 @@ def _render_organisation(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def manage_organisation(request: PersonRequest) -> HttpResponse:
+def manage_organisation(request: SignedInRequest) -> HttpResponse:
     check_org_admin(request.user)
     if request.method != "POST":
         return _render_organisation(request)
@@ -275,7 +277,7 @@ def manage_organisation(request: PersonRequest) -> HttpResponse:
                 logo=data["logo"] or None,
             )
         except InvalidInput as error:
-            _form_error(form, error, fallback="logo" if error.field == "image" else None)
+            show_action_error(form, error, fallback="logo" if error.field == "image" else None)
         else:
             messages.success(request, "The organisation settings are saved.")
             return redirect("manage-organisation")
@@ -284,14 +286,14 @@ def manage_organisation(request: PersonRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def manage_levels(request: PersonRequest) -> HttpResponse:
+def manage_levels(request: SignedInRequest) -> HttpResponse:
     check_org_admin(request.user)
     form = LevelsForm(request.POST)
     if form.is_valid():
         try:
             do_set_levels(form.cleaned_data["levels"], actor=request.user)
         except (InvalidInput, Conflict) as error:
-            _form_error(form, error, fallback="levels")
+            show_action_error(form, error, fallback="levels")
         else:
             messages.success(request, "The management levels are saved.")
             return redirect("manage-organisation")

@@ -12,6 +12,8 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
 from afterclass.core.errors import Conflict, InvalidInput
+from afterclass.core.forms import show_action_error
+from afterclass.core.http import SignedInRequest
 from afterclass.people.access import access_own_token
 from afterclass.people.actions import (
     do_create_access_token,
@@ -22,7 +24,6 @@ from afterclass.people.actions import (
 from afterclass.people.forms import AccessTokenForm, AvatarForm, ProfileForm
 from afterclass.people.models import Person
 from afterclass.people.queries import access_tokens_of
-from afterclass.people.views import PersonRequest, _form_error
 
 
 def _profile_initial(person: Person) -> dict[str, Any]:
@@ -35,7 +36,7 @@ def _profile_initial(person: Person) -> dict[str, Any]:
 
 
 def _render_my_profile(
-    request: PersonRequest, profile_form: ProfileForm, avatar_form: AvatarForm, status: int = 200
+    request: SignedInRequest, profile_form: ProfileForm, avatar_form: AvatarForm, status: int = 200
 ) -> HttpResponse:
     context = {"profile_form": profile_form, "avatar_form": avatar_form}
     return render(request, "people/my_profile.html", context, status=status)
@@ -43,7 +44,7 @@ def _render_my_profile(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def my_profile(request: PersonRequest) -> HttpResponse:
+def my_profile(request: SignedInRequest) -> HttpResponse:
     me = request.user
     if request.method != "POST":
         return _render_my_profile(request, ProfileForm(initial=_profile_initial(me)), AvatarForm())
@@ -53,7 +54,7 @@ def my_profile(request: PersonRequest) -> HttpResponse:
             do_update_profile(me, actor=me, **form.cleaned_data)
         except InvalidInput as error:
             me.refresh_from_db()  # the action may have changed the object before refusing
-            _form_error(form, error)
+            show_action_error(form, error)
         else:
             messages.success(request, "Your profile is saved.")
             return redirect("my-profile")
@@ -62,7 +63,7 @@ def my_profile(request: PersonRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def my_avatar(request: PersonRequest) -> HttpResponse:
+def my_avatar(request: SignedInRequest) -> HttpResponse:
     me = request.user
     form = AvatarForm(request.POST, request.FILES)
     if form.is_valid():
@@ -79,7 +80,7 @@ def my_avatar(request: PersonRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def my_tokens(request: PersonRequest) -> HttpResponse:
+def my_tokens(request: SignedInRequest) -> HttpResponse:
     me = request.user
     new_token: str | None = None
     status = 200
@@ -89,7 +90,7 @@ def my_tokens(request: PersonRequest) -> HttpResponse:
             try:
                 _, new_token = do_create_access_token(me, form.cleaned_data["name"], actor=me)
             except InvalidInput as error:
-                _form_error(form, error)
+                show_action_error(form, error)
             else:
                 form = AccessTokenForm()
         status = 200 if new_token else 400
@@ -103,7 +104,7 @@ def my_tokens(request: PersonRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def my_token_revoke(request: PersonRequest, token_id: int) -> HttpResponse:
+def my_token_revoke(request: SignedInRequest, token_id: int) -> HttpResponse:
     token = access_own_token(request.user, token_id)
     try:
         do_revoke_access_token(token, actor=request.user)

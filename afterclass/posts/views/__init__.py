@@ -12,10 +12,10 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from afterclass.core.http import SignedInRequest
 from afterclass.posts.access import access_post
 from afterclass.posts.models import Post
 from afterclass.spaces.models import Space
-from afterclass.spaces.views import SignedInRequest
 
 
 def load_post(request: SignedInRequest, post_id: int) -> Post:

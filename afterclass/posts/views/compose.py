@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from afterclass.attachments.actions import do_discard_uploads, do_upload, max_upload_bytes
 from afterclass.attachments.queries import files_of, waiting_uploads
 from afterclass.core.errors import Conflict, InvalidInput, NotAllowed
+from afterclass.core.http import SignedInRequest
 from afterclass.people.models import Person
 from afterclass.polls.actions import do_create_poll
 from afterclass.posts.access import can_moderate_space, check_can_edit
@@ -30,7 +31,7 @@ from afterclass.posts.models import Post, PostKind
 from afterclass.posts.suggestions import mention_suggestions
 from afterclass.posts.views import back_to_post, load_post
 from afterclass.spaces.access import access_space, check_can_participate, check_can_view_content
-from afterclass.spaces.views import SignedInRequest, space_context
+from afterclass.spaces.views import space_context
 
 
 def _upload_context() -> dict[str, Any]:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from afterclass.core.http import SignedInRequest, next_url, page_or_partial
 from afterclass.posts.queries import home_feed, waiting_questions
-from afterclass.spaces.views import SignedInRequest, next_url
 
 
 @login_required
@@ -21,8 +20,7 @@ def home(request: SignedInRequest) -> HttpResponse:
         "current": "feed",
         "with_space": True,
     }
-    template = "posts/feed.html#post-page" if request.htmx else "posts/feed.html"
-    return render(request, template, context)
+    return page_or_partial(request, "posts/feed.html", "post-page", context)
 
 
 @login_required
@@ -35,5 +33,4 @@ def waiting(request: SignedInRequest) -> HttpResponse:
         "current": "waiting",
         "with_space": True,
     }
-    template = "posts/feed.html#post-page" if request.htmx else "posts/feed.html"
-    return render(request, template, context)
+    return page_or_partial(request, "posts/feed.html", "post-page", context)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from afterclass.core.errors import NotFound
+from afterclass.core.http import SignedInRequest, next_url, page_or_partial
 from afterclass.posts.hashtags import hashtag_feed, normalise_tag
-from afterclass.spaces.views import SignedInRequest, next_url
 
 NOT_A_HASHTAG = "There is no such hashtag."
 
@@ -29,5 +28,4 @@ def tag_page(request: SignedInRequest, tag: str) -> HttpResponse:
         "next_url": next_url(request, page.next),
         "with_space": True,
     }
-    template = "posts/hashtag.html#post-page" if request.htmx else "posts/hashtag.html"
-    return render(request, template, context)
+    return page_or_partial(request, "posts/hashtag.html", "post-page", context)

@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.views.decorators.http import require_POST
 
 from afterclass.core.errors import Conflict, InvalidInput
+from afterclass.core.http import SignedInRequest
 from afterclass.posts.access import access_comment, check_can_moderate_post
 from afterclass.posts.actions import (
     do_hide_comment,
@@ -22,7 +23,6 @@ from afterclass.posts.forms import HideForm, SwitchForm
 from afterclass.posts.models import Comment
 from afterclass.posts.views import back_to_post, load_post
 from afterclass.posts.views.thread import comment_in_place
-from afterclass.spaces.views import SignedInRequest
 
 
 @login_required

@@ -16,6 +16,7 @@ from django_htmx.http import replace_url, reswap, retarget
 
 from afterclass.core.confirm import confirm_first
 from afterclass.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from afterclass.core.http import SignedInRequest, next_url
 from afterclass.core.updates import announce
 from afterclass.notifications.actions import do_mark_read_about
 from afterclass.posts.access import (
@@ -48,7 +49,6 @@ from afterclass.posts.models import Comment, Post, PostKind, ReactionKind, Revis
 from afterclass.posts.queries import Thread, post_thread, present, thread_comment
 from afterclass.posts.views import back_to_post, load_post
 from afterclass.spaces.access import check_can_participate
-from afterclass.spaces.views import SignedInRequest, next_url
 
 
 def _refusal(check: Any, *args: Any) -> str | None:

@@ -2,18 +2,17 @@
 
 Each view loads the space with `access_space` (404 when unknown or invisible), checks the
 permission with a `check_*` function (403), writes through an action, and renders. This module
-holds what every space page shares; the pages are in `directory`, `space` and `membership`.
+holds the space header every space page shares (other apps' space pages too); the pages are in
+`directory`, `space` and `membership`. Request types and page-or-fragment answers are in
+afterclass.core.http.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
-from django_htmx.middleware import HtmxDetails
-
 from afterclass.core.errors import NotAllowed, NotFound
-from afterclass.people.models import Person
+from afterclass.core.http import SignedInRequest
 from afterclass.spaces.access import (
     can_manage,
     can_moderate,
@@ -23,21 +22,6 @@ from afterclass.spaces.access import (
     needs_rules_acceptance,
 )
 from afterclass.spaces.models import Space
-
-
-class SignedInRequest(HttpRequest):
-    """A request behind `login_required`, with django-htmx's details."""
-
-    user: Person
-    htmx: HtmxDetails
-
-
-def next_url(request: HttpRequest, cursor: str | None) -> str | None:
-    if cursor is None:
-        return None
-    params = request.GET.copy()
-    params["cursor"] = cursor
-    return f"?{params.urlencode()}"
 
 
 def space_context(request: SignedInRequest, space: Space, current: str) -> dict[str, Any]:

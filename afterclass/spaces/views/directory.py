@@ -9,12 +9,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from afterclass.core.errors import Conflict, InvalidInput
+from afterclass.core.http import SignedInRequest, next_url, page_or_partial
 from afterclass.spaces.access import can_create_space, check_can_create_space
 from afterclass.spaces.actions import do_create_space
 from afterclass.spaces.forms import CreateSpaceForm, show_action_error
 from afterclass.spaces.models import Audience, JoinPolicy, Mode, Template, Visibility
 from afterclass.spaces.queries import JOINABLE, MY_SPACES, space_directory
-from afterclass.spaces.views import SignedInRequest, next_url
 
 
 @login_required
@@ -30,8 +30,7 @@ def directory(request: SignedInRequest) -> HttpResponse:
         "q": q,
         "can_create": can_create_space(request.user),
     }
-    template = "spaces/directory.html#space-list" if request.htmx else "spaces/directory.html"
-    return render(request, template, context)
+    return page_or_partial(request, "spaces/directory.html", "space-list", context)
 
 
 @login_required

@@ -12,6 +12,7 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from afterclass.core.confirm import confirm_first
 from afterclass.core.errors import Conflict, InvalidInput
+from afterclass.core.http import SignedInRequest, next_url
 from afterclass.spaces.access import (
     access_space,
     check_can_manage,
@@ -39,7 +40,7 @@ from afterclass.spaces.forms import (
 )
 from afterclass.spaces.models import JoinPolicy, MembershipState, Role, Space
 from afterclass.spaces.queries import members_of
-from afterclass.spaces.views import SignedInRequest, next_url, space_context
+from afterclass.spaces.views import space_context
 
 
 @login_required

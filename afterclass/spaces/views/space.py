@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from afterclass.core.confirm import confirm_first
 from afterclass.core.errors import Conflict, InvalidInput
+from afterclass.core.http import SignedInRequest, next_url
 from afterclass.posts.forms import FeedFilterForm
 from afterclass.posts.queries import space_feed
 from afterclass.spaces.access import access_space, check_can_manage
@@ -36,7 +37,7 @@ from afterclass.spaces.queries import (
     rules_history,
     unread_count,
 )
-from afterclass.spaces.views import SignedInRequest, next_url, space_context
+from afterclass.spaces.views import space_context
 
 HOME_MEMBER_PREVIEW = 8
 
