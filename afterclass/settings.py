@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "afterclass.api",
     "afterclass.worker",
     "afterclass.outbox",
+    "afterclass.demo",
+    "afterclass.benchdata",
 ]
 
 MIDDLEWARE = [

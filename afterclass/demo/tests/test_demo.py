@@ -381,10 +381,10 @@ def test_demo_refuses_a_production_installation(settings):
 @pytest.mark.django_db
 def test_demo_serve_hands_over_to_the_server_with_its_address(monkeypatch):
     summary = DemoSummary(0, 0, 60, 6, 8, "someone@example.org")
-    monkeypatch.setattr("afterclass.core.management.commands.demo.load_demo", lambda seed: summary)
+    monkeypatch.setattr("afterclass.demo.management.commands.demo.load_demo", lambda seed: summary)
     calls = []
     monkeypatch.setattr(
-        "afterclass.core.management.commands.demo.run_server",
+        "afterclass.demo.management.commands.demo.run_server",
         lambda **kwargs: calls.append(kwargs),
     )
     monkeypatch.setenv("PORT", "8124")

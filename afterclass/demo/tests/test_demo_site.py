@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from afterclass.core.management.commands.demo import served_site
+from afterclass.demo.management.commands.demo import served_site
 from afterclass.worker.supervisor import supervised_worker
 
 
