@@ -36,7 +36,7 @@ from afterclass.insights.models import (
 from afterclass.insights.periods import Period
 from afterclass.insights.privacy import Breakdown, group_of, merge_small, min_group
 from afterclass.insights.recommend import Recommendation, recommend
-from afterclass.insights.rollups import ensure_rollups
+from afterclass.insights.rollups import RollupState, rollup_state
 from afterclass.insights.targets import TargetCheck, targets
 from afterclass.insights.vitals import Vitals, percent, vitals
 from afterclass.learning.models import FINISHED_STATES, Activity, ActivityKind, Progress
@@ -172,6 +172,7 @@ class SpaceInsights:
     go_to: list[GoTo] | None  # None: the viewer may not see individuals
     most_active: list[MemberActivity] | None  # None: the viewer may not see individuals
     min_group: int
+    rollups: RollupState
 
     @property
     def unit_completion(self) -> list[UnitCompletion]:
@@ -215,15 +216,15 @@ def _earliest(period: Period) -> date:
 
 
 def space_health(space: Space, period: Period) -> Vitals:
-    """The few figures of the members' health summary, from up-to-date rollups."""
-    ensure_rollups(Period(_earliest(period), period.last))
+    """The few figures of the members' health summary, from the rollups as they are."""
     return vitals([space], period)[space.pk]
 
 
 def space_insights(space: Space, period: Period, *, individuals: bool) -> SpaceInsights:
     """Everything the space's insight page shows. `individuals`: whether the viewer may see
-    named people (the space's owners only)."""
-    ensure_rollups(Period(_earliest(period), period.last))
+    named people (the space's owners only). Read from the rollups as the background job left
+    them: `rollups` says when."""
+    rollups = rollup_state(Period(_earliest(period), period.last))
     found = vitals([space], period)[space.pk]
     activity = DailyActivity.objects.filter(space=space, day__range=(period.first, period.last))
     month = DailyActivity.objects.filter(
@@ -292,6 +293,7 @@ def space_insights(space: Space, period: Period, *, individuals: bool) -> SpaceI
         go_to=go_to,
         most_active=most_active,
         min_group=min_group(),
+        rollups=rollups,
     )
 
 

@@ -167,6 +167,26 @@ class DailyHidden(models.Model):
         return f"{self.day} space {self.space_id} hidden {self.count}"
 
 
+class ActivePeople(models.Model):
+    """How many different people were active in a space (or, with no space, anywhere: in any
+    space or signing in) over the `days` days that end on `day`, and how many of them were the
+    space's active members when the rollup ran. Distinct people cannot be added up day by day,
+    so the rollup job counts them for the windows the pages compare (see WINDOW_DAYS); a page
+    would otherwise count them again from every person's every day."""
+
+    day = models.DateField()
+    days = models.PositiveSmallIntegerField()
+    space = models.ForeignKey("spaces.Space", null=True, on_delete=models.CASCADE, related_name="+")
+    people = models.PositiveIntegerField()
+    members = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes: ClassVar = [models.Index(fields=["day", "days"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.days} days space {self.space_id}: {self.people}"
+
+
 class RolledUpDay(models.Model):
     """Which days the rollups hold, and when they were computed: a day computed before it
     ended is computed again."""

@@ -4,7 +4,7 @@ and the spaces to look at first. A fixed number of queries whatever the number o
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -12,8 +12,8 @@ from django.utils import timezone
 from afterclass.insights.models import DailyActivity
 from afterclass.insights.periods import Period
 from afterclass.insights.recommend import IMPROVE, KEEP, SCALE_DOWN, Recommendation, recommend
-from afterclass.insights.rollups import ensure_rollups
-from afterclass.insights.vitals import Vitals, percent, vitals
+from afterclass.insights.rollups import RollupState, rollup_state
+from afterclass.insights.vitals import Vitals, active_windows, percent, vitals
 from afterclass.people.models import Invitation, Person
 from afterclass.spaces.models import Space, Status
 
@@ -46,6 +46,12 @@ class OrganisationInsights:
     active_previous: int
     active_7: int
     daily_active: list[tuple[date, int]]
+    rollups: RollupState
+
+    @property
+    def computed_at(self) -> datetime | None:
+        """When the figures of the period's last day were rolled up."""
+        return self.rollups.computed_at
 
     @property
     def activated_pct(self) -> float | None:
@@ -72,7 +78,7 @@ class OrganisationInsights:
 def organisation_insights(period: Period, *, sort: str = "verdict") -> OrganisationInsights:
     """Every launched or archived space over `period` (admins only: see access)."""
     earliest = min(period.previous.first, period.last - timedelta(days=27))
-    ensure_rollups(Period(earliest, period.last))
+    rollups = rollup_state(Period(earliest, period.last))
     spaces = list(
         Space.objects.filter(status__in=(Status.LAUNCHED, Status.ARCHIVED)).order_by("name", "pk")
     )
@@ -88,11 +94,7 @@ def organisation_insights(period: Period, *, sort: str = "verdict") -> Organisat
         people=Count("id"), activated=Count("id", filter=Q(last_login__isnull=False))
     )
     activity = DailyActivity.objects.filter(day__range=(period.previous.first, period.last))
-    distinct = activity.aggregate(
-        now=Count("person_id", distinct=True, filter=Q(day__gte=period.first)),
-        before=Count("person_id", distinct=True, filter=Q(day__lt=period.first)),
-        week=Count("person_id", distinct=True, filter=Q(day__gte=period.last - timedelta(days=6))),
-    )
+    distinct = _active_anywhere(period)
     per_day = dict(
         activity.filter(day__gte=period.first)
         .values("day")
@@ -111,4 +113,23 @@ def organisation_insights(period: Period, *, sort: str = "verdict") -> Organisat
         active_previous=distinct["before"],
         active_7=distinct["week"],
         daily_active=[(day, per_day.get(day, 0)) for day in period.each_day()],
+        rollups=rollups,
+    )
+
+
+def _active_anywhere(period: Period) -> dict[str, int]:
+    """Different people active anywhere in the period, the previous one and the last week:
+    rolled up when the rollups hold them, counted from the daily activity otherwise."""
+    windows = active_windows([], period)
+    if windows is not None:
+        return {
+            "now": windows[(None, period.last, period.days)][0],
+            "before": windows[(None, period.previous.last, period.days)][0],
+            "week": windows[(None, period.last, 7)][0],
+        }
+    activity = DailyActivity.objects.filter(day__range=(period.previous.first, period.last))
+    return activity.aggregate(
+        now=Count("person_id", distinct=True, filter=Q(day__gte=period.first)),
+        before=Count("person_id", distinct=True, filter=Q(day__lt=period.first)),
+        week=Count("person_id", distinct=True, filter=Q(day__gte=period.last - timedelta(days=6))),
     )

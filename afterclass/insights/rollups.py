@@ -1,9 +1,13 @@
 """Daily rollups of the analytics events, so that the insight pages never scan the raw event
-table: computed for past days by a background task (`afterclass insights rollup`, nightly) and
-brought up to date on demand for today. A day computed before it ended is computed again."""
+table: computed by the periodic background job (`rollup_insights`, which also brings today up to
+date) or `afterclass insights rollup`; pages only read them, and say when they were computed.
+A day computed before it ended is computed again."""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -18,6 +22,7 @@ from afterclass.insights.models import (
     CREATING_KINDS,
     INTERACTION_KINDS,
     NOT_ACTIVE_KINDS,
+    ActivePeople,
     DailyActivity,
     DailyCount,
     DailyHidden,
@@ -28,17 +33,62 @@ from afterclass.insights.models import (
 )
 from afterclass.insights.periods import Period, day_end, day_start, today
 from afterclass.posts.models import Comment, ContentState, Post
+from afterclass.spaces.models import Membership, MembershipState
 
 BATCH = 1000
 # What a moderator took out of sight: the content the "hidden" share counts.
 MODERATED_STATES = (ContentState.HIDDEN, ContentState.REMOVED_BY_MODERATOR)
 # An arbitrary constant naming the lock that keeps two rollups of the same days apart (PG).
 LOCK_KEY = 7_406_130
+# The windows (in days) whose distinct active people ActivePeople holds: the presets' lengths
+# (a period and the one before it) and the weekly and monthly figures. Windows are kept for the
+# ends the presets read: the last WINDOW_DAYS[-1] days and today.
+WINDOW_DAYS = (7, 28, 90)
 
 
 def fresh_seconds() -> int:
-    """How old today's rollup may be before a page computes it again."""
+    """How old today's rollup may be before `ensure_rollups` computes it again."""
     return int(getattr(settings, "AFTERCLASS_INSIGHTS_FRESH_SECONDS", 300))
+
+
+@dataclass(frozen=True)
+class RollupState:
+    """What the rollups of the days a page reads hold: when the latest of them was computed,
+    and how many of them (up to today) were never computed."""
+
+    computed_at: datetime | None
+    missing: int
+
+
+def rollup_state(period: Period) -> RollupState:
+    """The state of the rollups of `period` (one query): pages show it instead of computing."""
+    last = min(period.last, today())
+    if last < period.first:
+        return RollupState(None, 0)
+    known = dict(
+        RolledUpDay.objects.filter(day__range=(period.first, last)).values_list(
+            "day", "computed_at"
+        )
+    )
+    latest = known.get(last)
+    return RollupState(latest, Period(period.first, last).days - len(known))
+
+
+def roll_up_recent(days: int) -> int:
+    """The periodic job's work: the days of the last `days` that are stale (see
+    ensure_rollups), and today whatever its age, so that today's figures are never older than
+    the job's period. Returns how many days were computed."""
+    now = timezone.now()
+    recent = Period.last_days(days)
+    known = dict(
+        RolledUpDay.objects.filter(day__range=(recent.first, recent.last)).values_list(
+            "day", "computed_at"
+        )
+    )
+    stale = [day for day in recent.each_day() if _is_stale(day, known, now)]
+    first = stale[0] if stale else recent.last
+    compute_rollups(Period(first, recent.last))
+    return recent.last.toordinal() - first.toordinal() + 1
 
 
 def ensure_rollups(period: Period) -> int:
@@ -92,6 +142,7 @@ def compute_rollups(period: Period) -> None:
             DailyInteraction.objects.bulk_create(_interactions(events), batch_size=BATCH)
         DailyHidden.objects.all().delete()
         DailyHidden.objects.bulk_create(_hidden(), batch_size=BATCH)
+        _roll_up_windows(period)
         computed_at = timezone.now()
         RolledUpDay.objects.bulk_create(
             [RolledUpDay(day=day, computed_at=computed_at) for day in period.each_day()],
@@ -177,3 +228,106 @@ def _hidden() -> list[DailyHidden]:
     return [
         DailyHidden(day=day, space_id=space_id, count=n) for (day, space_id), n in counts.items()
     ]
+
+
+def _roll_up_windows(period: Period) -> None:
+    """Recompute the windows that read the days of `period`: those ending from its first day
+    to WINDOW_DAYS[-1] days after its last, among the ends kept; drop the windows too old to
+    be read."""
+    longest = max(WINDOW_DAYS)
+    now = today()
+    kept_from = now - timedelta(days=longest)
+    first = max(period.first, kept_from)
+    last = min(period.last + timedelta(days=longest - 1), now)
+    ActivePeople.objects.filter(day__lt=kept_from).delete()
+    if last < first:
+        return
+    ActivePeople.objects.filter(day__range=(first, last)).delete()
+    ActivePeople.objects.bulk_create(_active_people(Period(first, last)), batch_size=BATCH)
+
+
+def _active_people(ends: Period) -> list[ActivePeople]:
+    """The windows ending on each day of `ends`, counted in one pass over their days."""
+    longest = max(WINDOW_DAYS)
+    members = set(
+        Membership.objects.filter(state=MembershipState.ACTIVE).values_list("space_id", "person_id")
+    )
+    by_day: dict[date, list[tuple[int | None, int]]] = {}
+    for day, space_id, person_id in (
+        DailyActivity.objects.filter(
+            day__range=(ends.first - timedelta(days=longest - 1), ends.last)
+        )
+        .values_list("day", "space_id", "person_id")
+        .order_by()
+    ):
+        by_day.setdefault(day, []).append((space_id, person_id))
+    rows: list[ActivePeople] = []
+    for days in WINDOW_DAYS:
+        window = _Window(members)
+        for day in Period(ends.first - timedelta(days=days - 1), ends.first).each_day():
+            window.add(by_day.get(day, ()))
+        for end in ends.each_day():
+            if end > ends.first:
+                window.add(by_day.get(end, ()))
+                window.remove(by_day.get(end - timedelta(days=days), ()))
+            rows.extend(window.rows(end, days))
+    return rows
+
+
+class _Window:
+    """Who was active over a sliding run of days: days are added at the end and removed at the
+    start, and the distinct people per space (and anywhere) are kept counted."""
+
+    def __init__(self, members: set[tuple[int, int]]) -> None:
+        self.members = members
+        self.pair_days: Counter[tuple[int, int]] = Counter()
+        self.person_days: Counter[int] = Counter()
+        self.people: Counter[int] = Counter()
+        self.member_people: Counter[int] = Counter()
+        self.anywhere = 0
+
+    def add(self, entries: Iterable[tuple[int | None, int]]) -> None:
+        for space_id, person_id in entries:
+            self.person_days[person_id] += 1
+            if self.person_days[person_id] == 1:
+                self.anywhere += 1
+            if space_id is None:
+                continue
+            pair = (space_id, person_id)
+            self.pair_days[pair] += 1
+            if self.pair_days[pair] == 1:
+                self.people[space_id] += 1
+                if pair in self.members:
+                    self.member_people[space_id] += 1
+
+    def remove(self, entries: Iterable[tuple[int | None, int]]) -> None:
+        for space_id, person_id in entries:
+            self.person_days[person_id] -= 1
+            if not self.person_days[person_id]:
+                del self.person_days[person_id]
+                self.anywhere -= 1
+            if space_id is None:
+                continue
+            pair = (space_id, person_id)
+            self.pair_days[pair] -= 1
+            if not self.pair_days[pair]:
+                del self.pair_days[pair]
+                self.people[space_id] -= 1
+                if pair in self.members:
+                    self.member_people[space_id] -= 1
+
+    def rows(self, end: date, days: int) -> list[ActivePeople]:
+        # The row without a space is always written: it tells "nobody" from "not computed".
+        found = [ActivePeople(day=end, days=days, space_id=None, people=self.anywhere)]
+        found.extend(
+            ActivePeople(
+                day=end,
+                days=days,
+                space_id=space_id,
+                people=n,
+                members=self.member_people[space_id],
+            )
+            for space_id, n in self.people.items()
+            if n
+        )
+        return found

@@ -9,11 +9,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from statistics import median
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
-from afterclass.insights.models import DailyActivity, DailyCount, DailyHidden, EventKind
-from afterclass.insights.periods import Period
+from afterclass.insights.models import (
+    ActivePeople,
+    DailyActivity,
+    DailyCount,
+    DailyHidden,
+    EventKind,
+)
+from afterclass.insights.periods import Period, today
+from afterclass.insights.rollups import WINDOW_DAYS
 from afterclass.learning.models import FINISHED_STATES, Activity, ActivityKind, Progress
 from afterclass.moderation.models import Report, ReportReason
 from afterclass.posts.models import Comment, ContentState, Post, PostKind
@@ -252,7 +259,59 @@ def _members(ids: list[int], result: dict[int, Vitals]) -> None:
             row["members"], row["activated"], row["learners"])  # fmt: skip
 
 
+# (space id, or None for anywhere; the window's last day; its length) -> (people, members)
+Windows = dict[tuple[int | None, date, int], tuple[int, int]]
+
+
+def active_windows(ids: list[int], period: Period) -> Windows | None:
+    """The rolled-up distinct active people (see ActivePeople) that the figures of `period`
+    read, for the spaces `ids` and anywhere; None when the rollups do not hold them all (a
+    period of another length, or ends not rolled up): the figures are then counted from the
+    daily activity. One query, or none."""
+    days = period.days
+    before = period.previous.last
+    if days not in WINDOW_DAYS or before < today() - timedelta(days=max(WINDOW_DAYS)):
+        return None  # no such window is rolled up, or it is no longer kept
+    wanted = {(period.last, days), (before, days), (period.last, 7), (period.last, 28)}
+    rows = ActivePeople.objects.filter(
+        Q(day=period.last, days__in={days, 7, 28}) | Q(day=before, days=days),
+        Q(space_id__in=ids) | Q(space__isnull=True),
+    ).values_list("space_id", "day", "days", "people", "members")
+    found: Windows = {
+        (space_id, day, n): (people, members) for space_id, day, n, people, members in rows
+    }
+    if any((None, day, n) not in found for day, n in wanted):
+        return None
+    return found
+
+
 def _activity(ids: list[int], period: Period, result: dict[int, Vitals]) -> None:
+    last = period.last
+    first = min(period.previous.first, last - timedelta(days=27))
+    windows = active_windows(ids, period)
+    if windows is not None:
+        for space_id, found in result.items():
+            found.active_period = windows.get((space_id, last, period.days), (0, 0))[0]
+            found.active_previous = windows.get(
+                (space_id, period.previous.last, period.days), (0, 0)
+            )[0]
+            found.active_7, found.members_active_7 = windows.get((space_id, last, 7), (0, 0))
+            found.active_28, found.members_active_28 = windows.get((space_id, last, 28), (0, 0))
+    else:
+        _count_active(ids, period, result)
+    activity = DailyActivity.objects.filter(space_id__in=ids, day__range=(first, last))
+    daily: dict[int, dict[date, int]] = defaultdict(dict)
+    for one_day in (
+        activity.filter(day__gte=period.first).values("space_id", "day")
+        .annotate(n=Count("person_id", distinct=True)).order_by()
+    ):  # fmt: skip
+        daily[one_day["space_id"]][one_day["day"]] = one_day["n"]
+    for space_id, found in result.items():
+        found.daily_active = [daily[space_id].get(day, 0) for day in period.each_day()]
+
+
+def _count_active(ids: list[int], period: Period, result: dict[int, Vitals]) -> None:
+    """The distinct active people of `active_windows`, counted from the daily activity."""
     last = period.last
     first = min(period.previous.first, last - timedelta(days=27))
     activity = DailyActivity.objects.filter(space_id__in=ids, day__range=(first, last)).annotate(
@@ -284,14 +343,6 @@ def _activity(ids: list[int], period: Period, result: dict[int, Vitals]) -> None
         found.active_period, found.active_previous = row["period"], row["previous"]
         found.active_7, found.active_28 = row["week"], row["month"]
         found.members_active_7, found.members_active_28 = row["members_week"], row["members_month"]
-    daily: dict[int, dict[date, int]] = defaultdict(dict)
-    for one_day in (
-        activity.filter(day__gte=period.first).values("space_id", "day")
-        .annotate(n=Count("person_id", distinct=True)).order_by()
-    ):  # fmt: skip
-        daily[one_day["space_id"]][one_day["day"]] = one_day["n"]
-    for space_id, found in result.items():
-        found.daily_active = [daily[space_id].get(day, 0) for day in period.each_day()]
 
 
 def _counts(ids: list[int], period: Period, result: dict[int, Vitals]) -> None:
@@ -312,11 +363,18 @@ def _counts(ids: list[int], period: Period, result: dict[int, Vitals]) -> None:
             found.counts[key] = row["now"]
         if row["before"]:
             found.counts_previous[key] = row["before"]
-    for latest in (
-        Post.objects.filter(space_id__in=ids).exclude(kind=PostKind.ANNOUNCEMENT)
-        .values("space_id").annotate(last=Max("created_at")).order_by()
-    ):  # fmt: skip
-        result[latest["space_id"]].last_post_at = latest["last"]
+    # Each space's latest visible post, from the top of its (space, state, created_at) index
+    # range: not an aggregate over all its posts.
+    latest = (
+        Post.objects.filter(space_id=OuterRef("pk"), state=ContentState.VISIBLE)
+        .exclude(kind=PostKind.ANNOUNCEMENT)
+        .order_by("-created_at", "-id")
+        .values("created_at")[:1]
+    )
+    for space_id, last in (
+        Space.objects.filter(pk__in=ids).annotate(last=Subquery(latest)).values_list("pk", "last")
+    ):
+        result[space_id].last_post_at = last
 
 
 def _questions(ids: list[int], period: Period, result: dict[int, Vitals]) -> None:
@@ -375,25 +433,33 @@ def _questions(ids: list[int], period: Period, result: dict[int, Vitals]) -> Non
 
 def _completion(ids: list[int], result: dict[int, Vitals]) -> None:
     """Completion of released activities (reading, task, reflection, quick check) by learners
-    (members who are not owners or moderators)."""
-    now = timezone.now()
-    released = Activity.objects.filter(unit__space_id__in=ids, unit__release_at__lte=now).exclude(
-        kind=ActivityKind.DISCUSSION
-    )
-    for row in released.values("unit__space_id").annotate(n=Count("id")).order_by():
-        result[row["unit__space_id"]].released_activities = row["n"]
+    (members who are not owners or moderators). Each activity's progress is read through its
+    own index range, not the whole progress table."""
     learners = Membership.objects.filter(
-        space_id=OuterRef("activity__unit__space_id"),
+        space_id=OuterRef(OuterRef("unit__space_id")),
         person_id=OuterRef("person_id"),
         state=MembershipState.ACTIVE,
         role=Role.MEMBER,
     )
-    for done in (
-        Progress.objects.filter(activity__in=released, state__in=FINISHED_STATES)
-        .filter(Exists(learners)).values("activity__unit__space_id")
-        .annotate(n=Count("id")).order_by()
-    ):  # fmt: skip
-        result[done["activity__unit__space_id"]].finished = done["n"]
+    finished = (
+        Progress.objects.filter(activity_id=OuterRef("pk"), state__in=FINISHED_STATES)
+        .filter(Exists(learners))
+        .order_by()
+        .values("activity_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    released = (
+        Activity.objects.filter(unit__space_id__in=ids, unit__release_at__lte=timezone.now())
+        .exclude(kind=ActivityKind.DISCUSSION)
+        .annotate(finished=Subquery(finished))
+        .values_list("unit__space_id", "finished")
+        .order_by()
+    )
+    for space_id, done in released:
+        found = result[space_id]
+        found.released_activities += 1
+        found.finished += done or 0
 
 
 def _moderation(ids: list[int], period: Period, result: dict[int, Vitals]) -> None:

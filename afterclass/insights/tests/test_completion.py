@@ -122,7 +122,7 @@ def _completion_queries(django_assert_num_queries, learners: int, activities: in
 
 # A structured space's insights: one query for its completion on top of those of any space
 # (nobody answered across departments here, so nobody is looked up for the go-to colleagues).
-COMPLETION_SPACE_QUERIES = 26
+COMPLETION_SPACE_QUERIES = 25
 
 
 def test_completion_queries_do_not_grow_with_learners_and_activities(django_assert_num_queries):

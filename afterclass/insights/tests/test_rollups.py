@@ -15,6 +15,7 @@ from afterclass.insights.models import (
     CREATING_KINDS,
     INTERACTION_KINDS,
     NOT_ACTIVE_KINDS,
+    ActivePeople,
     DailyActivity,
     DailyCount,
     DailyHidden,
@@ -25,9 +26,10 @@ from afterclass.insights.models import (
 from afterclass.insights.organisation import organisation_insights
 from afterclass.insights.periods import Period, day_end, day_start
 from afterclass.insights.privacy import merge_small
-from afterclass.insights.rollups import compute_rollups, ensure_rollups
+from afterclass.insights.rollups import WINDOW_DAYS, compute_rollups, ensure_rollups
+from afterclass.insights.tasks import rollup_insights
 from afterclass.insights.tests.factories import event, local
-from afterclass.insights.vitals import percent, vitals
+from afterclass.insights.vitals import Vitals, _count_active, active_windows, percent, vitals
 from afterclass.people.models import Department, ManagementLevel, Person
 from afterclass.people.tests.factories import DepartmentFactory, LevelFactory, PersonFactory
 from afterclass.posts.actions import (
@@ -438,3 +440,98 @@ def test_hidden_share_is_of_the_content_made_in_the_period(space, owner, clock):
     found = vitals([space], Period(MAY_9, MAY_10))[space.pk]
 
     assert (found.content_created, found.content_hidden, found.hidden_pct) == (10, 1, 10.0)
+
+
+# --- The periodic job, and distinct people over windows ---------------------------------------
+
+
+def test_rollup_job_computes_today_every_run_and_is_idempotent(space, clock):
+    person = add_member(space).person
+    event(EventKind.VIEWED, person, space, MAY_9, 18)
+    event(EventKind.VIEWED, person, space, MAY_10, 9)
+    clock.set(MAY_10, 12)
+
+    assert rollup_insights.call() == 2  # yesterday and today, never computed
+    # A minute later today is fresh for ensure_rollups, but the job computes it all the same:
+    # today's figures are never older than the job's period.
+    event(EventKind.COMMENTED, person, space, MAY_10, 12)
+    clock.set(MAY_10, 12, 1)
+    assert rollup_insights.call() == 1
+    assert (actions_on(person, MAY_9), actions_on(person, MAY_10)) == (1, 2)
+    assert RolledUpDay.objects.get(day=MAY_10).computed_at == clock.now
+
+    def rows() -> tuple[list[tuple], list[tuple]]:
+        return (
+            sorted(DailyActivity.objects.values_list("day", "space_id", "person_id", "actions")),
+            sorted(
+                ActivePeople.objects.values_list("day", "days", "space_id", "people", "members"),
+                key=lambda row: (row[0], row[1], row[2] or 0),
+            ),
+        )
+
+    before = rows()
+    clock.set(MAY_10, 12, 6)
+    assert rollup_insights.call() == 1
+    assert rows() == before  # run again, the same rows: none added twice
+    assert (MAY_10, 7, space.pk, 1, 1) in before[1]
+
+
+def test_rollup_job_drops_windows_no_page_reads(space, clock):
+    person = add_member(space).person
+    event(EventKind.VIEWED, person, space, MAY_10, 9)
+    clock.set(MAY_10, 12)
+    rollup_insights.call()
+    assert ActivePeople.objects.filter(day=MAY_10).exists()
+
+    clock.set(MAY_10 + timedelta(days=91), 12)
+    rollup_insights.call()
+    assert not ActivePeople.objects.filter(day=MAY_10).exists()
+    assert ActivePeople.objects.filter(day=MAY_10 + timedelta(days=91), space=None).exists()
+
+
+def test_active_people_windows_agree_with_the_daily_activity(clock):
+    """Rolled-up windows and the count from the daily activity, side by side, for the periods
+    the presets show (ending today) and a 28-day period ending three days ago."""
+    last = date(2026, 11, 11)
+    spaces = [make_space(PersonFactory(), name=f"Window {n}", slug=f"window-{n}") for n in range(3)]
+    people = [PersonFactory() for _ in range(12)]
+    for n, person in enumerate(people):
+        for space in spaces[: 1 + n % 3]:
+            add_member(space, person)
+    Membership.objects.filter(person=people[0], space=spaces[0]).update(state=MembershipState.LEFT)
+    chance = random.Random(19)
+    for _ in range(600):
+        day = last - timedelta(days=chance.randrange(200))
+        space = chance.choice([*spaces, None])
+        kind = EventKind.SIGNED_IN if space is None else EventKind.VIEWED
+        event(kind, chance.choice(people), space, day, chance.randrange(24))
+    clock.set(last, 23)
+    compute_rollups(Period(last - timedelta(days=199), last))
+    ids = [space.pk for space in spaces]
+    periods = [Period.last_days(days, until=last) for days in WINDOW_DAYS]
+    periods.append(Period.last_days(28, until=last - timedelta(days=3)))
+    for period in periods:
+        assert active_windows(ids, period) is not None, period
+        rolled = vitals(spaces, period)
+        counted = {space.pk: Vitals(space, period) for space in spaces}
+        _count_active(ids, period, counted)
+        for space in spaces:
+            got, want = rolled[space.pk], counted[space.pk]
+            assert (got.active_period, got.active_previous, got.active_7, got.active_28) == (
+                want.active_period, want.active_previous, want.active_7, want.active_28
+            ), (space, period)  # fmt: skip
+            assert (got.members_active_7, got.members_active_28) == (
+                want.members_active_7, want.members_active_28
+            ), (space, period)  # fmt: skip
+        organisation = organisation_insights(period)
+        anywhere = DailyActivity.objects.filter(day__range=(period.previous.first, period.last))
+
+        def people_between(first: date, until: date, rows=anywhere) -> int:
+            return rows.filter(day__range=(first, until)).values("person_id").distinct().count()
+
+        assert organisation.active_period == people_between(period.first, period.last)
+        assert organisation.active_previous == people_between(
+            period.previous.first, period.previous.last
+        )
+        assert organisation.active_7 == people_between(period.last - timedelta(days=6), period.last)
+    assert sum(v.active_period for v in vitals(spaces, periods[0]).values()) > 0

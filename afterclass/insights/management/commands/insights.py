@@ -12,9 +12,10 @@ from afterclass.insights.tasks import rollup_insights
 class Command(BaseCommand):
     help = (
         "Insights. `rollup` brings the daily rollups up to date (run it nightly from cron, "
-        "e.g. `15 0 * * * afterclass insights rollup`); pages also bring today up to date "
-        "themselves. --days N looks N days back (default 2); --rebuild computes those days "
-        "again even when they look up to date; --enqueue hands the work to the background worker."
+        "e.g. `15 0 * * * afterclass insights rollup`); pages only read them, and the "
+        "periodic job `rollup_insights` brings today up to date. --days N looks N days back "
+        "(default 2); --rebuild computes those days again even when they look up to date; "
+        "--enqueue hands the work to the background worker."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
