@@ -237,7 +237,14 @@ ACCOUNT_SESSION_REMEMBER = None
 # minutes for one address from one client, then a clear "try again later". The "key" is the
 # address and the client together (people.adapter.AccountAdapter), so a stranger's wrong
 # passwords never lock the owner out on their own device.
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,5/5m/key",
+    # Staff often share one address (an office behind NAT): allauth's 30 sign-ins and 20 sign-ups
+    # a minute per address would turn people away at nine o'clock or on launch day. Guessing
+    # stays throttled by the failed sign-ins above.
+    "login": "600/m/ip",
+    "signup": "200/m/ip",
+}
 # Behind a reverse proxy every request comes from the proxy's address: say how many proxies
 # append to X-Forwarded-For, or all clients would share one throttle.
 ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("AFTERCLASS_TRUSTED_PROXIES") or 0)
