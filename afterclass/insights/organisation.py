@@ -9,10 +9,10 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from afterclass.insights.models import DailyActivity
-from afterclass.insights.periods import Period
+from afterclass.insights.models import ActivePeople, DailyActivity
+from afterclass.insights.periods import Period, today
 from afterclass.insights.recommend import IMPROVE, KEEP, SCALE_DOWN, Recommendation, recommend
-from afterclass.insights.rollups import RollupState, rollup_state
+from afterclass.insights.rollups import WINDOW_DAYS, RollupState, rollup_state
 from afterclass.insights.vitals import Vitals, active_windows, percent, vitals
 from afterclass.people.models import Invitation, Person
 from afterclass.spaces.models import Space, Status
@@ -82,7 +82,7 @@ def organisation_insights(period: Period, *, sort: str = "verdict") -> Organisat
     spaces = list(
         Space.objects.filter(status__in=(Status.LAUNCHED, Status.ARCHIVED)).order_by("name", "pk")
     )
-    found = vitals(spaces, period)
+    found = vitals(spaces, period, previous_questions=False)
     rows = [SpaceRow(space, found[space.pk], recommend(found[space.pk])) for space in spaces]
     if sort.lstrip("-") not in SORTS:
         sort = "verdict"
@@ -93,15 +93,8 @@ def organisation_insights(period: Period, *, sort: str = "verdict") -> Organisat
     everyone = Person.objects.filter(is_active=True).aggregate(
         people=Count("id"), activated=Count("id", filter=Q(last_login__isnull=False))
     )
-    activity = DailyActivity.objects.filter(day__range=(period.previous.first, period.last))
     distinct = _active_anywhere(period)
-    per_day = dict(
-        activity.filter(day__gte=period.first)
-        .values("day")
-        .annotate(n=Count("person_id", distinct=True))
-        .order_by()
-        .values_list("day", "n")
-    )
+    per_day = _active_each_day(period)
     return OrganisationInsights(
         period=period,
         rows=rows,
@@ -117,6 +110,26 @@ def organisation_insights(period: Period, *, sort: str = "verdict") -> Organisat
     )
 
 
+def _active_each_day(period: Period) -> dict[date, int]:
+    """People active anywhere on each day of the period: the rolled-up one-day windows when
+    the rollups hold every day, counted from the daily activity otherwise."""
+    if period.first >= today() - timedelta(days=max(WINDOW_DAYS)):
+        rolled = dict(
+            ActivePeople.objects.filter(
+                space__isnull=True, days=1, day__range=(period.first, period.last)
+            ).values_list("day", "people")
+        )
+        if len(rolled) == period.days:
+            return rolled
+    return dict(
+        DailyActivity.objects.filter(day__range=(period.first, period.last))
+        .values("day")
+        .annotate(n=Count("person_id", distinct=True))
+        .order_by()
+        .values_list("day", "n")
+    )
+
+
 def _active_anywhere(period: Period) -> dict[str, int]:
     """Different people active anywhere in the period, the previous one and the last week:
     rolled up when the rollups hold them, counted from the daily activity otherwise."""
@@ -127,9 +140,15 @@ def _active_anywhere(period: Period) -> dict[str, int]:
             "before": windows[(None, period.previous.last, period.days)][0],
             "week": windows[(None, period.last, 7)][0],
         }
-    activity = DailyActivity.objects.filter(day__range=(period.previous.first, period.last))
+    # The week may start before the previous period: a period of fewer than 4 days.
+    first = min(period.previous.first, period.last - timedelta(days=6))
+    activity = DailyActivity.objects.filter(day__range=(first, period.last))
     return activity.aggregate(
         now=Count("person_id", distinct=True, filter=Q(day__gte=period.first)),
-        before=Count("person_id", distinct=True, filter=Q(day__lt=period.first)),
+        before=Count(
+            "person_id",
+            distinct=True,
+            filter=Q(day__range=(period.previous.first, period.previous.last)),
+        ),
         week=Count("person_id", distinct=True, filter=Q(day__gte=period.last - timedelta(days=6))),
     )

@@ -3,6 +3,8 @@ listed as a table beside it, and downloadable as CSV under its slug."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from afterclass.insights.charts import (
     Bar,
     Chart,
@@ -16,7 +18,7 @@ from afterclass.insights.charts import (
     stacked_bar,
 )
 from afterclass.insights.metrics import SpaceInsights
-from afterclass.insights.organisation import OrganisationInsights
+from afterclass.insights.organisation import OrganisationInsights, SpaceRow
 from afterclass.insights.privacy import Breakdown
 
 
@@ -163,7 +165,7 @@ def organisation_charts(found: OrganisationInsights) -> dict[str, Chart]:
     return {chart.slug: chart for chart in charts}
 
 
-def space_sparklines(found: OrganisationInsights) -> dict[int, Chart]:
+def space_sparklines(rows: Sequence[SpaceRow]) -> dict[int, Chart]:
     """Each space's active members per day, small enough for a table cell."""
     return {
         row.space.pk: sparkline(
@@ -171,5 +173,5 @@ def space_sparklines(found: OrganisationInsights) -> dict[int, Chart]:
             f"Active members per day in {row.space.name}",
             slug=f"spark-{row.space.slug}",
         )
-        for row in found.rows
+        for row in rows
     }

@@ -40,10 +40,11 @@ BATCH = 1000
 MODERATED_STATES = (ContentState.HIDDEN, ContentState.REMOVED_BY_MODERATOR)
 # An arbitrary constant naming the lock that keeps two rollups of the same days apart (PG).
 LOCK_KEY = 7_406_130
-# The windows (in days) whose distinct active people ActivePeople holds: the presets' lengths
-# (a period and the one before it) and the weekly and monthly figures. Windows are kept for the
-# ends the presets read: the last WINDOW_DAYS[-1] days and today.
-WINDOW_DAYS = (7, 28, 90)
+# The windows (in days) whose distinct active people ActivePeople holds: each day (the
+# organisation's people active per day), the presets' lengths (a period and the one before it)
+# and the weekly and monthly figures. Windows are kept for the ends the presets read: the last
+# WINDOW_DAYS[-1] days and today.
+WINDOW_DAYS = (1, 7, 28, 90)
 
 
 def fresh_seconds() -> int:

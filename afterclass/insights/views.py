@@ -36,6 +36,9 @@ from afterclass.spaces.models import Space
 from afterclass.spaces.views import space_context
 
 PULSE_EVERY_DAYS = 28
+# The organisation table's rows on first load (the spaces to look at first sort on top); the
+# rest on asking ("Show all"), since each row costs its figures' rendering and a sparkline.
+TABLE_ROWS = 25
 # The organisation table's columns: (sort key, heading); no key = not sortable.
 HEADINGS = (
     ("name", "Space"),
@@ -207,12 +210,16 @@ def organisation_page(request: SignedInRequest) -> HttpResponse:
         return render(request, "insights/organisation.html", context, status=400)
     sort = request.GET.get("sort", "verdict")
     found = organisation_insights(period, sort=sort)
-    sparklines = space_sparklines(found)
+    show_all = request.GET.get("all") == "1"
+    shown = found.rows if show_all else found.rows[:TABLE_ROWS]
+    sparklines = space_sparklines(shown)
     context = _period_context(request, period)
     context.update(
         insights=found,
         charts=organisation_charts(found),
-        table=[(row, sparklines[row.space.pk]) for row in found.rows],
+        table=[(row, sparklines[row.space.pk]) for row in shown],
+        hidden_rows=len(found.rows) - len(shown),
+        show_all=show_all,
         headings=HEADINGS,
         rules=RULES,
     )

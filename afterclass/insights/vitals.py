@@ -226,9 +226,13 @@ class Vitals:
         return (timezone.now() - self.last_post_at).days
 
 
-def vitals(spaces: Sequence[Space], period: Period) -> dict[int, Vitals]:
-    """The vitals of `spaces` over `period` (rollups must be up to date: see ensure_rollups).
-    Ten queries, whatever the numbers of spaces, people and events."""
+def vitals(
+    spaces: Sequence[Space], period: Period, *, previous_questions: bool = True
+) -> dict[int, Vitals]:
+    """The vitals of `spaces` over `period`, from the rollups as they are (see
+    rollup_state). Ten queries, whatever the numbers of spaces, people and events.
+    `previous_questions=False` leaves `questions_previous` empty: the organisation's pages
+    compare no questions, and reading them doubles the questions read."""
     ids = [space.pk for space in spaces]
     result = {space.pk: Vitals(space, period) for space in spaces}
     if not ids:
@@ -236,7 +240,7 @@ def vitals(spaces: Sequence[Space], period: Period) -> dict[int, Vitals]:
     _members(ids, result)
     _activity(ids, period, result)
     _counts(ids, period, result)
-    _questions(ids, period, result)
+    _questions(ids, period, result, previous=previous_questions)
     _completion(ids, result)
     _moderation(ids, period, result)
     return result
@@ -287,7 +291,6 @@ def active_windows(ids: list[int], period: Period) -> Windows | None:
 
 def _activity(ids: list[int], period: Period, result: dict[int, Vitals]) -> None:
     last = period.last
-    first = min(period.previous.first, last - timedelta(days=27))
     windows = active_windows(ids, period)
     if windows is not None:
         for space_id, found in result.items():
@@ -299,13 +302,15 @@ def _activity(ids: list[int], period: Period, result: dict[int, Vitals]) -> None
             found.active_28, found.members_active_28 = windows.get((space_id, last, 28), (0, 0))
     else:
         _count_active(ids, period, result)
-    activity = DailyActivity.objects.filter(space_id__in=ids, day__range=(first, last))
+    # A person has one row per space and day: counting rows counts people, from the (space,
+    # day) index alone.
     daily: dict[int, dict[date, int]] = defaultdict(dict)
-    for one_day in (
-        activity.filter(day__gte=period.first).values("space_id", "day")
-        .annotate(n=Count("person_id", distinct=True)).order_by()
+    for space_id, day, n in (
+        DailyActivity.objects.filter(space_id__in=ids, day__range=(period.first, last))
+        .values("space_id", "day").annotate(n=Count("*")).values_list("space_id", "day", "n")
+        .order_by()
     ):  # fmt: skip
-        daily[one_day["space_id"]][one_day["day"]] = one_day["n"]
+        daily[space_id][day] = n
     for space_id, found in result.items():
         found.daily_active = [daily[space_id].get(day, 0) for day in period.each_day()]
 
@@ -377,9 +382,12 @@ def _counts(ids: list[int], period: Period, result: dict[int, Vitals]) -> None:
         result[space_id].last_post_at = last
 
 
-def _questions(ids: list[int], period: Period, result: dict[int, Vitals]) -> None:
-    """Questions asked in the period (and the previous one), visible or hidden but not removed
-    by their author; answers are visible top-level comments of someone other than the asker."""
+def _questions(
+    ids: list[int], period: Period, result: dict[int, Vitals], *, previous: bool = True
+) -> None:
+    """Questions asked in the period (and the previous one, unless not `previous`), visible or
+    hidden but not removed by their author; answers are visible top-level comments of someone
+    other than the asker."""
     answers = Comment.objects.filter(
         post=OuterRef("pk"), parent__isnull=True, state=ContentState.VISIBLE
     ).exclude(author=OuterRef("author"))
@@ -390,7 +398,7 @@ def _questions(ids: list[int], period: Period, result: dict[int, Vitals]) -> Non
             # The states listed rather than one excluded: the index on (space, kind, state,
             # created_at) then reads the period's questions only, not all the space's.
             state__in=COUNTED_QUESTION_STATES,
-            created_at__gte=period.previous.start,
+            created_at__gte=period.previous.start if previous else period.start,
             created_at__lt=period.end,
         )
         .annotate(

@@ -393,3 +393,21 @@ def test_insight_pages_never_compute_rollups_and_say_when_they_were(client, spac
         f"figures as of {as_of}"
         in page(client, owner, "insights-report", space.slug).content.decode()
     )
+
+
+def test_organisation_table_shows_the_first_rows_then_all_on_asking(client):
+    from afterclass.insights.views import TABLE_ROWS
+
+    for n in range(TABLE_ROWS + 2):
+        make_space(PersonFactory(), name=f"Space {n:02}", slug=f"space-{n}")
+    admin = PersonFactory(is_org_admin=True)
+    body = page(client, admin, "insights-organisation", query="?sort=name").content.decode()
+    assert body.count('<tr class="verdict-') == TABLE_ROWS
+    assert f"Space {TABLE_ROWS - 1:02}" in body
+    assert f"Space {TABLE_ROWS:02}<" not in body
+    assert f"Show all {TABLE_ROWS + 2} spaces" in body
+    assert "sort=name&amp;all=1" in body  # the link keeps the order
+    body = page(client, admin, "insights-organisation", query="?sort=name&all=1").content.decode()
+    assert body.count('<tr class="verdict-') == TABLE_ROWS + 2
+    assert "Show all" not in body
+    assert "sort=-name&amp;all=1" in body  # sorting keeps every row shown
