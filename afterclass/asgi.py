@@ -14,7 +14,10 @@ from channels.auth import AuthMiddlewareStack  # type: ignore[import-untyped]  #
 from channels.routing import ProtocolTypeRouter, URLRouter  # type: ignore[import-untyped]  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # type: ignore[import-untyped]  # noqa: E402
 
+from afterclass.core.orphans_watch import watch_server_if_child  # noqa: E402
 from afterclass.live.routing import websocket_urlpatterns  # noqa: E402
+
+watch_server_if_child()
 
 application = ProtocolTypeRouter(
     {

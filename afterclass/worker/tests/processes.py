@@ -213,12 +213,13 @@ class Site:
             name, ["-m", "afterclass.cli", "worker", "--no-periodic", "--interval=0.2", *extra]
         )
 
-    def start_server(self, name: str, port: int) -> subprocess.Popen[str]:
+    def start_server(self, name: str, port: int, *, workers: int = 1) -> subprocess.Popen[str]:
         return self.start(
             name,
-            ["-m", "afterclass.cli", "serve", "--port", str(port), "--no-collectstatic"],
+            ["-m", "afterclass.cli", "serve", "--port", str(port), "--no-collectstatic",
+             "--workers", str(workers)],
             production=True,
-        )
+        )  # fmt: skip
 
     def log(self, name: str) -> str:
         path = self.folder / f"{name}.log"

@@ -410,10 +410,10 @@ def test_worker_whose_postgresql_connection_is_terminated_retries_and_keeps_runn
 # --- the server and the worker it supervises -------------------------------------------------
 
 
-def start_serving(site: Site, name: str) -> tuple[subprocess.Popen[str], int]:
+def start_serving(site: Site, name: str, *, workers: int = 1) -> tuple[subprocess.Popen[str], int]:
     """`afterclass serve` in production mode; returns it, once it answers, and its worker."""
     port = free_port()
-    server = site.start_server(name, port)
+    server = site.start_server(name, port, workers=workers)
     wait_for(
         lambda: server.poll() is not None or http_status(port, "/healthz") == 200,
         timeout=90,
@@ -447,7 +447,8 @@ def site_workers(site: Site) -> list[int]:
 
 def test_server_killed_leaves_no_worker_and_a_restart_runs_exactly_one(empty_site):
     site = empty_site
-    server, first = start_serving(site, "server")
+    # Two uvicorn workers: the server's children must stop with it too (core/orphans_watch.py).
+    server, first = start_serving(site, "server", workers=2)
 
     kill(server)
 

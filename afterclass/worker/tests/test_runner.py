@@ -1,10 +1,12 @@
 """The worker's loop, run in the test's process in batch mode (no signals installed)."""
 
+import threading
+
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from afterclass.worker import shutdown
+from afterclass.worker import runner, shutdown
 from afterclass.worker.models import QueuedTask, TaskState, WorkerHeartbeat
 from afterclass.worker.runner import Worker
 from afterclass.worker.tests import jobs
@@ -83,3 +85,22 @@ def test_worker_enqueues_periodic_jobs_once_per_period():
     Worker(worker_id="b", batch=True, max_tasks=1).run()
     assert set(QueuedTask.objects.values_list("unique_key", flat=True)) == first
     assert any("send_digests@" in key for key in first)
+
+
+def test_an_idle_worker_looks_often_but_keeps_its_connection(monkeypatch):
+    """Looking at the queue four times a second must not mean a new connection each time."""
+    recycled = []
+    monkeypatch.setattr(runner, "close_old_connections", lambda: recycled.append(1))
+    looks = []
+    real_claim = runner.claim
+    monkeypatch.setattr(
+        runner, "claim", lambda *args, **kwargs: looks.append(1) or real_claim(*args, **kwargs)
+    )
+    worker = Worker(worker_id="idle", periodic=False, interval=0.05)
+    threading.Timer(1.0, shutdown.request_stop).start()
+
+    worker.run()
+
+    assert len(looks) >= 10
+    assert len(recycled) == 1  # once at the start; the next only after RECYCLE_EVERY seconds
+    assert runner.IDLE_INTERVAL <= 0.25  # a fan-out starts within a quarter of a second

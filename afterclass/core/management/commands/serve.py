@@ -12,6 +12,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from afterclass.core.orphans_watch import SERVER_PID
 from afterclass.worker.supervisor import supervised_worker
 
 ASGI_APP = "afterclass.asgi:application"
@@ -107,6 +108,8 @@ def run_server(*, host: str, port: int, workers: int = 1) -> None:
     """Serve the ASGI application until Ctrl-C or SIGTERM, then return quietly."""
     import uvicorn
 
+    # Its worker processes (when there are several) stop by themselves if this one is killed.
+    os.environ[SERVER_PID] = str(os.getpid())
     # uvicorn shuts down gracefully on the first Ctrl-C and then re-raises the signal; the
     # server has already stopped by then, so there is nothing left to report.
     with contextlib.suppress(KeyboardInterrupt):

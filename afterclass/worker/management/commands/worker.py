@@ -11,7 +11,7 @@ from django.utils.crypto import get_random_string
 
 from afterclass.core.management.commands.serve import positive_number
 from afterclass.worker import shutdown
-from afterclass.worker.runner import Worker
+from afterclass.worker.runner import IDLE_INTERVAL, Worker
 
 
 def positive_float(value: str) -> float:
@@ -37,8 +37,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--interval",
             type=positive_float,
-            default=1.0,
-            help="Seconds to wait when nothing is due (default 1).",
+            default=IDLE_INTERVAL,
+            help=f"Seconds to wait when nothing is due (default {IDLE_INTERVAL}).",
         )
         parser.add_argument(
             "--batch", action="store_true", help="Run what is due, then exit (for scripts)."
