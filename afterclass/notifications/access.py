@@ -7,7 +7,11 @@ The rules (applied inside every query, never to a list afterwards):
   is left out.
 - One about a post or comment is left out once the recipient may no longer read the space's
   content (they left it, unless they are an organisation admin), or once the post or comment is
-  no longer visible (hidden or removed), unless the recipient wrote it.
+  no longer visible (hidden or removed), unless the recipient wrote it. Moderators too: the
+  stricter rule, as feeds have it (a hidden post is in the moderation queue, not in the bell).
+- One about a discussion prompt whose unit is not released yet (a mention in a comment on it)
+  is shown only to the space's moderators and organisation admins, who may open the prompt
+  (posts.access.unreleased_prompt_posts).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from django.db.models import Exists, F, OuterRef, Q
 
 from afterclass.core.errors import NotFound
 from afterclass.notifications.models import Notification
+from afterclass.posts.access import MODERATOR_ROLES, unreleased_prompt_posts
 from afterclass.posts.models import ContentState
 from afterclass.spaces.access import is_signed_in, visible_spaces_filter
 from afterclass.spaces.models import Membership, MembershipState, Space, Status, Visibility
@@ -39,13 +44,11 @@ def notifications_visible_to(person: Person | AnonymousUser | None) -> Q:
     if person.is_org_admin:
         reads_content = Q()
     else:
-        reads_content = Q(
-            Exists(
-                Membership.objects.filter(
-                    space=OuterRef("post__space"), person=person, state=MembershipState.ACTIVE
-                )
-            )
+        active = Membership.objects.filter(
+            space=OuterRef("post__space"), person=person, state=MembershipState.ACTIVE
         )
+        moderates = Q(Exists(active.filter(role__in=MODERATOR_ROLES)))
+        reads_content = Q(Exists(active)) & (moderates | ~Q(post__in=unreleased_prompt_posts()))
     post_shown = Q(post__isnull=True) | (
         reads_content & (Q(post__state=ContentState.VISIBLE) | Q(post__author=person))
     )
@@ -60,24 +63,20 @@ def notifications_still_shown() -> Q:
     many people in one query. (The space part mirrors spaces.access.visible_spaces_filter.)"""
     admin = Q(recipient__is_org_admin=True)
 
-    def member_of(space: str) -> Q:
-        return Q(
-            Exists(
-                Membership.objects.filter(
-                    space=OuterRef(space),
-                    person=OuterRef("recipient"),
-                    state=MembershipState.ACTIVE,
-                )
-            )
+    def member_of(space: str, *, moderator: bool = False) -> Q:
+        active = Membership.objects.filter(
+            space=OuterRef(space), person=OuterRef("recipient"), state=MembershipState.ACTIVE
         )
+        return Q(Exists(active.filter(role__in=MODERATOR_ROLES) if moderator else active))
 
     listed = Q(
         space__visibility=Visibility.LISTED,
         space__status__in=[Status.LAUNCHED, Status.ARCHIVED],
     )
     space_known = Q(space__isnull=True) | admin | listed | member_of("space")
+    released = ~Q(post__in=unreleased_prompt_posts()) | member_of("post__space", moderator=True)
     post_shown = Q(post__isnull=True) | (
-        (admin | member_of("post__space"))
+        (admin | (member_of("post__space") & released))
         & (Q(post__state=ContentState.VISIBLE) | Q(post__author=F("recipient")))
     )
     comment_shown = (

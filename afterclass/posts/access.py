@@ -54,14 +54,15 @@ def posts_visible_to(viewer: Person | AnonymousUser | None) -> Q:
         return Q()
     shown = Q(state=ContentState.VISIBLE) | Q(state__in=REMOVED_STATES) | Q(author=viewer)
     # The thread of a discussion prompt waits, like its unit, for the unit's release.
-    shown &= ~Q(pk__in=_unreleased_prompts())
+    shown &= ~Q(pk__in=unreleased_prompt_posts())
     return Q(_active_membership(viewer)) & (shown | Q(_active_membership(viewer, moderator=True)))
 
 
-def _unreleased_prompts() -> QuerySet[Any]:
-    """The posts of discussion prompts whose unit is not released yet: a few ids, read once per
-    query rather than looked up for each post (SQLite's statistics see mostly empty `post`
-    columns on activities and would scan them for every post)."""
+def unreleased_prompt_posts() -> QuerySet[Any]:
+    """The posts of discussion prompts whose unit is not released yet, which only the space's
+    moderators and organisation admins see (here and in notifications.access): a few ids, read
+    once per query rather than looked up for each post (SQLite's statistics see mostly empty
+    `post` columns on activities and would scan them for every post)."""
     from afterclass.learning.models import Activity
 
     return Activity.objects.filter(post__isnull=False, unit__release_at__gt=Now()).values("post")
