@@ -36,7 +36,8 @@ SCHEDULE: tuple[Periodic, ...] = (
     Periodic("afterclass.outbox.tasks.send_queued_email", timedelta(minutes=1)),
     Periodic("afterclass.learning.tasks.send_learning_reminders", timedelta(minutes=15)),
     Periodic("afterclass.notifications.tasks.send_digests", HOUR),
-    Periodic("afterclass.insights.tasks.rollup_insights", DAY, offset=timedelta(minutes=15)),
+    # Pages read rollups only; the job recomputes today at every run, so figures lag 5 minutes.
+    Periodic("afterclass.insights.tasks.rollup_insights", timedelta(minutes=5)),
     Periodic("afterclass.attachments.tasks.prune_unattached_uploads", DAY, timedelta(hours=3.5)),
     Periodic("afterclass.attachments.tasks.prune_orphan_media", DAY, offset=timedelta(hours=3.75)),
     Periodic("afterclass.worker.tasks.prune_finished_tasks", DAY, offset=timedelta(hours=4)),
