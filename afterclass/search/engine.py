@@ -142,7 +142,14 @@ class AmongCandidates(BoolLookup):
 
     def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> _AsSqlType:
         sql, params = self.rhs
-        return f"{ENTRY_ROWID} >= COALESCE(({sql}), 0)", params
+        bound = f"{ENTRY_ROWID} >= COALESCE(({sql}), 0)"
+        if connection.vendor != "postgresql":
+            return bound, params
+        # PostgreSQL does not carry the bound across the join to the documents: without it
+        # there, it reads every document the viewer may find (a sequential scan of the table,
+        # 240 ms at 750k documents) to join the few hundred candidates.
+        documents = f'"{SearchDocument._meta.db_table}"."id" >= COALESCE(({sql}), 0)'
+        return f"{bound} AND {documents}", (*params, *params)
 
 
 # An accepted answer (or a question with one) counts half again; each "helped me" a tenth,
