@@ -455,7 +455,8 @@ def test_server_killed_leaves_no_worker_and_a_restart_runs_exactly_one(empty_sit
     wait_for(lambda: not alive(first), timeout=30, what="the orphaned worker to exit")
     # It stopped by itself, cleanly: a worker that ends its loop removes its heartbeat.
     assert site.rows("SELECT pid FROM worker_workerheartbeat") == []
-    assert site.processes_of_site() == []
+    # The uvicorn workers notice within a second and shut down gracefully.
+    wait_for(lambda: site.processes_of_site() == [], timeout=30, what="the server's workers")
     assert "the process that started this worker is gone" in site.log("server")
 
     again, second = start_serving(site, "again")
