@@ -403,6 +403,10 @@ def prepare(args: argparse.Namespace) -> tuple[Path, dict[str, str]]:
     else:
         prepare_data(args, data_dir, env)
     afterclass(env, "migrate", "--noinput", "-v", "0")
+    # This process reads the same database as the server: its environment, not the caller's
+    # (a DATABASE_URL set for a PostgreSQL test run must not point it elsewhere).
+    for name in set(os.environ) - set(env):
+        del os.environ[name]
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
     import django
