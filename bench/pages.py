@@ -53,7 +53,6 @@ from benchkit import ROOT, add_database_arguments
 
 HOST = "127.0.0.1"
 PASSWORD = "bench"  # noqa: S105 - every generated person's (afterclass.benchdata)
-ADMIN_EMAIL = "admin@bench.example"
 BARE_FOLDER = "bench-bare"  # afterclass.core.bare_view.FOLDER, read there by the server
 GENERATED_MARK = "bench-generated"  # written in the data folder once its data set is complete
 REQUEST_TIMEOUT = 60.0
@@ -61,54 +60,12 @@ REQUEST_TIMEOUT = 60.0
 # common ones, and the beginning of a topic.
 SEARCHES = {"rare": "kaizen", "common": "learning", "prefix": "retro*"}
 
-# Who the bench is and what it finds, printed as JSON by `afterclass shell -c`: the thread with
-# the most comments in a launched space, that space, its owner, and a plain member of it (an
-# owner or moderator of no space, not the admin) with the most notifications.
-FIND_PEOPLE = """
-import json
-from django.db.models import Count
-from afterclass.people.models import Person
-from afterclass.posts.models import ContentState, Post
-from afterclass.spaces.models import Membership, MembershipState, Role, Status
-
-leaders = set(
-    Membership.objects.filter(role__in=[Role.OWNER, Role.MODERATOR]).values_list(
-        "person_id", flat=True
-    )
+# Who the bench is and what it finds (afterclass.benchdata.cast), printed as JSON by
+# `afterclass shell -c`.
+FIND_PEOPLE = (
+    "import json; from afterclass.benchdata.cast import describe_cast; "
+    "print(json.dumps(describe_cast()))"
 )
-threads = Post.objects.filter(
-    state=ContentState.VISIBLE, space__status=Status.LAUNCHED
-).select_related("space").order_by("-comment_count", "id")[:30]
-for post in threads:
-    active = Membership.objects.filter(space=post.space, state=MembershipState.ACTIVE)
-    owner = active.filter(role=Role.OWNER, person__is_active=True).exclude(
-        person__is_org_admin=True
-    ).select_related("person").first()
-    member = (
-        Person.objects.filter(
-            is_active=True,
-            is_org_admin=False,
-            memberships__space=post.space,
-            memberships__state=MembershipState.ACTIVE,
-        )
-        .exclude(id__in=leaders)
-        .annotate(notices=Count("notifications", distinct=True))
-        .order_by("-notices", "id")
-        .first()
-    )
-    if owner and member:
-        print(json.dumps({
-            "member": member.email,
-            "owner": owner.person.email,
-            "admin": "ADMIN_EMAIL",
-            "space": post.space.slug,
-            "post": post.id,
-            "post_comments": post.comment_count,
-        }))
-        break
-else:
-    raise SystemExit("No launched space has both an owner and a plain member.")
-""".replace("ADMIN_EMAIL", ADMIN_EMAIL)
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,10 @@ from dataclasses import dataclass
 
 import pytest
 from django.db import connection, transaction
-from django.db.models import Count
 from django.test import Client
 
+from afterclass.benchdata.cast import Cast, find_cast
 from afterclass.benchdata.generate import generate
-from afterclass.benchdata.organisation import ADMIN_EMAIL
 from afterclass.benchdata.plans import (
     BIG_TABLES,
     FullScan,
@@ -29,54 +28,12 @@ from afterclass.benchdata.plans import (
 )
 from afterclass.benchdata.tiers import TIERS
 from afterclass.people.actions.tokens import do_create_access_token
-from afterclass.people.models import Person
-from afterclass.posts.models import ContentState, Post
-from afterclass.spaces.models import Membership, MembershipState, Role, Space, Status
+from afterclass.posts.models import Post
+from afterclass.spaces.models import Space
 
 # bench/pages.py's searches: a rare word of the generated text, a common one, a topic's prefix.
 SEARCHES = {"rare": "kaizen", "common": "learning", "prefix": "retro*"}
 MORE_LINK = re.compile(r'<li class="more"><a href="([^"]+)"')
-
-
-@dataclass(frozen=True)
-class Cast:
-    """Who uses the pages in the generated data, and what they look at (as bench/pages.py)."""
-
-    member: Person  # of the space, and of no space an owner or moderator; not the admin
-    owner: Person  # of the space
-    admin: Person
-    space: str
-    post: int  # the longest thread in a launched space
-
-
-def find_cast() -> Cast:
-    leaders = Membership.objects.filter(role__in=[Role.OWNER, Role.MODERATOR]).values("person_id")
-    threads = Post.objects.filter(
-        state=ContentState.VISIBLE, space__status=Status.LAUNCHED
-    ).select_related("space")
-    for post in threads.order_by("-comment_count", "id")[:30]:
-        active = Membership.objects.filter(space=post.space, state=MembershipState.ACTIVE)
-        owner = (
-            active.filter(role=Role.OWNER, person__is_active=True, person__is_org_admin=False)
-            .select_related("person")
-            .first()
-        )
-        member = (
-            Person.objects.filter(
-                is_active=True,
-                is_org_admin=False,
-                memberships__space=post.space,
-                memberships__state=MembershipState.ACTIVE,
-            )
-            .exclude(id__in=leaders)
-            .annotate(notices=Count("notifications", distinct=True))
-            .order_by("-notices", "id")
-            .first()
-        )
-        if owner and member:
-            admin = Person.objects.get(email=ADMIN_EMAIL)
-            return Cast(member, owner.person, admin, post.space.slug, post.pk)
-    raise AssertionError("No launched space has both an owner and a plain member.")
 
 
 @pytest.fixture(scope="module")
