@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -65,3 +68,16 @@ def median_ms(function: Callable[[], object], repeat: int) -> float:
         function()
         timings.append((time.perf_counter() - started) * 1000)
     return statistics.median(timings)
+
+
+def stop_group(process: subprocess.Popen[str], *, timeout: float) -> None:
+    """Stop a process started in its own group, and its children: SIGTERM, then SIGKILL after
+    `timeout` seconds."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()

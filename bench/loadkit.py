@@ -4,8 +4,6 @@ the server, form posts with the session's CSRF token, and a look at the task que
 from __future__ import annotations
 
 import contextlib
-import os
-import signal
 import socketserver
 import subprocess
 import sys
@@ -15,7 +13,7 @@ import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
-from benchkit import ROOT
+from benchkit import ROOT, stop_group
 from pages import HOST, cookie_header, fetch
 
 
@@ -42,14 +40,7 @@ def running_worker(
             raise SystemExit(f"The worker stopped:\n{log_path.read_text()[-3000:]}")
         yield worker.pid
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(worker.pid, signal.SIGTERM)
-        try:
-            worker.wait(timeout=40)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(worker.pid, signal.SIGKILL)
-            worker.wait()
+        stop_group(worker, timeout=40)
 
 
 class _MailSink(socketserver.StreamRequestHandler):

@@ -35,7 +35,6 @@ import platform
 import re
 import secrets
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
@@ -49,7 +48,7 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
 
-from benchkit import ROOT, add_database_arguments
+from benchkit import ROOT, add_database_arguments, stop_group
 
 HOST = "127.0.0.1"
 PASSWORD = "bench"  # noqa: S105 - every generated person's (afterclass.benchdata)
@@ -233,14 +232,7 @@ def running_server(args: argparse.Namespace, data_dir: Path, env: dict[str, str]
             time.sleep(0.3)
         yield port
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        stop_group(server, timeout=20)
 
 
 # --- Signing in and fetching with http.client -----------------------------------------------
