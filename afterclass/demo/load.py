@@ -156,9 +156,10 @@ class NorthwindLoader:
                     self.conversations(space, plan, until=until, only_files=True)
         load_prelaunch_survey(admin, seed=self.seed, now=self.now)
         self.posts_created += load_learning(seed=self.seed, now=self.now)
-        # After everything people did, since they read what they answered and signed in to do it.
-        history = load_pulses(seed=self.seed, now=self.now)
-        history += load_reading(seed=self.seed, now=self.now)
+        # After everything people did, since they read what they answered and signed in to do it;
+        # the pulse after the reading, since members are asked it while reading, once due.
+        history = load_reading(seed=self.seed, now=self.now)
+        history += load_pulses(seed=self.seed, now=self.now)
         history += load_sign_ins(seed=self.seed, now=self.now)
         # The insight pages read rollups: computing them now makes the first visit fast.
         compute_rollups(Period.last_days(ROLLUP_DAYS))

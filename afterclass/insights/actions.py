@@ -7,7 +7,11 @@ from django.utils import timezone
 
 from afterclass.audit.log import record_audit
 from afterclass.core.errors import InvalidInput, NotAllowed
-from afterclass.insights.access import check_can_change_insight_settings, insight_settings
+from afterclass.insights.access import (
+    check_can_change_insight_settings,
+    check_due_for_pulse,
+    insight_settings,
+)
 from afterclass.insights.events import record_event
 from afterclass.insights.models import Event, EventKind, InsightSettings, PulseAnswer
 from afterclass.insights.periods import day_start, today
@@ -42,11 +46,15 @@ def do_change_insight_settings(
 
 
 def do_answer_pulse(space: Space, *, actor: Person, score: object) -> PulseAnswer:
-    """A member answers the pulse question (1 to 5); answering again replaces the answer."""
+    """A member answers the pulse question (1 to 5) once they are asked it (14 days in the
+    space, active on 3: `check_due_for_pulse`, whose refusal says when); answering again
+    replaces the answer, also for a member who answered before the rule."""
     if not my_place(actor, space).is_active_member:
         raise NotAllowed("Only members of the space answer its pulse question.")
     if not insight_settings(space).pulse_enabled:
         raise NotAllowed("This space does not ask the pulse question.")
+    if not PulseAnswer.objects.filter(space=space, person=actor).exists():
+        check_due_for_pulse(actor, space)
     try:
         value = int(str(score))
     except ValueError:

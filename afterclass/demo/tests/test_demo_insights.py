@@ -12,6 +12,7 @@ from django.utils import timezone
 from afterclass.audit.models import AuditEntry
 from afterclass.demo.load import ROLLUP_DAYS
 from afterclass.demo.people import NEVER_SIGNED_IN
+from afterclass.insights.access import PULSE_ACTIVE_DAYS, PULSE_AFTER_DAYS
 from afterclass.insights.models import (
     DailyActivity,
     Event,
@@ -25,7 +26,7 @@ from afterclass.insights.recommend import IMPROVE, KEEP, SCALE_DOWN, recommend
 from afterclass.insights.rollups import ensure_rollups
 from afterclass.insights.vitals import vitals
 from afterclass.people.models import Person
-from afterclass.spaces.models import Space
+from afterclass.spaces.models import Membership, Space
 
 THRIVING = "new-managers-circle"
 UNANSWERED = "wellbeing-at-work"
@@ -145,3 +146,15 @@ def test_demo_insights_history_of_reading_sign_ins_and_pulse_loads_once():
     assert not PulseAnswer.objects.filter(answered_at__gt=now).exists()
     answered = Event.objects.filter(kind=EventKind.PULSE_ANSWERED)
     assert answered.count() == PulseAnswer.objects.count()
+    # Each member answered only once asked: 14 days after joining, active on 3 days by then.
+    for answer in PulseAnswer.objects.all():
+        membership = Membership.objects.get(space=answer.space_id, person=answer.person_id)
+        joined = membership.joined_at or membership.created_at
+        assert answer.answered_at - joined >= timedelta(days=PULSE_AFTER_DAYS), answer
+        active = Event.objects.filter(
+            space=answer.space_id,
+            person=answer.person_id,
+            time__gte=joined,
+            time__lt=answer.answered_at,
+        ).datetimes("time", "day", tzinfo=timezone.get_default_timezone())
+        assert len(active) >= PULSE_ACTIVE_DAYS, answer

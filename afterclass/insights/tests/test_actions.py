@@ -24,6 +24,7 @@ from afterclass.insights.models import (
 from afterclass.insights.periods import Period, today
 from afterclass.insights.rollups import compute_rollups
 from afterclass.insights.tests.factories import local
+from afterclass.insights.tests.pulse import make_due_for_pulse
 from afterclass.people.tests.factories import AdminFactory, PersonFactory
 from afterclass.spaces.models import MembershipState, Role
 from afterclass.spaces.tests.factories import add_member, make_space
@@ -55,6 +56,7 @@ def snapshot():
 
 
 def test_do_answer_pulse_member_answers_and_it_is_recorded(pulse_on, member):
+    make_due_for_pulse(pulse_on, member)
     answer = do_answer_pulse(pulse_on, actor=member, score="4")
 
     assert (answer.space, answer.person, answer.score) == (pulse_on, member, 4)
@@ -64,6 +66,7 @@ def test_do_answer_pulse_member_answers_and_it_is_recorded(pulse_on, member):
 
 
 def test_do_answer_pulse_second_answer_replaces_the_first(pulse_on, member):
+    make_due_for_pulse(pulse_on, member)
     do_answer_pulse(pulse_on, actor=member, score=2)
 
     do_answer_pulse(pulse_on, actor=member, score=5)
@@ -73,6 +76,7 @@ def test_do_answer_pulse_second_answer_replaces_the_first(pulse_on, member):
 
 @pytest.mark.parametrize("score", ["0", "6", "x", "", None, "2.5", -1])
 def test_do_answer_pulse_refuses_bad_scores(pulse_on, member, score):
+    make_due_for_pulse(pulse_on, member)
     do_answer_pulse(pulse_on, actor=member, score=3)
     before = snapshot()
 
@@ -94,13 +98,16 @@ def test_do_answer_pulse_only_active_members(pulse_on, owner):
             do_answer_pulse(pulse_on, actor=person, score=3)
 
     assert snapshot() == before
+    make_due_for_pulse(pulse_on, owner)
     do_answer_pulse(pulse_on, actor=owner, score=3)  # the owner is a member too
     moderator = add_member(pulse_on, role=Role.MODERATOR).person
+    make_due_for_pulse(pulse_on, moderator)
     do_answer_pulse(pulse_on, actor=moderator, score=3)
     assert PulseAnswer.objects.count() == 2
 
 
 def test_do_answer_pulse_only_when_the_pulse_is_on(space, owner, member):
+    make_due_for_pulse(space, member)
     with pytest.raises(NotAllowed, match="does not ask"):
         do_answer_pulse(space, actor=member, score=3)
     do_change_insight_settings(

@@ -9,6 +9,7 @@ from afterclass.insights.models import InsightSettings, PulseAnswer
 from afterclass.insights.periods import Period
 from afterclass.insights.rollups import compute_rollups
 from afterclass.insights.tasks import rollup_insights
+from afterclass.insights.tests.pulse import make_due_for_pulse
 from afterclass.people.tests.factories import PersonFactory
 from afterclass.posts.actions import do_hide_comment
 from afterclass.posts.tests.factories import make_comment, make_post
@@ -116,6 +117,7 @@ def test_api_pulse_answer(client, space, owner):
     do_change_insight_settings(
         space, actor=owner, pulse_enabled=True, health_visible_to_members=False
     )
+    make_due_for_pulse(space, member)
     assert client.post(url, {"score": 0}, content_type="application/json").status_code == 400
     assert client.post(url, {"score": "x"}, content_type="application/json").status_code == 422
     assert client.post(url, {"score": 5}, content_type="application/json").status_code == 200

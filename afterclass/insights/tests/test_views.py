@@ -13,15 +13,16 @@ from afterclass.insights.models import Event, EventKind, PulseAnswer
 from afterclass.insights.periods import Period
 from afterclass.insights.rollups import ensure_rollups
 from afterclass.insights.tasks import rollup_insights
+from afterclass.insights.tests.pulse import make_due_for_pulse
 from afterclass.people.tests.factories import PersonFactory
 from afterclass.posts.tests.factories import make_comment, make_post
-from afterclass.spaces.models import Membership, Role, Visibility
+from afterclass.spaces.models import Role, Visibility
 from afterclass.spaces.tests.factories import add_member, make_space
 
 # The pages' queries with rollups up to date: session, viewer, space and membership, then the
 # figures (see insights.vitals and insights.metrics), whatever the numbers of events and spaces.
 SPACE_PAGE_QUERIES = 28
-ORGANISATION_PAGE_QUERIES = 18
+ORGANISATION_PAGE_QUERIES = 12
 
 
 @pytest.fixture
@@ -169,18 +170,6 @@ def test_insight_settings_are_changed_by_owners_only(client, space, owner, moder
     assert not space.insight_settings.health_visible_to_members
 
 
-def make_due_for_pulse(space, person, *, days_in=15, active_days=(1, 2, 3)):
-    """In the space for `days_in` days, active `active_days` days ago."""
-    now = timezone.now()
-    Membership.objects.filter(space=space, person=person).update(
-        joined_at=now - timedelta(days=days_in), created_at=now - timedelta(days=days_in)
-    )
-    for ago in active_days:
-        Event.objects.create(
-            kind=EventKind.VIEWED, person=person, space=space, time=now - timedelta(days=ago)
-        )
-
-
 @pytest.mark.parametrize(
     ("days_in", "active_days", "asked"),
     [(15, (1, 2, 3), True), (13, (1, 2, 3), False), (15, (1,), False), (30, (1, 1), False)],
@@ -231,6 +220,7 @@ def test_pulse_answer_in_place_and_bad_scores(client, space, owner, member):
     do_change_insight_settings(
         space, actor=owner, pulse_enabled=True, health_visible_to_members=False
     )
+    make_due_for_pulse(space, member)
     client.force_login(member)
     url = reverse("insights-pulse", args=[space.slug])
     response = client.post(url, {"score": "9"}, headers={"HX-Request": "true"})
