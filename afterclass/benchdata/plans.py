@@ -34,7 +34,15 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from afterclass.insights.models import DailyActivity, DailyCount, DailyInteraction, Event
+from afterclass.insights.models import (
+    ActivePeople,
+    DailyActivity,
+    DailyCount,
+    DailyHidden,
+    DailyInteraction,
+    Event,
+    SpaceWindow,
+)
 from afterclass.learning.models import Progress
 from afterclass.notifications.models import Notification
 from afterclass.posts.models import Comment, Post, Reaction, Vote
@@ -55,6 +63,9 @@ BIG_TABLES = frozenset(
             DailyActivity,
             DailyCount,
             DailyInteraction,
+            DailyHidden,
+            ActivePeople,
+            SpaceWindow,
             SearchDocument,
             SearchEntry,
             Notification,

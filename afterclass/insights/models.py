@@ -187,6 +187,66 @@ class ActivePeople(models.Model):
         return f"{self.day} {self.days} days space {self.space_id}: {self.people}"
 
 
+# The windows (in days) that ActivePeople and SpaceWindow hold: each day (the organisation's
+# people active per day), the presets' lengths (a period and the one before it) and the weekly
+# and monthly figures. Windows are kept for the ends the presets read: the last
+# WINDOW_DAYS[-1] days and today.
+WINDOW_DAYS = (1, 7, 28, 90)
+
+
+class SpaceWindow(models.Model):
+    """A space's figures over the `days` days that end on `day` (one of WINDOW_DAYS), as the
+    rollup job computed them, so that the organisation's page reads a row per space instead of
+    every space's days, questions and reports: what was made and done by kind and detail
+    (`counts`, [kind, detail, n] triples), the people active each day of the window
+    (`daily_active`), the content made in it and hidden since, off-topic reports, and how its
+    questions were answered (counted as of the run: pages say when). A space without a row had
+    none of these. The row without a space is always written: it tells "nothing" from "not
+    computed" (its figures are empty)."""
+
+    day = models.DateField()
+    days = models.PositiveSmallIntegerField()
+    space = models.ForeignKey("spaces.Space", null=True, on_delete=models.CASCADE, related_name="+")
+    counts = models.JSONField(default=list)
+    daily_active = models.JSONField(default=list)
+    hidden = models.PositiveIntegerField(default=0)
+    off_topic_reports = models.PositiveIntegerField(default=0)
+    questions_asked = models.PositiveIntegerField(default=0)
+    questions_answered = models.PositiveIntegerField(default=0)
+    questions_accepted = models.PositiveIntegerField(default=0)
+    questions_waited_48h = models.PositiveIntegerField(default=0)
+    questions_old_enough = models.PositiveIntegerField(default=0)
+    questions_within_target = models.PositiveIntegerField(default=0)
+    median_first_answer_hours = models.FloatField(null=True)
+    median_accepted_hours = models.FloatField(null=True)
+
+    class Meta:
+        indexes: ClassVar = [models.Index(fields=["day", "days", "space"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.days} days space {self.space_id}"
+
+
+class SpaceTotals(models.Model):
+    """A space's figures that belong to no period, as the rollup job last counted them: its
+    active members (those who ever signed in, and learners: neither owner nor moderator), its
+    released learning activities (not discussion prompts) and how many of them learners
+    finished, and its latest visible post (not an announcement). Rewritten on every run."""
+
+    space = models.OneToOneField(
+        "spaces.Space", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    members = models.PositiveIntegerField(default=0)
+    activated = models.PositiveIntegerField(default=0)
+    learners = models.PositiveIntegerField(default=0)
+    released_activities = models.PositiveIntegerField(default=0)
+    finished = models.PositiveIntegerField(default=0)
+    last_post_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"totals of space {self.space_id}"
+
+
 class RolledUpDay(models.Model):
     """Which days the rollups hold, and when they were computed: a day computed before it
     ended is computed again."""

@@ -22,6 +22,7 @@ from afterclass.insights.models import (
     CREATING_KINDS,
     INTERACTION_KINDS,
     NOT_ACTIVE_KINDS,
+    WINDOW_DAYS,
     ActivePeople,
     DailyActivity,
     DailyCount,
@@ -30,8 +31,11 @@ from afterclass.insights.models import (
     Event,
     EventKind,
     RolledUpDay,
+    SpaceTotals,
+    SpaceWindow,
 )
 from afterclass.insights.periods import Period, day_end, day_start, today
+from afterclass.insights.space_windows import space_totals, space_windows
 from afterclass.posts.models import Comment, ContentState, Post
 from afterclass.spaces.models import Membership, MembershipState
 
@@ -40,11 +44,6 @@ BATCH = 1000
 MODERATED_STATES = (ContentState.HIDDEN, ContentState.REMOVED_BY_MODERATOR)
 # An arbitrary constant naming the lock that keeps two rollups of the same days apart (PG).
 LOCK_KEY = 7_406_130
-# The windows (in days) whose distinct active people ActivePeople holds: each day (the
-# organisation's people active per day), the presets' lengths (a period and the one before it)
-# and the weekly and monthly figures. Windows are kept for the ends the presets read: the last
-# WINDOW_DAYS[-1] days and today.
-WINDOW_DAYS = (1, 7, 28, 90)
 
 
 def fresh_seconds() -> int:
@@ -125,8 +124,9 @@ def _is_stale(day: date, known: dict[date, datetime], now: datetime) -> bool:
 
 def compute_rollups(period: Period) -> None:
     """(Re)compute every rollup row of the days of `period`, for all spaces, in one
-    transaction: a few statements per day (the INSERTs in batches of 1,000 rows), and the
-    hidden content of every day (see DailyHidden)."""
+    transaction: a few statements per day (the INSERTs in batches of 1,000 rows), the hidden
+    content of every day (see DailyHidden), the windows that read the days, and every space's
+    totals (see SpaceTotals)."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -144,6 +144,8 @@ def compute_rollups(period: Period) -> None:
         DailyHidden.objects.all().delete()
         DailyHidden.objects.bulk_create(_hidden(), batch_size=BATCH)
         _roll_up_windows(period)
+        SpaceTotals.objects.all().delete()
+        SpaceTotals.objects.bulk_create(space_totals(), batch_size=BATCH)
         computed_at = timezone.now()
         RolledUpDay.objects.bulk_create(
             [RolledUpDay(day=day, computed_at=computed_at) for day in period.each_day()],
@@ -240,11 +242,14 @@ def _roll_up_windows(period: Period) -> None:
     kept_from = now - timedelta(days=longest)
     first = max(period.first, kept_from)
     last = min(period.last + timedelta(days=longest - 1), now)
-    ActivePeople.objects.filter(day__lt=kept_from).delete()
+    for model in (ActivePeople, SpaceWindow):
+        model.objects.filter(day__lt=kept_from).delete()
     if last < first:
         return
-    ActivePeople.objects.filter(day__range=(first, last)).delete()
+    for model in (ActivePeople, SpaceWindow):
+        model.objects.filter(day__range=(first, last)).delete()
     ActivePeople.objects.bulk_create(_active_people(Period(first, last)), batch_size=BATCH)
+    SpaceWindow.objects.bulk_create(space_windows(Period(first, last)), batch_size=BATCH)
 
 
 def _active_people(ends: Period) -> list[ActivePeople]:

@@ -8,11 +8,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from statistics import median
+from typing import Any
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from afterclass.insights.models import (
+    WINDOW_DAYS,
     ActivePeople,
     DailyActivity,
     DailyCount,
@@ -20,7 +22,6 @@ from afterclass.insights.models import (
     EventKind,
 )
 from afterclass.insights.periods import Period, today
-from afterclass.insights.rollups import WINDOW_DAYS
 from afterclass.learning.models import FINISHED_STATES, Activity, ActivityKind, Progress
 from afterclass.moderation.models import Report, ReportReason
 from afterclass.posts.models import Comment, ContentState, Post, PostKind
@@ -106,6 +107,8 @@ class Questions:
     within_target: int = 0
     first_answer_hours: list[float] = field(default_factory=list)
     accepted_hours: list[float] = field(default_factory=list)
+    # Read from a rollup (SpaceWindow), which keeps the medians but not the hours themselves.
+    rolled_up_medians: tuple[float | None, float | None] | None = None
 
     @property
     def answer_rate(self) -> float | None:
@@ -125,11 +128,42 @@ class Questions:
 
     @property
     def median_first_answer_hours(self) -> float | None:
+        if self.rolled_up_medians is not None:
+            return self.rolled_up_medians[0]
         return round(median(self.first_answer_hours), 1) if self.first_answer_hours else None
 
     @property
     def median_accepted_hours(self) -> float | None:
+        if self.rolled_up_medians is not None:
+            return self.rolled_up_medians[1]
         return round(median(self.accepted_hours), 1) if self.accepted_hours else None
+
+    def add(
+        self,
+        asked: datetime,
+        first_answer: datetime | None,
+        accepted_at: datetime | None,
+        *,
+        cutoff: datetime,
+        target: timedelta,
+    ) -> None:
+        """Count a question asked at `asked`, answered and accepted as known at `cutoff`."""
+        self.asked += 1
+        if first_answer is not None and first_answer < cutoff:
+            self.answered += 1
+            self.first_answer_hours.append((first_answer - asked).total_seconds() / HOUR)
+            if first_answer - asked <= target:
+                self.within_target += 1
+        # Like answers, an accepted answer counts when written before the cutoff: a past
+        # period's figures do not change with what happened after it.
+        if accepted_at is not None and accepted_at < cutoff:
+            self.accepted += 1
+            self.accepted_hours.append(max(0.0, (accepted_at - asked).total_seconds() / HOUR))
+        if cutoff - asked >= timedelta(hours=UNANSWERED_HOURS):
+            self.old_enough += 1
+            late = first_answer is None or first_answer - asked > timedelta(hours=UNANSWERED_HOURS)
+            if late:
+                self.waited_48h += 1
 
 
 @dataclass
@@ -237,16 +271,16 @@ def vitals(
     result = {space.pk: Vitals(space, period) for space in spaces}
     if not ids:
         return result
-    _members(ids, result)
+    count_members(ids, result)
     _activity(ids, period, result)
     _counts(ids, period, result)
     _questions(ids, period, result, previous=previous_questions)
-    _completion(ids, result)
+    count_completion(ids, result)
     _moderation(ids, period, result)
     return result
 
 
-def _members(ids: list[int], result: dict[int, Vitals]) -> None:
+def count_members(ids: list[int], result: dict[int, Vitals]) -> None:
     rows = (
         Membership.objects.filter(space_id__in=ids, state=MembershipState.ACTIVE)
         .values("space_id")
@@ -293,13 +327,7 @@ def _activity(ids: list[int], period: Period, result: dict[int, Vitals]) -> None
     last = period.last
     windows = active_windows(ids, period)
     if windows is not None:
-        for space_id, found in result.items():
-            found.active_period = windows.get((space_id, last, period.days), (0, 0))[0]
-            found.active_previous = windows.get(
-                (space_id, period.previous.last, period.days), (0, 0)
-            )[0]
-            found.active_7, found.members_active_7 = windows.get((space_id, last, 7), (0, 0))
-            found.active_28, found.members_active_28 = windows.get((space_id, last, 28), (0, 0))
+        set_active_from_windows(windows, period, result)
     else:
         _count_active(ids, period, result)
     # A person has one row per space and day: counting rows counts people, from the (space,
@@ -313,6 +341,18 @@ def _activity(ids: list[int], period: Period, result: dict[int, Vitals]) -> None
         daily[space_id][day] = n
     for space_id, found in result.items():
         found.daily_active = [daily[space_id].get(day, 0) for day in period.each_day()]
+
+
+def set_active_from_windows(windows: Windows, period: Period, result: dict[int, Vitals]) -> None:
+    """The distinct active people of each space, read from the rolled-up windows."""
+    last = period.last
+    for space_id, found in result.items():
+        found.active_period = windows.get((space_id, last, period.days), (0, 0))[0]
+        found.active_previous = windows.get((space_id, period.previous.last, period.days), (0, 0))[
+            0
+        ]
+        found.active_7, found.members_active_7 = windows.get((space_id, last, 7), (0, 0))
+        found.active_28, found.members_active_28 = windows.get((space_id, last, 28), (0, 0))
 
 
 def _count_active(ids: list[int], period: Period, result: dict[int, Vitals]) -> None:
@@ -368,6 +408,11 @@ def _counts(ids: list[int], period: Period, result: dict[int, Vitals]) -> None:
             found.counts[key] = row["now"]
         if row["before"]:
             found.counts_previous[key] = row["before"]
+    last_posts(ids, result)
+
+
+def last_posts(ids: list[int], result: dict[int, Vitals]) -> None:
+    """Each space's latest visible post that is not an announcement."""
     # Each space's latest visible post, from the top of its (space, state, created_at) index
     # range: not an aggregate over all its posts.
     latest = (
@@ -382,24 +427,22 @@ def _counts(ids: list[int], period: Period, result: dict[int, Vitals]) -> None:
         result[space_id].last_post_at = last
 
 
-def _questions(
-    ids: list[int], period: Period, result: dict[int, Vitals], *, previous: bool = True
-) -> None:
-    """Questions asked in the period (and the previous one, unless not `previous`), visible or
-    hidden but not removed by their author; answers are visible top-level comments of someone
-    other than the asker."""
+def question_facts(ids: list[int], start: datetime, end: datetime) -> QuerySet[Post, Any]:
+    """(space id, asked at, first answer at, accepted answer written at) of each question asked
+    in [start, end), visible or hidden but not removed by its author; answers are visible
+    top-level comments of someone other than the asker."""
     answers = Comment.objects.filter(
         post=OuterRef("pk"), parent__isnull=True, state=ContentState.VISIBLE
     ).exclude(author=OuterRef("author"))
-    rows = (
+    return (
         Post.objects.filter(
             space_id__in=ids,
             kind=PostKind.QUESTION,
             # The states listed rather than one excluded: the index on (space, kind, state,
             # created_at) then reads the period's questions only, not all the space's.
             state__in=COUNTED_QUESTION_STATES,
-            created_at__gte=period.previous.start if previous else period.start,
-            created_at__lt=period.end,
+            created_at__gte=start,
+            created_at__lt=end,
         )
         .annotate(
             first_answer=Subquery(
@@ -413,33 +456,34 @@ def _questions(
         .values_list("space_id", "created_at", "first_answer", "accepted_at")
         .order_by()
     )  # fmt: skip
+
+
+def answer_target(space: Space) -> timedelta:
+    """How soon the space's plan wants a question answered."""
+    return timedelta(hours=space.target_answer_hours or 24)
+
+
+def _questions(
+    ids: list[int], period: Period, result: dict[int, Vitals], *, previous: bool = True
+) -> None:
+    """Questions asked in the period (and the previous one, unless not `previous`)."""
     start = period.start
+    rows = question_facts(ids, period.previous.start if previous else start, period.end)
     now = min(timezone.now(), period.end)
     for space_id, asked, first_answer, accepted_at in rows:
         found = result[space_id]
         in_period = asked >= start
         tally = found.questions if in_period else found.questions_previous
-        cutoff = now if in_period else start
-        target = timedelta(hours=found.space.target_answer_hours or 24)
-        tally.asked += 1
-        if first_answer is not None and first_answer < cutoff:
-            tally.answered += 1
-            tally.first_answer_hours.append((first_answer - asked).total_seconds() / HOUR)
-            if first_answer - asked <= target:
-                tally.within_target += 1
-        # Like answers, an accepted answer counts when written before the cutoff: a past
-        # period's figures do not change with what happened after it.
-        if accepted_at is not None and accepted_at < cutoff:
-            tally.accepted += 1
-            tally.accepted_hours.append(max(0.0, (accepted_at - asked).total_seconds() / HOUR))
-        if cutoff - asked >= timedelta(hours=UNANSWERED_HOURS):
-            tally.old_enough += 1
-            late = first_answer is None or first_answer - asked > timedelta(hours=UNANSWERED_HOURS)
-            if late:
-                tally.waited_48h += 1
+        tally.add(
+            asked,
+            first_answer,
+            accepted_at,
+            cutoff=now if in_period else start,
+            target=answer_target(found.space),
+        )
 
 
-def _completion(ids: list[int], result: dict[int, Vitals]) -> None:
+def count_completion(ids: list[int], result: dict[int, Vitals]) -> None:
     """Completion of released activities (reading, task, reflection, quick check) by learners
     (members who are not owners or moderators). Each activity's progress is read through its
     own index range, not the whole progress table."""
@@ -470,13 +514,16 @@ def _completion(ids: list[int], result: dict[int, Vitals]) -> None:
         found.finished += done or 0
 
 
+def content_created(counts: dict[tuple[str, str], int]) -> int:
+    """The posts, comments and answers among counts by kind and detail."""
+    return sum(n for (kind, _), n in counts.items() if kind in CONTENT_KINDS)
+
+
 def _moderation(ids: list[int], period: Period, result: dict[int, Vitals]) -> None:
     """Content made in the period (from the daily counts, read by `_counts` before), how much of
     it a moderator has hidden or removed since (from the rollups), and off-topic reports."""
     for found in result.values():
-        found.content_created = sum(
-            n for (kind, _), n in found.counts.items() if kind in CONTENT_KINDS
-        )
+        found.content_created = content_created(found.counts)
     for row in (
         DailyHidden.objects.filter(space_id__in=ids, day__range=(period.first, period.last))
         .values("space_id").annotate(n=Sum("count")).order_by()
