@@ -2,17 +2,27 @@
 accept, react, open the notifications and search with the arrow keys, with Tab, Enter, Space,
 the arrows and Escape only. At every stop focus is visible (:focus-visible and an outline of at
 least 2 px), and after an in-place (htmx) update it is never on <body>. Then the confirm dialogs
-of banning and leaving: Escape cancels and gives focus back, confirming acts."""
+of banning and leaving: Escape cancels and gives focus back, confirming acts. The journey runs
+at desktop size and at 390 px, where the header wraps and every control must still be reached
+with Tab and show its focus."""
 
 import contextlib
 import re
 
+import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from afterclass.journeys.tests import accessibility
-from afterclass.journeys.tests.browser import check_page, is_same_document, mark_document, snap
+from afterclass.journeys.tests.browser import (
+    DESKTOP,
+    PHONE,
+    check_page,
+    is_same_document,
+    mark_document,
+    snap,
+)
 from afterclass.people.models import Organisation
 from afterclass.people.tests.factories import AdminFactory, PersonFactory
 from afterclass.posts.models import Comment, Post, Reaction
@@ -124,7 +134,8 @@ def assert_in_place(page: Page, where: str) -> dict:
     return assert_focus_visible(page, f"{where} (in place)")
 
 
-def test_keyboard_only_journey(open_page):
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_keyboard_only_journey(open_page, viewport):
     Organisation.current()
     owner = AdminFactory(display_name="Alex Morgan")
     asker = PersonFactory(display_name="Dana Whitfield", email="dana@example.org")
@@ -136,7 +147,7 @@ def test_keyboard_only_journey(open_page):
     rebuild()
 
     # The asker signs in, opens the space and asks.
-    page = open_page()
+    page = open_page(viewport=viewport)
     sign_in_with_the_keyboard(page, asker.email)
     tab_to(page, "Spaces")
     follow(page)
@@ -163,7 +174,7 @@ def test_keyboard_only_journey(open_page):
     snap(page, "02-asked")
 
     # A colleague signs in, finds the question in the feed and answers it in place.
-    other = open_page()
+    other = open_page(viewport=viewport)
     sign_in_with_the_keyboard(other, helper.email)
     tab_to(other, "Feed")
     follow(other)
