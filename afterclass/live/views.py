@@ -18,7 +18,6 @@ from django.views.decorators.http import require_GET
 
 from afterclass.core.errors import InvalidInput, NotFound
 from afterclass.core.http import SignedInRequest
-from afterclass.posts.access import posts_visible_to
 from afterclass.posts.forms import FeedFilterForm
 from afterclass.posts.models import Comment, ContentState, Post, PostKind
 from afterclass.posts.queries import (
@@ -54,8 +53,8 @@ def space_posts(request: SignedInRequest, slug: str) -> HttpResponse:
     if not can_view_content(request.user, space):
         raise NotFound(NOT_FOUND)
     query = FeedFilterForm(request.GET, space=space).query()
-    posts = Post.objects.filter(
-        posts_visible_to(request.user), space=space, state=ContentState.VISIBLE, pk__gt=after
+    posts = Post.objects.visible_to(request.user).filter(
+        space=space, state=ContentState.VISIBLE, pk__gt=after
     )
     if query["kind"]:
         posts = posts.filter(kind=query["kind"])

@@ -20,7 +20,7 @@ from afterclass.moderation.models import Report
 from afterclass.posts.access import MODERATOR_ROLES, can_moderate_space
 from afterclass.posts.models import Comment, ContentState, Post
 from afterclass.spaces.access import is_signed_in, my_place
-from afterclass.spaces.models import Membership, MembershipState, Space
+from afterclass.spaces.models import Membership, Space
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -42,12 +42,7 @@ def reports_visible_to(viewer: Person | AnonymousUser | None) -> Q:
         return Q(pk__in=[])
     if viewer.is_org_admin:
         return not_about(viewer)
-    moderates = Membership.objects.filter(
-        space=OuterRef("space"),
-        person=viewer,
-        state=MembershipState.ACTIVE,
-        role__in=MODERATOR_ROLES,
-    )
+    moderates = Membership.objects.active_in(OuterRef("space"), viewer, roles=MODERATOR_ROLES)
     return Q(Exists(moderates)) & not_about(viewer)
 
 

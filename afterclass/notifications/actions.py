@@ -183,7 +183,7 @@ def _insert_notifications(rows: Any, notice: Notice, key: str, after: int, last:
 def _recipients(notice: Notice, people: Iterable[int], audience: str) -> Any:
     """Who is told of `notice`, with the channel each chose (an annotated Person query)."""
     from afterclass.people.models import Person
-    from afterclass.spaces.models import Membership, MembershipState, Role
+    from afterclass.spaces.models import MODERATOR_ROLES, Membership
 
     recipients = Person.objects.filter(is_active=True)
     if audience == Audience.PEOPLE:
@@ -193,11 +193,8 @@ def _recipients(notice: Notice, people: Iterable[int], audience: str) -> Any:
     if notice.by_id is not None:
         recipients = recipients.exclude(pk=notice.by_id)
     if notice.space_id is not None:
-        member = Membership.objects.filter(
-            space_id=notice.space_id, person=OuterRef("pk"), state=MembershipState.ACTIVE
-        )
-        if audience == Audience.SPACE_MODERATORS:
-            member = member.filter(role__in=[Role.OWNER, Role.MODERATOR])
+        roles = MODERATOR_ROLES if audience == Audience.SPACE_MODERATORS else None
+        member = Membership.objects.active_in(notice.space_id, OuterRef("pk"), roles=roles)
         if notice.members_only or audience != Audience.PEOPLE:
             recipients = recipients.filter(Exists(member))
         if notice.kind not in PERSONAL_KINDS:

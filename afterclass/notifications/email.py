@@ -296,12 +296,13 @@ def _add_questions(digests: dict[int, Digest], now: datetime.datetime) -> None:
     from afterclass.posts.access import MODERATOR_ROLES, author_shown_to
     from afterclass.posts.models import ContentState, Post, PostKind
     from afterclass.posts.notices import A_COLLEAGUE
-    from afterclass.spaces.models import Membership, MembershipState, Status
+    from afterclass.spaces.models import Membership, Status
 
     spaces: dict[int, set[int]] = defaultdict(set)
     moderated: dict[int, set[int]] = defaultdict(set)
     for person_id, space_id, role in (
-        Membership.objects.filter(person__in=list(digests), state=MembershipState.ACTIVE)
+        Membership.objects.active()
+        .filter(person__in=list(digests))
         .exclude(space__status=Status.ARCHIVED)
         .values_list("person_id", "space_id", "role")
     ):

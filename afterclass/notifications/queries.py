@@ -22,7 +22,7 @@ from afterclass.notifications.models import (
     SpaceSubscription,
 )
 from afterclass.notifications.rules import default_channel
-from afterclass.spaces.models import Membership, MembershipState, Space
+from afterclass.spaces.models import Membership, Space
 
 if TYPE_CHECKING:
     from afterclass.people.models import Person
@@ -153,13 +153,7 @@ def _level_of(person: Person) -> Subquery:
 def space_rows(person: Person) -> list[SpaceRow]:
     """The spaces the person is an active member of, with how much they hear (one query)."""
     spaces = (
-        Space.objects.filter(
-            Exists(
-                Membership.objects.filter(
-                    space=OuterRef("pk"), person=person, state=MembershipState.ACTIVE
-                )
-            )
-        )
+        Space.objects.filter(Exists(Membership.objects.active_in(OuterRef("pk"), person)))
         .annotate(my_level=_level_of(person))
         .order_by("name", "pk")
     )

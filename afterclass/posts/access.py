@@ -4,6 +4,11 @@ The rules:
 - A post is seen by whoever sees its space's content: active members and organisation admins.
 - Hidden posts and comments are seen only by the space's moderators, organisation admins and
   their author (with the reason); removed ones stay in threads as "removed" placeholders.
+- The thread of a discussion prompt waits, like its unit, for the unit's release: until then
+  only the space's moderators and organisation admins see it.
+- These seeing rules are written once, as `posts_visible_to` / `comments_visible_to` and their
+  relative forms in posts.models, behind `Post.objects.visible_to(viewer)` and
+  `Comment.objects.visible_to(viewer, post)`; every other app builds on those.
 - Posting needs the space's rules accepted (spaces.access.check_can_participate), a kind the
   space's template allows, and for announcements a moderator.
 - An anonymous question shows "a colleague" to everyone except: the asker themself, and, when
@@ -14,19 +19,23 @@ The rules:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
-
-from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import Now
+from typing import TYPE_CHECKING
 
 from afterclass.core.errors import NotAllowed, NotFound
-from afterclass.posts.models import REMOVED_STATES, Comment, ContentState, Post, PostKind
+from afterclass.posts.models import Comment, ContentState, Post, PostKind
+
+# The seeing rule above is one Q per object next to the models (posts.models), so that
+# `Post.objects.visible_to` and `Comment.objects.visible_to` reach it without an import cycle.
+from afterclass.posts.models import comments_visible_to as comments_visible_to
+from afterclass.posts.models import posts_visible_to as posts_visible_to
+from afterclass.posts.models import unreleased_prompt_posts as unreleased_prompt_posts
 from afterclass.spaces.access import (
     check_can_participate,
     is_signed_in,
     my_place,
 )
-from afterclass.spaces.models import AnonymousQuestions, Membership, MembershipState, Role, Space
+from afterclass.spaces.models import MODERATOR_ROLES as MODERATOR_ROLES
+from afterclass.spaces.models import AnonymousQuestions, Membership, Space
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -34,53 +43,13 @@ if TYPE_CHECKING:
     from afterclass.people.models import Person
 
 POST_NOT_FOUND = "There is no such post, or you cannot see it."
-MODERATOR_ROLES = (Role.OWNER, Role.MODERATOR)
-
-
-def _active_membership(person: Person, *, moderator: bool = False) -> Exists:
-    memberships = Membership.objects.filter(
-        space=OuterRef("space"), person=person, state=MembershipState.ACTIVE
-    )
-    if moderator:
-        memberships = memberships.filter(role__in=MODERATOR_ROLES)
-    return Exists(memberships)
-
-
-def posts_visible_to(viewer: Person | AnonymousUser | None) -> Q:
-    """Posts the viewer may see, as one Q applied inside the query."""
-    if not is_signed_in(viewer):
-        return Q(pk__in=[])
-    if viewer.is_org_admin:
-        return Q()
-    shown = Q(state=ContentState.VISIBLE) | Q(state__in=REMOVED_STATES) | Q(author=viewer)
-    # The thread of a discussion prompt waits, like its unit, for the unit's release.
-    shown &= ~Q(pk__in=unreleased_prompt_posts())
-    return Q(_active_membership(viewer)) & (shown | Q(_active_membership(viewer, moderator=True)))
-
-
-def unreleased_prompt_posts() -> QuerySet[Any]:
-    """The posts of discussion prompts whose unit is not released yet, which only the space's
-    moderators and organisation admins see (here and in notifications.access): a few ids, read
-    once per query rather than looked up for each post (SQLite's statistics see mostly empty
-    `post` columns on activities and would scan them for every post)."""
-    from afterclass.learning.models import Activity
-
-    return Activity.objects.filter(post__isnull=False, unit__release_at__gt=Now()).values("post")
-
-
-def comments_visible_to(viewer: Person | AnonymousUser | None, post: Post) -> Q:
-    """Comments of a post the viewer can see (the post itself already checked)."""
-    if not is_signed_in(viewer):
-        return Q(pk__in=[])
-    if viewer.is_org_admin or my_place(viewer, post.space).is_moderator:
-        return Q()
-    return Q(state=ContentState.VISIBLE) | Q(state__in=REMOVED_STATES) | Q(author=viewer)
 
 
 def access_post(viewer: Person | AnonymousUser | None, post_id: int) -> Post:
     """Load a post the viewer may see, with its space and author; 404 otherwise."""
     post = (
-        Post.objects.filter(posts_visible_to(viewer), pk=post_id)
+        Post.objects.visible_to(viewer)
+        .filter(pk=post_id)
         .select_related("space", "author", "accepted_answer")
         .first()
     )
@@ -95,7 +64,7 @@ def access_comment(viewer: Person | AnonymousUser | None, comment_id: int) -> Co
     if found is None:
         raise NotFound("There is no such comment, or you cannot see it.")
     post = access_post(viewer, found.post_id)
-    if not Comment.objects.filter(comments_visible_to(viewer, post), pk=found.pk).exists():
+    if not Comment.objects.visible_to(viewer, post).filter(pk=found.pk).exists():
         raise NotFound("There is no such comment, or you cannot see it.")
     found.post = post
     return found
@@ -111,9 +80,9 @@ def moderated_space_ids(viewer: Person | AnonymousUser | None) -> set[int]:
     if not is_signed_in(viewer):
         return set()
     return set(
-        Membership.objects.filter(
-            person=viewer, state=MembershipState.ACTIVE, role__in=MODERATOR_ROLES
-        ).values_list("space_id", flat=True)
+        Membership.objects.active_in(person=viewer, roles=MODERATOR_ROLES).values_list(
+            "space_id", flat=True
+        )
     )
 
 

@@ -25,7 +25,7 @@ from afterclass.core.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, render_ma
 from afterclass.people.models import Person
 from afterclass.posts.hashtags import link_hashtags, replace_in_text
 from afterclass.posts.models import Mention
-from afterclass.spaces.models import Membership, MembershipState
+from afterclass.spaces.models import Membership
 
 if TYPE_CHECKING:
     from afterclass.posts.models import Comment, Post
@@ -70,9 +70,7 @@ def people_to_mention(handles: Iterable[str], space: Space) -> dict[str, Person]
     named = Q()
     for handle in handles:
         named |= Q(email__startswith=f"{handle}@")
-    member = Membership.objects.filter(
-        space=space, person=OuterRef("pk"), state=MembershipState.ACTIVE
-    )
+    member = Membership.objects.active_in(space, OuterRef("pk"))
     sees_space = ExpressionWrapper(
         Q(is_org_admin=True) | Q(Exists(member)), output_field=BooleanField()
     )

@@ -1,13 +1,30 @@
-"""Posts of every kind, their comments and answers, votes, reactions and earlier versions."""
+"""Posts of every kind, their comments and answers, votes, reactions and earlier versions.
+
+Who may see a post or a comment is decided here once, as query vocabulary (`Post.objects
+.visible_to(viewer)`, `Comment.objects.visible_to(viewer, post)`, and their relative forms
+`.visible_to_recipient(OuterRef(...))` for many people at once): next to the models it reads,
+so that the managers reach it without an import cycle. posts.access states the rule and builds
+its loaders and checks on it; notifications, search, moderation, feeds and live build on it too.
+"""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Now
 from django.utils import timezone
+
+from afterclass.learning.models import Activity
+from afterclass.spaces.access import my_place
+from afterclass.spaces.models import MODERATOR_ROLES, Membership, is_signed_in, recipient_is
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from afterclass.people.models import Person
 
 
 class PostKind(models.TextChoices):
@@ -37,7 +54,94 @@ class ReactionKind(models.TextChoices):
     INSIGHTFUL = "insightful", "Insightful"
 
 
+def unreleased_prompt_posts() -> QuerySet[Any]:
+    """The posts of discussion prompts whose unit is not released yet, which only the space's
+    moderators and organisation admins see: a few ids, read once per query rather than looked
+    up for each post (SQLite's statistics see mostly empty `post` columns on activities and
+    would scan them for every post)."""
+    return Activity.objects.filter(post__isnull=False, unit__release_at__gt=Now()).values("post")
+
+
+def _readable_state(author: Any) -> Q:
+    # Visible, or removed (a placeholder whose text nobody reads), or the viewer's own.
+    return Q(state=ContentState.VISIBLE) | Q(state__in=REMOVED_STATES) | Q(author=author)
+
+
+def posts_visible_to(viewer: Person | AnonymousUser | None) -> Q:
+    """Posts the viewer may see, as one Q on Post (the rule of posts.access): organisation
+    admins see every post; active members of its space see it when it is visible, removed or
+    their own, and not the prompt of a unit not yet released; its moderators see all of it."""
+    if not is_signed_in(viewer):
+        return Q(pk__in=[])
+    if viewer.is_org_admin:
+        return Q()
+    member = Exists(Membership.objects.active_in(OuterRef("space"), viewer))
+    moderator = Exists(
+        Membership.objects.active_in(OuterRef("space"), viewer, roles=MODERATOR_ROLES)
+    )
+    shown = _readable_state(viewer) & ~Q(pk__in=unreleased_prompt_posts())
+    return Q(member) & (shown | Q(moderator))
+
+
+def posts_visible_to_recipient(recipient: Any) -> Q:
+    """The same rule as `posts_visible_to`, for the person `recipient` names in an outer query
+    (e.g. `OuterRef("recipient")` from a query on notifications): many people at once."""
+    person = OuterRef(recipient)
+    member = Exists(Membership.objects.active_in(OuterRef("space"), person))
+    moderator = Exists(
+        Membership.objects.active_in(OuterRef("space"), person, roles=MODERATOR_ROLES)
+    )
+    shown = _readable_state(recipient) & ~Q(pk__in=unreleased_prompt_posts())
+    return Q(recipient_is(recipient, is_org_admin=True)) | (
+        Q(recipient_is(recipient)) & Q(member) & (shown | Q(moderator))
+    )
+
+
+def comments_visible_to(viewer: Person | AnonymousUser | None, post: Post | None = None) -> Q:
+    """Comments the viewer may see, as one Q on Comment: those of posts they may see
+    (`posts_visible_to`) that are visible, removed (a placeholder) or their own; all of them
+    for the space's moderators and organisation admins. Given the post (already checked), only
+    the comment's own state is filtered, and the viewer's role read from the post's space."""
+    if not is_signed_in(viewer):
+        return Q(pk__in=[])
+    if post is not None:
+        if viewer.is_org_admin or my_place(viewer, post.space).is_moderator:
+            return Q()
+        return _readable_state(viewer)
+    if viewer.is_org_admin:
+        return Q()
+    post_seen = Exists(Post.objects.filter(posts_visible_to(viewer), pk=OuterRef("post")))
+    moderator = Exists(
+        Membership.objects.active_in(OuterRef("post__space"), viewer, roles=MODERATOR_ROLES)
+    )
+    return Q(post_seen) & (_readable_state(viewer) | Q(moderator))
+
+
+def comments_visible_to_recipient(recipient: Any) -> Q:
+    """The same rule as `comments_visible_to`, for the person `recipient` names in an outer
+    query (e.g. `OuterRef("recipient")`)."""
+    post_seen = Exists(
+        Post.objects.filter(posts_visible_to_recipient(OuterRef(recipient)), pk=OuterRef("post"))
+    )
+    moderator = Exists(
+        Membership.objects.active_in(
+            OuterRef("post__space"), OuterRef(recipient), roles=MODERATOR_ROLES
+        )
+    )
+    admin = recipient_is(recipient, is_org_admin=True)
+    return Q(post_seen) & (_readable_state(recipient) | Q(moderator) | Q(admin))
+
+
 class PostQuerySet(models.QuerySet["Post"]):
+    def visible_to(self, viewer: Person | AnonymousUser | None) -> PostQuerySet:
+        """Posts the viewer may see (`posts_visible_to`)."""
+        return self.filter(posts_visible_to(viewer))
+
+    def visible_to_recipient(self, recipient: Any) -> PostQuerySet:
+        """Posts the person named by `recipient` (an OuterRef) may see: inside `Exists(...)`
+        of queries across many people (the mailer, the digest)."""
+        return self.filter(posts_visible_to_recipient(recipient))
+
     def for_list(self) -> PostQuerySet:
         # The poll (a reverse one-to-one, None for other kinds) for the "Poll · N votes" line.
         return self.select_related("space", "author", "author__department", "author__level", "poll")
@@ -104,6 +208,19 @@ class Post(models.Model):
         return self.kind == PostKind.QUESTION and self.answer_count > 0
 
 
+class CommentQuerySet(models.QuerySet["Comment"]):
+    def visible_to(
+        self, viewer: Person | AnonymousUser | None, post: Post | None = None
+    ) -> CommentQuerySet:
+        """Comments the viewer may see (`comments_visible_to`); of `post` when given."""
+        rows = self.filter(comments_visible_to(viewer, post))
+        return rows if post is None else rows.filter(post=post)
+
+    def visible_to_recipient(self, recipient: Any) -> CommentQuerySet:
+        """Comments the person named by `recipient` (an OuterRef) may see."""
+        return self.filter(comments_visible_to_recipient(recipient))
+
+
 class Comment(models.Model):
     """A comment on a post, or a reply to one (one level). On a question, top-level comments
     are its answers."""
@@ -126,6 +243,8 @@ class Comment(models.Model):
     helped_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CommentQuerySet.as_manager()
 
     class Meta:
         ordering: ClassVar = ["created_at", "id"]

@@ -33,7 +33,7 @@ from afterclass.posts.models import (
     Vote,
 )
 from afterclass.spaces.access import is_signed_in
-from afterclass.spaces.models import Membership, MembershipState, Status
+from afterclass.spaces.models import Membership, Status
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -53,11 +53,7 @@ ReadPoint = tuple[int | None, datetime | None, datetime | None]
 def _read_marks(ids: list[int], viewer: Person) -> dict[int, ReadPoint | None]:
     """The viewer's read marks for these posts and whether they are a member of each post's
     space (an organisation admin may not be), in one query."""
-    member = Exists(
-        Membership.objects.filter(
-            space=OuterRef("space"), person=viewer, state=MembershipState.ACTIVE
-        )
-    )
+    member = Exists(Membership.objects.active_in(OuterRef("space"), viewer))
     rows = (
         Post.objects.filter(pk__in=ids)
         .annotate(

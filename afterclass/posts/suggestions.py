@@ -16,7 +16,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from afterclass.people.models import Person
 from afterclass.posts.mentions import MAX_HANDLE_LENGTH
-from afterclass.spaces.models import Membership, MembershipState
+from afterclass.spaces.models import Membership
 
 if TYPE_CHECKING:
     from afterclass.spaces.models import Space
@@ -42,9 +42,7 @@ def mention_suggestions(
     typed = typed.strip().removeprefix("@")
     if not typed or len(typed) > MAX_HANDLE_LENGTH or "\x00" in typed:
         return []
-    member = Membership.objects.filter(
-        space=space, person=OuterRef("pk"), state=MembershipState.ACTIVE
-    )
+    member = Membership.objects.active_in(space, OuterRef("pk"))
     # A few more than asked, in case some handles turn out to be shared.
     candidates = list(
         Person.objects.filter(Exists(member), is_active=True)

@@ -4,7 +4,7 @@ The rules:
 - Posts, answers, comments and files are the content of a space: found only by those who see
   its content (active members and organisation admins, as spaces.access.can_view_content).
   Hidden and removed content is never in the index at all (see search.index).
-- A space is found by those who may know it exists (spaces.access.visible_spaces_filter).
+- A space is found by those who may know it exists (`Space.objects.visible_to`).
 - People are found by everyone signed in, as in the directory; deactivated people are not
   indexed.
 - Learning activities, and the discussion threads they open, are found by the space's active
@@ -27,8 +27,8 @@ from django.utils import timezone
 
 from afterclass.learning.access import FACILITATOR_ROLES
 from afterclass.search.models import CONTENT_SOURCES, Source
-from afterclass.spaces.access import is_signed_in, visible_spaces_filter
-from afterclass.spaces.models import Membership, MembershipState, Space
+from afterclass.spaces.access import is_signed_in
+from afterclass.spaces.models import Membership, Space
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -44,10 +44,13 @@ def documents_visible_to(viewer: Person | AnonymousUser | None, now: datetime | 
         return Q()
     # Each a list of spaces read once per search (a few rows), not a subquery per match: the
     # candidates are read one by one, and a member may see a small part of them.
-    memberships = Membership.objects.filter(person=viewer, state=MembershipState.ACTIVE)
-    member = Q(space_id__in=memberships.values("space_id"))
-    facilitator = Q(space_id__in=memberships.filter(role__in=FACILITATOR_ROLES).values("space_id"))
-    known_space = Q(space_id__in=Space.objects.filter(visible_spaces_filter(viewer)).values("pk"))
+    member = Q(space_id__in=Membership.objects.active_in(person=viewer).values("space_id"))
+    facilitator = Q(
+        space_id__in=Membership.objects.active_in(person=viewer, roles=FACILITATOR_ROLES).values(
+            "space_id"
+        )
+    )
+    known_space = Q(space_id__in=Space.objects.visible_to(viewer).values("pk"))
     # Only learning documents have a release time; the rest are seen by every member.
     released = Q(release_at__isnull=True) | Q(release_at__lte=now or timezone.now())
     return (

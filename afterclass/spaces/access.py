@@ -15,9 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Q
-from typing_extensions import TypeIs
-
 from afterclass.core.errors import NotAllowed, NotFound
 from afterclass.spaces.models import (
     JoinPolicy,
@@ -29,30 +26,17 @@ from afterclass.spaces.models import (
     Visibility,
 )
 
+# Who may know a space exists is one Q next to the models, so that `Space.objects.visible_to`
+# reaches it without an import cycle; every loader and check here builds on it.
+from afterclass.spaces.models import is_signed_in as is_signed_in
+from afterclass.spaces.models import visible_spaces_filter as visible_spaces_filter
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from afterclass.people.models import Person
 
 SPACE_NOT_FOUND = "There is no such space, or you cannot see it."
-
-
-def is_signed_in(person: Person | AnonymousUser | None) -> TypeIs[Person]:
-    return bool(person is not None and person.is_authenticated and person.is_active)
-
-
-def visible_spaces_filter(person: Person | AnonymousUser | None) -> Q:
-    """The rule above as one Q, applied inside the query."""
-    if not is_signed_in(person):
-        return Q(pk__in=[])
-    if person.is_org_admin:
-        return Q()
-    active_member = Membership.objects.filter(
-        space=OuterRef("pk"), person=person, state=MembershipState.ACTIVE
-    )
-    return Q(visibility=Visibility.LISTED, status__in=[Status.LAUNCHED, Status.ARCHIVED]) | Q(
-        Exists(active_member)
-    )
 
 
 @dataclass(frozen=True)

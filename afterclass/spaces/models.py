@@ -1,16 +1,27 @@
-"""Spaces: the private groups people learn in, their membership and their ground rules."""
+"""Spaces: the private groups people learn in, their membership and their ground rules.
+
+Who may know a space exists is decided here once, as query vocabulary every app builds on
+(`Space.objects.visible_to(viewer)`, `.visible_to_recipient(OuterRef(...))`,
+`Membership.objects.active_in(space, person, roles=...)`): the rule sits next to the models it
+reads so that the managers reach it without an import cycle; spaces.access builds the loaders
+and checks on it.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from typing_extensions import TypeIs
+
+from afterclass.people.models import Person
 
 if TYPE_CHECKING:
-    from afterclass.people.models import Person
+    from django.contrib.auth.models import AnonymousUser
 
 
 class Mode(models.TextChoices):
@@ -84,12 +95,54 @@ class MembershipState(models.TextChoices):
     LEFT = "left", "Left"
 
 
-class SpaceQuerySet(models.QuerySet["Space"]):
-    def visible_to(self, person: Person) -> SpaceQuerySet:
-        """Spaces `person` may know exist: see `afterclass.spaces.access` for the rule."""
-        from afterclass.spaces.access import visible_spaces_filter
+MODERATOR_ROLES = (Role.OWNER, Role.MODERATOR)
+# A listed space is known to everyone once launched, and stays known when archived.
+KNOWN_STATUSES = (Status.LAUNCHED, Status.ARCHIVED)
 
+
+def is_signed_in(person: Person | AnonymousUser | None) -> TypeIs[Person]:
+    """Someone signed in whose account is active: everyone else sees nothing."""
+    return bool(person is not None and person.is_authenticated and person.is_active)
+
+
+def visible_spaces_filter(person: Person | AnonymousUser | None) -> Q:
+    """Spaces the person may know exist, as one Q on Space (the rule of spaces.access):
+    organisation admins know every space; a listed space that is launched or archived is known
+    to everyone signed in; any other (secret, or in planning) only to its active members."""
+    if not is_signed_in(person):
+        return Q(pk__in=[])
+    if person.is_org_admin:
+        return Q()
+    member = Exists(Membership.objects.active_in(OuterRef("pk"), person))
+    return Q(visibility=Visibility.LISTED, status__in=KNOWN_STATUSES) | Q(member)
+
+
+def recipient_is(recipient: Any, **fields: Any) -> Exists:
+    """The person `recipient` names is active and has `fields` (the relative form's "signed in"
+    and "organisation admin"). `recipient` is an expression of the query this Q is applied to,
+    such as `OuterRef("recipient")`: one level deeper, it is wrapped in one more OuterRef."""
+    return Exists(Person.objects.filter(pk=OuterRef(recipient), is_active=True, **fields))
+
+
+def spaces_visible_to_recipient(recipient: Any) -> Q:
+    """The same rule as `visible_spaces_filter`, for the person `recipient` names in an outer
+    query (e.g. `OuterRef("recipient")` from a query on notifications): many people at once."""
+    member = Exists(Membership.objects.active_in(OuterRef("pk"), OuterRef(recipient)))
+    listed = Q(visibility=Visibility.LISTED, status__in=KNOWN_STATUSES)
+    return Q(recipient_is(recipient, is_org_admin=True)) | (
+        Q(recipient_is(recipient)) & (listed | Q(member))
+    )
+
+
+class SpaceQuerySet(models.QuerySet["Space"]):
+    def visible_to(self, person: Person | AnonymousUser | None) -> SpaceQuerySet:
+        """Spaces `person` may know exist (`visible_spaces_filter`)."""
         return self.filter(visible_spaces_filter(person))
+
+    def visible_to_recipient(self, recipient: Any) -> SpaceQuerySet:
+        """Spaces the person named by `recipient` (an OuterRef) may know exist: used inside
+        `Exists(...)` by queries across many people (the mailer, the digest)."""
+        return self.filter(spaces_visible_to_recipient(recipient))
 
     def with_membership_of(self, person: Person) -> SpaceQuerySet:
         """Annotate the person's own role and state (None when they have no membership)."""
@@ -195,6 +248,22 @@ class GroundRules(models.Model):
 class MembershipQuerySet(models.QuerySet["Membership"]):
     def active(self) -> MembershipQuerySet:
         return self.filter(state=MembershipState.ACTIVE)
+
+    def active_in(
+        self, space: Any = None, person: Any = None, *, roles: Iterable[str] | None = None
+    ) -> MembershipQuerySet:
+        """Active memberships, of `person` in `space` when given (each a value, a row, or an
+        expression such as `OuterRef("space")`), with one of `roles` when given. Wrapped in
+        `Exists(...)` it is "an active member (with these roles)"; `.values("space_id")` of it
+        lists a person's spaces."""
+        rows = self.active()
+        if space is not None:
+            rows = rows.filter(space=space)
+        if person is not None:
+            rows = rows.filter(person=person)
+        if roles is not None:
+            rows = rows.filter(role__in=list(roles))
+        return rows
 
 
 class Membership(models.Model):

@@ -68,7 +68,7 @@ def tell_space_launched(space: Space, *, actor: Person | None = None) -> None:
     space. People who signed up ("tell me at launch") are told first, in their own notice
     enqueued before the audience's; the audience's leaves them out, so nobody hears twice.
     A secret space is announced only to those who signed up: its audience may not know it."""
-    from afterclass.spaces.models import MembershipState, Visibility
+    from afterclass.spaces.models import Membership, Visibility
     from afterclass.surveys.access import planned_audience
     from afterclass.surveys.models import SpaceInterest
 
@@ -81,7 +81,7 @@ def tell_space_launched(space: Space, *, actor: Person | None = None) -> None:
         by_id=actor.pk if actor is not None else None,
         members_only=False,
     )
-    members = space.memberships.filter(state=MembershipState.ACTIVE).values("person_id")
+    members = Membership.objects.active_in(space).values("person_id")
     interested = list(
         SpaceInterest.objects.filter(space=space)
         .exclude(person_id__in=members)

@@ -84,17 +84,18 @@ def space_directory(
     if not is_signed_in(viewer):
         return Page(items=[], next=None)
     spaces = Space.objects.visible_to(viewer).with_membership_of(viewer)
-    mine = Membership.objects.filter(space=OuterRef("pk"), person=viewer)
+    member = Exists(Membership.objects.active_in(OuterRef("pk"), viewer))
     if which == MY_SPACES:
-        spaces = spaces.filter(Exists(mine.filter(state=MembershipState.ACTIVE)))
+        spaces = spaces.filter(member)
         spaces = spaces.annotate(unread_count=unread_posts(viewer))
     else:
-        spaces = spaces.exclude(Exists(mine.filter(state=MembershipState.ACTIVE)))
+        spaces = spaces.exclude(member)
         if not viewer.is_org_admin:
             # Nobody can join an archived space, and a banned person cannot join again.
-            spaces = spaces.exclude(status=Status.ARCHIVED).exclude(
-                Exists(mine.filter(state=MembershipState.BANNED))
+            banned = Membership.objects.filter(
+                space=OuterRef("pk"), person=viewer, state=MembershipState.BANNED
             )
+            spaces = spaces.exclude(status=Status.ARCHIVED).exclude(Exists(banned))
     for word in q.split()[:10]:
         spaces = spaces.filter(Q(name__icontains=word) | Q(purpose__icontains=word))
     return paginate(spaces, order=["name", "id"], cursor=cursor, limit=limit)

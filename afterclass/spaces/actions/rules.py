@@ -15,7 +15,6 @@ from afterclass.spaces.actions.validation import clean_text
 from afterclass.spaces.models import (
     GroundRules,
     Membership,
-    MembershipState,
     RulesAcceptance,
     Space,
 )
@@ -40,9 +39,7 @@ def do_publish_rules(space: Space, body: str, *, actor: Person) -> GroundRules:
         Space.objects.filter(pk=space.pk).update(rules_version=version)
         space.rules_version = version
         # Whoever writes the new rules has read them: their own acceptance is recorded.
-        if Membership.objects.filter(
-            space=space, person=actor, state=MembershipState.ACTIVE
-        ).update(rules_version_accepted=version):
+        if Membership.objects.active_in(space, actor).update(rules_version_accepted=version):
             RulesAcceptance.objects.create(space=space, person=actor, version=version)
         record_audit("space.rules", space, actor=actor, space_id=space.pk, version=version)
     return rules
@@ -52,11 +49,7 @@ def do_accept_rules(space: Space, *, actor: Person, version: int | None = None) 
     """Accept the current ground rules (active members). `version`, when given, must be the
     current one, so nobody accepts rules they have not seen."""
     with transaction.atomic():
-        membership = (
-            Membership.objects.select_for_update()
-            .filter(space=space, person=actor, state=MembershipState.ACTIVE)
-            .first()
-        )
+        membership = Membership.objects.select_for_update().active_in(space, actor).first()
         if membership is None:
             raise NotAllowed("Only members accept a space's ground rules. Join it first.")
         current = Space.objects.values_list("rules_version", flat=True).get(pk=space.pk)
