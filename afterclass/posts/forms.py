@@ -510,6 +510,22 @@ class HideForm(forms.Form):
     )
 
 
+class RevealAskerForm(forms.Form):
+    """Why an organisation admin needs to know who asked an anonymous question: kept in the
+    audit log and shown to the asker (posts.actions.do_reveal_asker checks it too)."""
+
+    reason = forms.CharField(
+        label="Why do you need to know who asked?",
+        max_length=500,
+        min_length=10,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Write the reason: it is kept in the audit log and the asker reads it.",
+            "min_length": "Write the reason in a sentence (at least 10 characters).",
+        },
+    )
+
+
 class ReactForm(forms.Form):
     kind = forms.ChoiceField(choices=ReactionKind.choices)
     on = forms.BooleanField(required=False)

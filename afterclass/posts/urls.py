@@ -26,6 +26,7 @@ urlpatterns: list[URLPattern] = [
     path("posts/<int:post_id>/restore/", moderation.restore, name="post-restore"),
     path("posts/<int:post_id>/pin/", moderation.pin, name="post-pin"),
     path("posts/<int:post_id>/lock/", moderation.lock, name="post-lock"),
+    path("posts/<int:post_id>/reveal-asker/", moderation.reveal_asker, name="post-reveal-asker"),
     path("comments/<int:comment_id>/edit/", thread.edit_comment, name="comment-edit"),
     path("comments/<int:comment_id>/remove/", thread.remove_comment, name="comment-remove"),
     path("comments/<int:comment_id>/hide/", moderation.hide_comment, name="comment-hide"),

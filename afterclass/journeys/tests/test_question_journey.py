@@ -1,6 +1,8 @@
 """The journey of an anonymous question (issue 3): a member asks anonymously, a colleague answers
 without learning who asked, a third member votes the answer up and finds the question helpful
-(htmx, no reload), the asker accepts the answer and the question shows as answered."""
+(htmx, no reload), the asker accepts the answer and the question shows as answered. Then an
+organisation admin reveals who asked, for a complaint (issue 12, item 9): a <dialog> asks for
+the reason, the name is shown to that admin in place, and nobody else's page changes."""
 
 import re
 
@@ -8,7 +10,14 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Locator, Page, expect
 
-from afterclass.journeys.tests.browser import is_same_document, mark_document, snap
+from afterclass.audit.models import AuditEntry
+from afterclass.journeys.tests.browser import (
+    PHONE,
+    check_page,
+    is_same_document,
+    mark_document,
+    snap,
+)
 from afterclass.people.tests.factories import AdminFactory, DepartmentFactory, PersonFactory
 from afterclass.posts.actions import do_comment, do_vote
 from afterclass.posts.models import Comment, Post, PostKind, Reaction, ReactionKind, Vote
@@ -79,6 +88,7 @@ def test_question_journey_anonymous_question_to_accepted_answer(
     voter_votes_and_finds_it_helpful(voter_page, question, answer)
     asker_accepts_the_answer(asker_page, question, answer, other)
     everyone_sees_the_question_answered(colleague_page, space, question, asker)
+    an_admin_reveals_who_asked(open_page, space, question, asker, colleague_page)
 
 
 def asker_asks_anonymously(page: Page, space: Space, asker) -> Post:
@@ -327,3 +337,55 @@ def everyone_sees_the_question_answered(page: Page, space: Space, question: Post
     expect(page.get_by_role("button", name="Accept this answer")).to_have_count(0)
     assert_anonymous(page.content(), asker, "The answered question's page")
     snap(page, "15-colleague-question-answered")
+
+
+REVEAL_REASON = "A harassment complaint names this question."
+
+
+def an_admin_reveals_who_asked(open_page, space: Space, question: Post, asker, colleague_page):
+    """The space's owner is an organisation admin: a dialog asks why (Escape gives focus back
+    to the button), the name appears in place with the focus on it, and nobody else sees it."""
+    admin = space.created_by
+    page = open_page(as_person=admin)
+    page.goto(reverse("post-detail", args=[question.pk]))
+    assert_anonymous(page.content(), asker, "The admin's page before the reveal")
+    opener = page.get_by_role("button", name="Reveal who asked")
+    opener.focus()
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog", name="Reveal who asked this question?")
+    expect(dialog).to_be_visible()
+    reason = dialog.get_by_label("Why do you need to know who asked?")
+    expect(reason).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(opener).to_be_focused()
+    assert not AuditEntry.objects.filter(action="post.reveal_asker").exists()
+
+    mark_document(page)
+    page.keyboard.press("Enter")
+    expect(dialog).to_be_visible()
+    check_page(page, "the reveal-asker dialog open")
+    snap(page, "16-admin-reveal-dialog")
+    page.keyboard.type(REVEAL_REASON)
+    dialog.get_by_role("button", name="Reveal who asked").click()
+    expect(dialog).to_be_hidden()
+    revealed = page.locator("#revealed-asker")
+    expect(revealed).to_contain_text(f"Asked by {asker.display_name}")
+    expect(revealed).to_be_focused()
+    expect(page.locator("#announcer")).to_have_text(f"Asked by {asker.display_name}.")
+    assert is_same_document(page), "the reveal reloaded the page instead of updating it"
+    entry = AuditEntry.objects.get(action="post.reveal_asker")
+    assert (entry.actor_id, entry.data["reason"]) == (admin.pk, REVEAL_REASON)
+    snap(page, "17-admin-asker-revealed")
+
+    # The colleague's page is as it was: only the admin saw the name.
+    colleague_page.goto(reverse("post-detail", args=[question.pk]))
+    assert_anonymous(colleague_page.content(), asker, "The colleague's page after the reveal")
+
+    # On a phone the dialog fits the screen.
+    phone = open_page(as_person=admin, viewport=PHONE)
+    phone.goto(reverse("post-detail", args=[question.pk]))
+    phone.get_by_role("button", name="Reveal who asked").click()
+    expect(phone.get_by_role("dialog")).to_be_visible()
+    check_page(phone, "the reveal-asker dialog open on a phone")
+    snap(phone, "18-admin-reveal-dialog-phone")

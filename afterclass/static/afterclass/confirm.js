@@ -69,4 +69,52 @@
     },
     true
   );
+
+  // A dialog that holds its own form (the reason for revealing an asker): a button with
+  // data-opens-dialog="<id>" opens it instead of going to the page its form leads to (the
+  // page without JavaScript). A [data-close-dialog] button or Escape closes it and focus goes
+  // back to that button; an answer carrying "afterclass-dialog-done" closes it once its result
+  // is in the page, which then takes focus (focus.js).
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    if (!target || !target.closest) {
+      return;
+    }
+    var opens = target.closest("[data-opens-dialog]");
+    if (opens) {
+      var found = document.getElementById(opens.getAttribute("data-opens-dialog"));
+      if (found && found.tagName === "DIALOG") {
+        event.preventDefault();
+        found.afterclassOpener = opens;
+        found.afterclassDone = false;
+        found.showModal();
+      }
+      return;
+    }
+    var closes = target.closest("[data-close-dialog]");
+    if (closes && closes.closest("dialog")) {
+      closes.closest("dialog").close();
+    }
+  });
+
+  document.addEventListener(
+    "close",
+    function (event) {
+      var closed = event.target;
+      if (!closed.afterclassOpener || closed.afterclassDone) {
+        return;
+      }
+      if (closed.afterclassOpener.isConnected) {
+        closed.afterclassOpener.focus();
+      }
+    },
+    true
+  );
+
+  document.addEventListener("afterclass-dialog-done", function () {
+    document.querySelectorAll("dialog[open]").forEach(function (open) {
+      open.afterclassDone = true;
+      open.close();
+    });
+  });
 })();
