@@ -21,12 +21,15 @@ from django.utils import timezone
 
 from afterclass.core.errors import NotAllowed, NotFound
 from afterclass.learning.models import Activity, ActivityKind, Session, Submission, Unit
-from afterclass.spaces.access import (
-    can_moderate,
-    check_can_participate,
-    is_signed_in,
-    my_place,
-)
+
+# Who is a facilitator or a learner, and which units they see, is decided next to the models,
+# so that `Unit.objects.visible_to` reaches it without an import cycle; the loaders and checks
+# here build on it.
+from afterclass.learning.models import is_facilitator as is_facilitator
+from afterclass.learning.models import is_learner as is_learner
+from afterclass.learning.models import learner_units_filter as learner_units_filter
+from afterclass.learning.models import units_visible_filter as units_visible_filter
+from afterclass.spaces.access import check_can_participate, is_signed_in
 from afterclass.spaces.models import Membership, MembershipState, Role, Space
 
 if TYPE_CHECKING:
@@ -39,15 +42,6 @@ ACTIVITY_NOT_FOUND = "There is no such activity, or you cannot see it."
 SESSION_NOT_FOUND = "There is no such session, or you cannot see it."
 SUBMISSION_NOT_FOUND = "There is no such submission, or you cannot see it."
 FACILITATOR_ROLES = (Role.OWNER, Role.MODERATOR)
-
-
-def is_facilitator(person: Person | AnonymousUser | None, space: Space) -> bool:
-    """The space's owners and moderators, and organisation admins."""
-    return can_moderate(person, space)
-
-
-def is_learner(person: Person | AnonymousUser | None, space: Space) -> bool:
-    return my_place(person, space).is_active_member
 
 
 def can_see_learning(person: Person | AnonymousUser | None, space: Space) -> bool:
@@ -63,28 +57,6 @@ def check_can_see_learning(person: Person | AnonymousUser | None, space: Space) 
     """Non-members do not learn that a space has units: 404, as for everything they cannot see."""
     if not can_see_learning(person, space):
         raise NotFound(UNIT_NOT_FOUND)
-
-
-def units_visible_filter(
-    person: Person | AnonymousUser | None, space: Space, now: datetime | None = None
-) -> Q:
-    """Units of `space` the person may see, as one Q: all for facilitators, released ones for
-    learners, none for anyone else."""
-    if not is_signed_in(person):
-        return Q(pk__in=[])
-    if is_facilitator(person, space):
-        return Q(space=space)
-    if is_learner(person, space):
-        return Q(space=space, release_at__lte=now or timezone.now())
-    return Q(pk__in=[])
-
-
-def learner_units_filter(person: Person, now: datetime, prefix: str = "") -> Q:
-    """Across spaces: released units of spaces where the person is an active member."""
-    spaces = Membership.objects.filter(person=person, state=MembershipState.ACTIVE).values(
-        "space_id"
-    )
-    return Q(**{f"{prefix}space_id__in": spaces, f"{prefix}release_at__lte": now})
 
 
 def facilitated_space_ids(person: Person) -> list[int]:

@@ -11,6 +11,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from afterclass.spaces.access import can_moderate, my_place
+from afterclass.spaces.models import Membership, MembershipState, is_signed_in
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
@@ -72,13 +75,47 @@ class Session(models.Model):
         return self.title
 
 
+# Who may see a unit is decided here, next to the model, so that `Unit.objects.visible_to`
+# reaches it without importing `learning.access` (which builds its loaders on these and
+# re-exports them).
+
+
+def is_facilitator(person: Person | AnonymousUser | None, space: Space) -> bool:
+    """The space's owners and moderators, and organisation admins."""
+    return can_moderate(person, space)
+
+
+def is_learner(person: Person | AnonymousUser | None, space: Space) -> bool:
+    return my_place(person, space).is_active_member
+
+
+def units_visible_filter(
+    person: Person | AnonymousUser | None, space: Space, now: datetime | None = None
+) -> Q:
+    """Units of `space` the person may see, as one Q: all for facilitators, released ones for
+    learners, none for anyone else."""
+    if not is_signed_in(person):
+        return Q(pk__in=[])
+    if is_facilitator(person, space):
+        return Q(space=space)
+    if is_learner(person, space):
+        return Q(space=space, release_at__lte=now or timezone.now())
+    return Q(pk__in=[])
+
+
+def learner_units_filter(person: Person, now: datetime, prefix: str = "") -> Q:
+    """Across spaces: released units of spaces where the person is an active member."""
+    spaces = Membership.objects.filter(person=person, state=MembershipState.ACTIVE).values(
+        "space_id"
+    )
+    return Q(**{f"{prefix}space_id__in": spaces, f"{prefix}release_at__lte": now})
+
+
 class UnitQuerySet(models.QuerySet["Unit"]):
     def visible_to(
         self, person: Person | AnonymousUser | None, space: Space, now: datetime | None = None
     ) -> UnitQuerySet:
-        """Units of `space` the person may see: see `afterclass.learning.access`."""
-        from afterclass.learning.access import units_visible_filter
-
+        """Units of `space` the person may see (`units_visible_filter`)."""
         return self.filter(units_visible_filter(person, space, now))
 
 

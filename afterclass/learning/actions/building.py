@@ -39,6 +39,8 @@ from afterclass.learning.models import (
     Session,
     Unit,
 )
+from afterclass.notifications.actions import silenced
+from afterclass.posts.actions import do_create_post
 from afterclass.search.index import reindex_activity_on_commit, reindex_unit_on_commit
 from afterclass.spaces.actions.validation import clean_choice, clean_text
 
@@ -273,9 +275,6 @@ def do_create_activity(
     """A facilitator adds an activity at the end of a unit. A discussion prompt opens its thread
     in the space; a quick check needs its questions; only a reflection may be shared. Its files
     are the facilitator's own uploads that nothing has taken yet."""
-    from afterclass.notifications.actions import silenced
-    from afterclass.posts.actions import do_create_post
-
     space = unit.space
     check_is_facilitator(actor, space)
     kind = clean_choice(kind, ActivityKind, "kind")

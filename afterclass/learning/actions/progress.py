@@ -31,6 +31,7 @@ from afterclass.learning.models import (
 )
 from afterclass.notifications.actions import Notice, notify
 from afterclass.notifications.models import NotificationKind
+from afterclass.posts.models import Comment, ContentState
 from afterclass.spaces.actions.validation import clean_text
 from afterclass.spaces.models import Membership, MembershipState, Role
 
@@ -212,8 +213,6 @@ def do_answer_quick_check(
 def unfinished_learners(activity: Activity) -> QuerySet[Membership, Any]:
     """Person ids of the space's learners (active members who are not facilitators) who have not
     finished the activity: for a discussion prompt, who have not commented in its thread."""
-    from afterclass.posts.models import Comment, ContentState
-
     learners = Membership.objects.filter(
         space_id=activity.unit.space_id, state=MembershipState.ACTIVE, role=Role.MEMBER
     )

@@ -7,6 +7,7 @@ from typing import Any
 from django import template
 
 from afterclass.learning.access import can_see_learning, is_facilitator
+from afterclass.learning.models import ProgressState
 from afterclass.learning.queries import space_learning
 from afterclass.spaces.models import Mode, Space
 
@@ -31,8 +32,6 @@ def learning_units(context: template.Context, space: Space) -> dict[str, Any]:
 @register.filter
 def progress_label(state: str | None) -> str:
     """A progress state as people read it: "Not started", "Needs another look"…"""
-    from afterclass.learning.models import ProgressState
-
     try:
         return str(ProgressState(state or ProgressState.NOT_STARTED).label)
     except ValueError:
