@@ -15,7 +15,19 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.schema import OpenAPISchema
 
 from afterclass.api.auth import API_AUTH
+from afterclass.attachments.api import router as attachments_router
 from afterclass.core.errors import DATABASE_UNAVAILABLE, SERVER_ERROR, AfterclassError, error_body
+from afterclass.insights.api import router as insights_router
+from afterclass.learning.api import router as learning_router
+from afterclass.moderation.api import router as moderation_router
+from afterclass.notifications.api import router as notifications_router
+from afterclass.people.api import router as people_router
+from afterclass.polls.api import router as polls_router
+from afterclass.posts.api import router as posts_router
+from afterclass.search.api import router as search_router
+from afterclass.spaces.api import router as spaces_router
+from afterclass.surveys.api import router as surveys_router
+from afterclass.worker.api import router as worker_router
 
 logger = logging.getLogger(__name__)
 
@@ -159,19 +171,6 @@ def unexpected_error(request: HttpRequest, error: Exception) -> HttpResponse:
 
 
 def _register_routers() -> None:
-    from afterclass.attachments.api import router as attachments_router
-    from afterclass.insights.api import router as insights_router
-    from afterclass.learning.api import router as learning_router
-    from afterclass.moderation.api import router as moderation_router
-    from afterclass.notifications.api import router as notifications_router
-    from afterclass.people.api import router as people_router
-    from afterclass.polls.api import router as polls_router
-    from afterclass.posts.api import router as posts_router
-    from afterclass.search.api import router as search_router
-    from afterclass.spaces.api import router as spaces_router
-    from afterclass.surveys.api import router as surveys_router
-    from afterclass.worker.api import router as worker_router
-
     api.add_router("/", people_router)
     api.add_router("/spaces", spaces_router)
     api.add_router("/", posts_router)

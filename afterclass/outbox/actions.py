@@ -2,33 +2,19 @@
 
 from __future__ import annotations
 
-import email.message
-import email.policy
 from collections.abc import Iterable
-from email.message import Message
-from email.policy import Policy
 from email.utils import make_msgid
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 
+# The message type lives below actions and sending, so that queueing can enqueue the sending
+# task without an import cycle; notifications build their messages with it from here.
+from afterclass.outbox.message import OutboxEmail as OutboxEmail
 from afterclass.outbox.models import OutgoingEmail
+from afterclass.outbox.tasks import send_queued_email
 
 SUBJECT_LENGTH = 250
-HEADER_LINE_LENGTH = 998
-
-
-class OutboxEmail(EmailMultiAlternatives):
-    """An e-mail whose headers are never folded into RFC 2047 encoded words: a List-Unsubscribe
-    link longer than 78 columns would otherwise be encoded, and mail clients would not find it.
-    RFC 5322 allows header lines up to 998 characters; the bodies are encoded as usual."""
-
-    def message(
-        self, *, policy: Policy[Message[str, str]] | None = None
-    ) -> email.message.EmailMessage:
-        msg = super().message(policy=policy or email.policy.default)
-        msg.policy = msg.policy.clone(max_line_length=HEADER_LINE_LENGTH)
-        return msg
 
 
 def message_domain() -> str:
@@ -69,6 +55,4 @@ def queue_emails(messages: Iterable[tuple[str, EmailMessage]]) -> int:
 
 def send_soon() -> None:
     """Ask a worker to send the queue now (the periodic sweep would, within a minute)."""
-    from afterclass.outbox.tasks import send_queued_email
-
     send_queued_email.enqueue()

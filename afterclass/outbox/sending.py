@@ -21,7 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
-from afterclass.outbox.actions import OutboxEmail
+from afterclass.outbox.message import OutboxEmail
 from afterclass.outbox.models import EmailState, OutgoingEmail, OutgoingEmailQuerySet
 from afterclass.worker import shutdown
 from afterclass.worker.queue import lease

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from afterclass.audit.models import AuditEntry
 from afterclass.core.errors import Conflict
+from afterclass.outbox.actions import send_soon
 from afterclass.outbox.models import EmailState, OutgoingEmail
 from afterclass.people.access import check_org_admin
 from afterclass.worker.models import QueuedTask
@@ -36,8 +37,6 @@ def do_retry_task(task: QueuedTask, *, actor: Person) -> QueuedTask:
 
 def do_retry_failed_emails(*, actor: Person) -> int:
     """Queue every e-mail the outbox gave up on again; returns how many."""
-    from afterclass.outbox.actions import send_soon
-
     check_org_admin(actor)
     with transaction.atomic():
         count = OutgoingEmail.objects.filter(state=EmailState.FAILED).update(

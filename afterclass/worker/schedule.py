@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from afterclass.worker.models import QueuedTask
 from afterclass.worker.queue import enqueue_once
 
 
@@ -49,8 +50,6 @@ SCHEDULE: tuple[Periodic, ...] = (
 def enqueue_due(now: datetime | None = None, schedule: tuple[Periodic, ...] = SCHEDULE) -> int:
     """Enqueue every job's current period unless some worker already did; returns how many
     periods this call enqueued."""
-    from afterclass.worker.models import QueuedTask
-
     now = now or timezone.now()
     keys = {job.key(now): job for job in schedule}
     done = set(QueuedTask.objects.filter(unique_key__in=keys).values_list("unique_key", flat=True))

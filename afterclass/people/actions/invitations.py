@@ -19,6 +19,7 @@ from afterclass.people.access import check_org_admin
 from afterclass.people.actions.tokens import hash_secret
 from afterclass.people.actions.validation import normalise_email
 from afterclass.people.models import Department, Invitation, ManagementLevel, Person
+from afterclass.people.tasks import send_invitation_email
 
 MAX_INVITATIONS_AT_ONCE = 500
 
@@ -203,8 +204,6 @@ def do_invite_people(rows: list[InvitationRow], *, actor: Person) -> list[SentIn
 
 
 def _send_invitation_emails(sent: list[SentInvitation], *, inviter: Person) -> None:
-    from afterclass.people.tasks import send_invitation_email
-
     for item in sent:
         send_invitation_email.enqueue(item.invitation.pk, item.token, inviter.display_name)
 
