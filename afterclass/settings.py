@@ -139,7 +139,12 @@ DATABASES: dict[str, dict[str, Any]] = {
         )
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+_ON_SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+if _ON_SQLITE:
+    # Django's SQLite backend with a pool of connections per process (a new connection costs
+    # about 10 ms: see afterclass/core/sqlite_pool); AFTERCLASS_DB_POOL=0 turns it off.
+    if os.environ.get("AFTERCLASS_DB_POOL", "1") != "0":
+        DATABASES["default"]["ENGINE"] = "afterclass.core.sqlite_pool"
     # WAL lets readers work while one writer writes; IMMEDIATE takes the write lock at the
     # start of a transaction so two writers queue instead of failing with "database is locked".
     DATABASES["default"]["OPTIONS"] = {
@@ -152,9 +157,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     # A database that never answers fails a request (and /readyz) after a few seconds instead
     # of hanging it; a runaway query is cancelled (core.database sets it on each connection).
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
-        os.environ.get("AFTERCLASS_DB_CONNECT_TIMEOUT") or 5
-    )
+    _connect_timeout = int(os.environ.get("AFTERCLASS_DB_CONNECT_TIMEOUT") or 5)
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = _connect_timeout
+    if os.environ.get("AFTERCLASS_DB_POOL", "1") != "0":
+        # Django's pool (psycopg_pool) per process instead of a new connection per request: a
+        # connection costs a round trip to the server, its authentication and Afterclass's
+        # settings (core.database). Each process keeps up to AFTERCLASS_DB_POOL_SIZE connections;
+        # a request waits at most the connect timeout for one. Connections are checked before use.
+        DATABASES["default"]["OPTIONS"]["pool"] = {
+            "min_size": 1,
+            "max_size": int(os.environ.get("AFTERCLASS_DB_POOL_SIZE") or 10),
+            "timeout": _connect_timeout,
+        }
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DB_STATEMENT_TIMEOUT_SECONDS = int(os.environ.get("AFTERCLASS_DB_STATEMENT_TIMEOUT") or 60)
 # /readyz fails when the data or media folder has less free space than this.
 MIN_FREE_DISK_MB = int(os.environ.get("AFTERCLASS_MIN_FREE_DISK_MB") or 500)
@@ -163,7 +178,7 @@ MIN_FREE_DISK_MB = int(os.environ.get("AFTERCLASS_MIN_FREE_DISK_MB") or 500)
 # background task it ran) wrote failed at once with "database table is locked". A file in WAL
 # mode behaves as production does: readers never wait, writers queue (and it measured faster).
 _default_test_name = None
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if _ON_SQLITE:
     _default_test_name = str(Path(tempfile.gettempdir()) / f"afterclass-test-{os.getpid()}.sqlite3")
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME") or _default_test_name}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

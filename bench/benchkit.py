@@ -47,6 +47,9 @@ def configure(args: argparse.Namespace, name: str) -> Callable[[], None]:
             from django.db import connections
 
             connections.close_all()
+            for handle in connections.all():
+                # The pooled connections too (Django's PostgreSQL pool).
+                getattr(handle, "close_pool", lambda: None)()
             if not args.keep:
                 with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
                     admin.execute(f"DROP DATABASE IF EXISTS {name}")

@@ -35,6 +35,8 @@ def unreachable_database(tmp_path: Path) -> Iterator[None]:
     """For the duration, this thread's default connection is one that cannot connect."""
     real = connections[DEFAULT_DB_ALIAS]
     settings_dict = copy.deepcopy(real.settings_dict)
+    # Django keeps one pool per alias: this connection must not borrow the real one's.
+    settings_dict["OPTIONS"].pop("pool", None)
     if real.vendor == "sqlite":
         settings_dict["NAME"] = str(tmp_path / "missing-folder" / "afterclass.sqlite3")
     else:

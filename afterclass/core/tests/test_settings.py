@@ -17,7 +17,7 @@ SETTINGS_VARIABLES = (
     "CSRF_TRUSTED_ORIGINS", "SITE_URL", "AFTERCLASS_DATA_DIR", "AFTERCLASS_MEDIA_DIR",
     "AFTERCLASS_HTTPS", "AFTERCLASS_SSL_REDIRECT", "EMAIL_HOST", "EMAIL_PORT",
     "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD", "EMAIL_USE_TLS", "PORT", "WEB_CONCURRENCY",
-    "AFTERCLASS_BENCH",
+    "AFTERCLASS_BENCH", "AFTERCLASS_DB_POOL", "AFTERCLASS_DB_POOL_SIZE",
 )  # fmt: skip
 
 
@@ -73,12 +73,21 @@ def test_settings_embedded_default_keeps_everything_in_var(tmp_path):
 
     var = tmp_path / "var"
     database = found["DATABASES"]["default"]
-    assert database["ENGINE"] == "django.db.backends.sqlite3"
+    # Django's SQLite backend with a pool of connections (afterclass.core.sqlite_pool).
+    assert database["ENGINE"] == "afterclass.core.sqlite_pool"
     assert database["NAME"] == str(var / "afterclass.sqlite3")
     assert found["MEDIA_ROOT"] == str(var / "media")
     assert (var / "secret_key").exists()
     assert found["PRODUCTION"] is False
     assert found["DEBUG"] is False
+
+
+def test_settings_db_pool_can_be_turned_off(tmp_path):
+    found = settings_of(clean_env(AFTERCLASS_DB_POOL="0"), tmp_path, "DATABASES")
+
+    database = found["DATABASES"]["default"]
+    assert database["ENGINE"] == "django.db.backends.sqlite3"
+    assert database["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
 
 
 WAL_CHECK = """
@@ -123,6 +132,20 @@ def test_settings_database_url_selects_postgresql(tmp_path):
     assert database["ENGINE"] == "django.db.backends.postgresql"
     assert (database["HOST"], database["NAME"]) == ("db.internal", "afterclass")
     assert "transaction_mode" not in database.get("OPTIONS", {})
+    # Django's connection pool, connections checked before use, no persistent connections.
+    assert database["OPTIONS"]["pool"] == {"min_size": 1, "max_size": 10, "timeout": 5}
+    assert database["CONN_HEALTH_CHECKS"] is True
+    assert database["CONN_MAX_AGE"] == 0
+
+
+def test_settings_postgresql_pool_size_and_switch(tmp_path):
+    url = "postgres://afterclass:pw@db.internal:5432/afterclass"
+    sized = settings_of(clean_env(DATABASE_URL=url, AFTERCLASS_DB_POOL_SIZE="4"), tmp_path,
+                        "DATABASES")  # fmt: skip
+    assert sized["DATABASES"]["default"]["OPTIONS"]["pool"]["max_size"] == 4
+
+    off = settings_of(clean_env(DATABASE_URL=url, AFTERCLASS_DB_POOL="0"), tmp_path, "DATABASES")
+    assert "pool" not in off["DATABASES"]["default"]["OPTIONS"]
 
 
 def test_settings_production_mode_is_secure_and_generates_no_key(tmp_path):
