@@ -318,17 +318,6 @@ def do_set_email_settings(
     return settings_row
 
 
-def spaces_following(person: Person) -> Q:
-    """Spaces where the person follows all activity (for digests and feeds)."""
-    return Q(
-        Exists(
-            SpaceSubscription.objects.filter(
-                person=person, space=OuterRef("pk"), level=SpaceLevel.ALL
-            )
-        )
-    )
-
-
 # --- what the e-mail sender records --------------------------------------------------------
 
 
