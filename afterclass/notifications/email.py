@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.core import signing
@@ -22,10 +22,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from afterclass.notifications.access import notifications_still_shown
-from afterclass.notifications.actions import record_digests_sent, record_emailed
 from afterclass.notifications.models import (
     Channel,
     DigestFrequency,
+    EmailSettings,
     Notification,
     SpaceLevel,
     SpaceSubscription,
@@ -33,10 +33,10 @@ from afterclass.notifications.models import (
 from afterclass.outbox.actions import OutboxEmail, queue_emails
 from afterclass.outbox.sending import send_queued
 from afterclass.people.models import Organisation, Person
+from afterclass.posts.access import A_COLLEAGUE, MODERATOR_ROLES, author_shown_to
+from afterclass.posts.models import ContentState, Post, PostKind
+from afterclass.spaces.models import Membership, Status
 from afterclass.worker.shutdown import check_stop
-
-if TYPE_CHECKING:
-    from afterclass.posts.models import Post
 
 UNSUBSCRIBE_SALT = "afterclass.notifications.unsubscribe"
 BATCH_SIZE = 200
@@ -293,11 +293,6 @@ def post_url(post: Post) -> str:
 def _add_questions(digests: dict[int, Digest], now: datetime.datetime) -> None:
     """New questions nobody has answered, in the spaces where each person is an active member
     (not archived, not muted), not their own; the asker as that person may see them."""
-    from afterclass.posts.access import MODERATOR_ROLES, author_shown_to
-    from afterclass.posts.models import ContentState, Post, PostKind
-    from afterclass.posts.notices import A_COLLEAGUE
-    from afterclass.spaces.models import Membership, Status
-
     spaces: dict[int, set[int]] = defaultdict(set)
     moderated: dict[int, set[int]] = defaultdict(set)
     for person_id, space_id, role in (
@@ -359,3 +354,24 @@ def _add_notifications(digests: dict[int, Digest]) -> None:
         digest.notification_ids.append(row.pk)
         if len(digest.notifications) < NOTIFICATIONS_PER_DIGEST:
             digest.notifications.append(row)
+
+
+# --- what the e-mail sender records ----------------------------------------------------------
+
+
+def record_emailed(notification_ids: list[int], now: datetime.datetime) -> None:
+    """These notifications went out by e-mail (or were deliberately skipped): never again."""
+    if notification_ids:
+        Notification.objects.filter(pk__in=notification_ids).update(emailed_at=now)
+
+
+def record_digests_sent(people: list[Person], now: datetime.datetime) -> None:
+    """Remember when each person's digest went out (their settings row made if missing)."""
+    missing = [person for person in people if getattr(person, "settings_id", None) is None]
+    if missing:
+        EmailSettings.objects.bulk_create(
+            [EmailSettings(person=person) for person in missing], ignore_conflicts=True
+        )
+    EmailSettings.objects.filter(person__in=[person.pk for person in people]).update(
+        last_digest_at=now
+    )

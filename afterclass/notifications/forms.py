@@ -1,5 +1,5 @@
 """Forms of the notification settings: one small form per row, each saved on its own. They parse
-what a person chose; the rules (what cannot be switched off) live in the actions."""
+what a person chose; the rules (which channels a kind offers) are in notifications.rules."""
 
 from __future__ import annotations
 
@@ -7,23 +7,8 @@ from typing import Any, cast
 
 from django import forms
 
-from afterclass.notifications.models import Channel, DigestFrequency, NotificationKind, SpaceLevel
-from afterclass.notifications.rules import CANNOT_SWITCH_OFF
-
-CHANNEL_LABELS = {
-    Channel.IN_APP: "In the app",
-    Channel.EMAIL_NOW: "E-mail at once",
-    Channel.EMAIL_DIGEST: "E-mail digest",
-    Channel.OFF: "Off",
-}
-
-
-def channel_choices(kind: str) -> list[tuple[str, str]]:
-    return [
-        (value, label)
-        for value, label in CHANNEL_LABELS.items()
-        if not (value == Channel.OFF and kind in CANNOT_SWITCH_OFF)
-    ]
+from afterclass.notifications.models import DigestFrequency, NotificationKind, SpaceLevel
+from afterclass.notifications.rules import CHANNEL_LABELS, channel_choices
 
 
 class KindChannelForm(forms.Form):

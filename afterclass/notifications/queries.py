@@ -21,7 +21,7 @@ from afterclass.notifications.models import (
     SpaceLevel,
     SpaceSubscription,
 )
-from afterclass.notifications.rules import default_channel
+from afterclass.notifications.rules import channel_choices, default_channel
 from afterclass.spaces.models import Membership, Space
 
 if TYPE_CHECKING:
@@ -117,8 +117,6 @@ class EmailRow:
 
 
 def _kind_row(kind: str, chosen: dict[str, str]) -> KindRow:
-    from afterclass.notifications.forms import channel_choices
-
     return KindRow(
         kind=kind,
         label=NotificationKind(kind).label,

@@ -50,3 +50,19 @@ ALL_ACTIVITY_KINDS = frozenset({K.NEW_POST})
 
 def default_channel(kind: str) -> str:
     return DEFAULT_CHANNELS.get(kind, Channel.IN_APP)
+
+
+CHANNEL_LABELS = {
+    Channel.IN_APP: "In the app",
+    Channel.EMAIL_NOW: "E-mail at once",
+    Channel.EMAIL_DIGEST: "E-mail digest",
+    Channel.OFF: "Off",
+}
+
+
+def channel_choices(kind: str) -> list[tuple[str, str]]:
+    return [
+        (value, label)
+        for value, label in CHANNEL_LABELS.items()
+        if not (value == Channel.OFF and kind in CANNOT_SWITCH_OFF)
+    ]

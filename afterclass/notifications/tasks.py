@@ -6,25 +6,24 @@ from typing import Any
 
 from django.tasks import task
 
-from afterclass.notifications.actions import Audience, deliver, notice_data
-
-
-@task()
-def fan_out(notice: dict[str, Any], people: list[int], audience: str = Audience.PEOPLE) -> int:
-    return deliver(notice_data(notice), people, audience)
+from afterclass.notifications.email import send_digests as send_due_digests
+from afterclass.notifications.email import send_pending
+from afterclass.notifications.fanout import Audience, deliver, notice_data
 
 
 @task()
 def send_pending_emails() -> int:
     """Send the e-mails of notifications whose recipients chose "e-mail at once"."""
-    from afterclass.notifications.email import send_pending
-
     return send_pending()
+
+
+@task()
+def fan_out(notice: dict[str, Any], people: list[int], audience: str = Audience.PEOPLE) -> int:
+    """Write a notice's notifications; queue the sender when someone chose e-mail at once."""
+    return deliver(notice_data(notice), people, audience, on_mail_now=send_pending_emails.enqueue)
 
 
 @task()
 def send_digests() -> int:
     """Send the daily and weekly digests that are due (the cron command enqueues this hourly)."""
-    from afterclass.notifications.email import send_digests as send_due_digests
-
     return send_due_digests()

@@ -86,6 +86,10 @@ def moderated_space_ids(viewer: Person | AnonymousUser | None) -> set[int]:
     )
 
 
+# How every surface names the asker of an anonymous question to those who may not know them.
+A_COLLEAGUE = "A colleague"
+
+
 def author_shown_to(
     viewer: Person | AnonymousUser | None, post: Post, *, moderated: Iterable[int] = ()
 ) -> Person | None:

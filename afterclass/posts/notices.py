@@ -13,13 +13,13 @@ from django.urls import reverse
 
 from afterclass.notifications.actions import Audience, Notice, notify
 from afterclass.notifications.models import NotificationKind
+from afterclass.posts.access import A_COLLEAGUE
 from afterclass.posts.models import Comment, Post, PostKind
 from afterclass.posts.presentation import HEADLINE_LENGTH, headline
 
 if TYPE_CHECKING:
     from afterclass.people.models import Person
 
-A_COLLEAGUE = "A colleague"
 K = NotificationKind
 
 

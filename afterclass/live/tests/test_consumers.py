@@ -18,7 +18,7 @@ from afterclass.live.access import TOPIC_REFUSED
 from afterclass.live.consumers import MAX_TOPICS, LiveConsumer
 from afterclass.live.events import post_group
 from afterclass.live.tests.communicator import WebsocketCommunicator
-from afterclass.notifications.actions import Audience, Notice, deliver
+from afterclass.notifications.fanout import Audience, Notice, deliver
 from afterclass.notifications.models import NotificationKind
 from afterclass.posts.actions import do_comment, do_create_post, do_hide_post
 from afterclass.posts.models import PostKind

@@ -7,7 +7,7 @@ import pytest
 
 from afterclass.live import events
 from afterclass.live.events import person_group, post_group, space_group
-from afterclass.notifications.actions import Audience, Notice, deliver
+from afterclass.notifications.fanout import Audience, Notice, deliver
 from afterclass.notifications.models import Notification, NotificationKind
 from afterclass.people.tests.factories import PersonFactory
 from afterclass.posts.tests.factories import make_comment, make_post

@@ -5,13 +5,8 @@ is never named."""
 import pytest
 
 from afterclass.moderation.actions import do_report, do_resolve_report
-from afterclass.notifications.actions import (
-    Audience,
-    Notice,
-    deliver,
-    do_set_preference,
-    do_set_space_level,
-)
+from afterclass.notifications.actions import do_set_preference, do_set_space_level
+from afterclass.notifications.fanout import Audience, Notice, deliver
 from afterclass.notifications.models import Channel, Notification, NotificationKind, SpaceLevel
 from afterclass.people.actions import do_set_active
 from afterclass.people.tests.factories import AdminFactory, PersonFactory
@@ -251,7 +246,7 @@ def test_audience_space_moderators_needs_a_space():
 
 
 def test_nothing_is_told_while_silenced(now, space, people):
-    from afterclass.notifications.actions import silenced
+    from afterclass.notifications.fanout import silenced
 
     with silenced():
         now(make_post, space, people["ada"], body="@ben history, not news")

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from afterclass.notifications.actions import BATCH_SIZE
+from afterclass.notifications.fanout import BATCH_SIZE
 from afterclass.notifications.models import Notification, NotificationKind
 from afterclass.people.actions import do_create_access_token
 from afterclass.people.models import Person
@@ -98,7 +98,7 @@ def test_fan_out_copies_rows_in_the_database_without_a_model_instance_per_recipi
     one statement per chunk, and a second run of the same notice writes nothing."""
     from unittest import mock
 
-    from afterclass.notifications.actions import Audience, Notice, deliver
+    from afterclass.notifications.fanout import Audience, Notice, deliver
 
     settings.TASKS = DATABASE_QUEUE  # the e-mails it leads to are queued, not sent here
     space = make_space(name="Everyone")
