@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from afterclass.audit.log import record_audit
 from afterclass.core.errors import Conflict
+from afterclass.core.validation import clean_choice, clean_text
 from afterclass.moderation.access import check_can_report, check_can_resolve
 from afterclass.moderation.models import (
     NOTE_LENGTH,
@@ -30,7 +31,6 @@ from afterclass.posts.actions import (
     do_remove_post,
 )
 from afterclass.posts.models import Comment, ContentState, Post
-from afterclass.spaces.actions.validation import clean_choice, clean_text
 
 if TYPE_CHECKING:
     from afterclass.people.models import Person

@@ -15,13 +15,13 @@ from django.utils import timezone
 
 from afterclass.audit.log import record_audit
 from afterclass.core.errors import Conflict, InvalidInput
+from afterclass.core.validation import clean_choice
 from afterclass.insights.events import record_event
 from afterclass.insights.models import EventKind
 from afterclass.polls.access import check_can_close, check_can_vote
 from afterclass.polls.models import Poll, PollBallot, PollChoice, PollOption, ResultsShown
 from afterclass.posts.actions import do_create_post
 from afterclass.posts.models import Post, PostKind
-from afterclass.spaces.actions.validation import clean_choice
 
 if TYPE_CHECKING:
     from afterclass.people.models import Person

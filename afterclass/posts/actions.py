@@ -14,6 +14,7 @@ from django.utils import timezone
 from afterclass.attachments.attach import FileChange, apply_files, check_post_files
 from afterclass.audit.log import record_audit
 from afterclass.core.errors import Conflict, InvalidInput, NotAllowed
+from afterclass.core.validation import clean_choice, clean_text
 from afterclass.insights.events import record_event
 from afterclass.insights.models import EventKind
 from afterclass.live.events import publish_comment_created, publish_post_created
@@ -52,7 +53,6 @@ from afterclass.search.index import (
     reindex_post_on_commit,
 )
 from afterclass.spaces.access import check_can_participate, my_place
-from afterclass.spaces.actions.validation import clean_choice, clean_text
 
 if TYPE_CHECKING:
     from afterclass.people.models import Person

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from afterclass.core.errors import NotAllowed, NotFound
+from afterclass.people.models import Organisation
 from afterclass.spaces.models import (
     JoinPolicy,
     Membership,
@@ -179,8 +180,6 @@ def can_create_space(person: Person | AnonymousUser | None) -> bool:
         return False
     if person.is_org_admin:
         return True
-    from afterclass.people.models import Organisation
-
     return Organisation.current().anyone_can_create_spaces
 
 

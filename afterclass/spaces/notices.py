@@ -9,10 +9,12 @@ from django.urls import reverse
 
 from afterclass.notifications.actions import Audience, Notice, notify
 from afterclass.notifications.models import NotificationKind
+from afterclass.spaces.models import Membership, Space, Visibility
+from afterclass.surveys.access import planned_audience
+from afterclass.surveys.models import SpaceInterest
 
 if TYPE_CHECKING:
     from afterclass.people.models import Person
-    from afterclass.spaces.models import Membership, Space
 
 K = NotificationKind
 
@@ -68,10 +70,6 @@ def tell_space_launched(space: Space, *, actor: Person | None = None) -> None:
     space. People who signed up ("tell me at launch") are told first, in their own notice
     enqueued before the audience's; the audience's leaves them out, so nobody hears twice.
     A secret space is announced only to those who signed up: its audience may not know it."""
-    from afterclass.spaces.models import Membership, Visibility
-    from afterclass.surveys.access import planned_audience
-    from afterclass.surveys.models import SpaceInterest
-
     notice = Notice(
         K.SPACE_LAUNCHED,
         # The space's name is the title (also the e-mail's subject); its page says the purpose.

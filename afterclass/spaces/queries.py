@@ -16,6 +16,8 @@ from afterclass.people.models import Person
 from afterclass.posts.models import ContentState, Post, ReadMark
 from afterclass.spaces.access import is_signed_in
 from afterclass.spaces.models import GroundRules, Membership, MembershipState, Space, Status
+from afterclass.surveys.models import SpaceInterest, SurveyState
+from afterclass.surveys.queries import prelaunch_survey
 
 MY_SPACES = "mine"
 JOINABLE = "discover"
@@ -129,9 +131,6 @@ def rules_history(space: Space) -> list[GroundRules]:
 def launch_readiness(space: Space) -> dict[str, Any]:
     """What the launch page shows (two queries): the pre-launch survey with its answers so far,
     how many people asked to be told at launch, and what is worth a warning."""
-    from afterclass.surveys.models import SpaceInterest, SurveyState
-    from afterclass.surveys.queries import prelaunch_survey
-
     survey = prelaunch_survey(space)
     warnings = []
     if survey is None:

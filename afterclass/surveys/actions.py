@@ -14,12 +14,12 @@ from django.utils import timezone
 
 from afterclass.audit.log import record_audit
 from afterclass.core.errors import Conflict, InvalidInput
+from afterclass.core.validation import clean_choice, clean_text
 from afterclass.insights.events import record_event
 from afterclass.insights.models import EventKind
 from afterclass.notifications.actions import Notice, notify
 from afterclass.notifications.models import NotificationKind
 from afterclass.people.models import Department, ManagementLevel, Person
-from afterclass.spaces.actions.validation import clean_choice, clean_text
 from afterclass.spaces.models import Space, Status
 from afterclass.surveys.access import (
     check_can_answer,

@@ -15,6 +15,7 @@ from django.utils import timezone
 from afterclass.attachments.attach import NO_CHANGE, apply_files, check_files
 from afterclass.audit.log import record_audit
 from afterclass.core.errors import Conflict, InvalidInput, NotAllowed
+from afterclass.core.validation import clean_text
 from afterclass.insights.events import record_event
 from afterclass.insights.models import EventKind
 from afterclass.learning.access import check_can_take_part, check_is_facilitator, is_learner
@@ -32,7 +33,6 @@ from afterclass.learning.models import (
 from afterclass.notifications.actions import Notice, notify
 from afterclass.notifications.models import NotificationKind
 from afterclass.posts.models import Comment, ContentState
-from afterclass.spaces.actions.validation import clean_text
 from afterclass.spaces.models import Membership, MembershipState, Role
 
 if TYPE_CHECKING:

@@ -11,15 +11,17 @@ from django.utils import timezone
 
 from afterclass.audit.log import record_audit
 from afterclass.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from afterclass.core.validation import clean_choice
 from afterclass.insights.events import record_event
 from afterclass.insights.models import EventKind
+from afterclass.people.models import Person
 from afterclass.spaces.access import check_can_join, check_can_manage, check_can_moderate, my_place
-from afterclass.spaces.actions.validation import clean_choice
 from afterclass.spaces.models import JoinPolicy, Membership, MembershipState, Role, Space, Status
 from afterclass.spaces.notices import tell_join_request, tell_requests_decided
+from afterclass.surveys.actions import withdraw_member_invitations
 
 if TYPE_CHECKING:
-    from afterclass.people.models import Department, Person
+    from afterclass.people.models import Department
 
 MAX_ANSWER_LENGTH = 1000
 
@@ -225,9 +227,7 @@ def do_invite_department_to_space(
     space: Space, department: Department, *, actor: Person
 ) -> list[Membership]:
     """Add every active person of a department and its teams."""
-    from afterclass.people.models import Person as PersonModel
-
-    people = PersonModel.objects.active().filter(
+    people = Person.objects.active().filter(
         department__in=[department.pk, *department.teams.values_list("pk", flat=True)]
     )
     return do_invite_to_space(space, list(people), actor=actor)
@@ -256,8 +256,6 @@ def _check_may_act_on(space: Space, membership: Membership, actor: Person) -> No
 
 def _withdraw_survey_invitations(space: Space, membership: Membership) -> None:
     # Someone who is no longer a member is no longer the audience of the members' surveys.
-    from afterclass.surveys.actions import withdraw_member_invitations
-
     withdraw_member_invitations(space, membership.person_id)
 
 

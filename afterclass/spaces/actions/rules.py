@@ -8,10 +8,10 @@ from django.db import transaction
 
 from afterclass.audit.log import record_audit
 from afterclass.core.errors import Conflict, InvalidInput, NotAllowed
+from afterclass.core.validation import clean_text
 from afterclass.insights.events import record_event
 from afterclass.insights.models import EventKind
 from afterclass.spaces.access import check_can_manage
-from afterclass.spaces.actions.validation import clean_text
 from afterclass.spaces.models import (
     GroundRules,
     Membership,

@@ -13,11 +13,12 @@ from django.utils.text import slugify
 from afterclass.audit.log import record_audit
 from afterclass.core.errors import AfterclassError, Conflict, InvalidInput
 from afterclass.core.filestore import save_to_file_store
+from afterclass.core.images import prepare_image
+from afterclass.core.validation import clean_choice, clean_text
 from afterclass.insights.events import record_event
 from afterclass.insights.models import EventKind
 from afterclass.search.index import reindex_space_on_commit
 from afterclass.spaces.access import check_can_create_space, check_can_manage
-from afterclass.spaces.actions.validation import clean_choice, clean_text
 from afterclass.spaces.models import (
     AnonymousQuestions,
     Audience,
@@ -34,6 +35,8 @@ from afterclass.spaces.models import (
     Visibility,
 )
 from afterclass.spaces.notices import tell_space_archived, tell_space_launched
+from afterclass.surveys.actions import do_close_survey
+from afterclass.surveys.models import Survey, SurveyState
 
 if TYPE_CHECKING:
     from afterclass.people.models import Department, Person
@@ -238,8 +241,6 @@ def do_update_space(
 
 def do_set_space_cover(space: Space, upload: Any, *, actor: Person) -> Space:
     """Replace the cover image (resized, metadata stripped)."""
-    from afterclass.core.images import prepare_image
-
     check_can_manage(actor, space)
     image = prepare_image(upload, max_size=(1200, 400), name="cover")
     with transaction.atomic():
@@ -285,8 +286,5 @@ def do_set_space_status(
 
 
 def _close_prelaunch_survey(space: Space, *, actor: Person) -> None:
-    from afterclass.surveys.actions import do_close_survey
-    from afterclass.surveys.models import Survey, SurveyState
-
     for survey in Survey.objects.filter(space=space, is_prelaunch=True, state=SurveyState.OPEN):
         do_close_survey(survey, actor=actor)
