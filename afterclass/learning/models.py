@@ -11,8 +11,13 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from afterclass.spaces.access import can_moderate, my_place
-from afterclass.spaces.models import Membership, MembershipState, is_signed_in
+from afterclass.spaces.models import (
+    Membership,
+    MembershipState,
+    can_moderate,
+    is_signed_in,
+    my_place,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser

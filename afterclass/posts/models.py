@@ -18,8 +18,13 @@ from django.db.models.functions import Now
 from django.utils import timezone
 
 from afterclass.learning.models import Activity
-from afterclass.spaces.access import my_place
-from afterclass.spaces.models import MODERATOR_ROLES, Membership, is_signed_in, recipient_is
+from afterclass.spaces.models import (
+    MODERATOR_ROLES,
+    Membership,
+    is_signed_in,
+    my_place,
+    recipient_is,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser

@@ -12,24 +12,25 @@ The rules:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from afterclass.core.errors import NotAllowed, NotFound
 from afterclass.people.models import Organisation
 from afterclass.spaces.models import (
     JoinPolicy,
-    Membership,
     MembershipState,
-    Role,
     Space,
     Status,
     Visibility,
 )
 
-# Who may know a space exists is one Q next to the models, so that `Space.objects.visible_to`
-# reaches it without an import cycle; every loader and check here builds on it.
+# Who may know a space exists, and the viewer's place in one, are next to the models, so that
+# `Space.objects.visible_to` and other apps' seeing rules reach them without an import cycle;
+# every loader and check here builds on them.
+from afterclass.spaces.models import MyPlace as MyPlace
+from afterclass.spaces.models import can_moderate as can_moderate
 from afterclass.spaces.models import is_signed_in as is_signed_in
+from afterclass.spaces.models import my_place as my_place
 from afterclass.spaces.models import visible_spaces_filter as visible_spaces_filter
 
 if TYPE_CHECKING:
@@ -38,46 +39,6 @@ if TYPE_CHECKING:
     from afterclass.people.models import Person
 
 SPACE_NOT_FOUND = "There is no such space, or you cannot see it."
-
-
-@dataclass(frozen=True)
-class MyPlace:
-    """The viewer's relation to one space: their membership role/state, if any."""
-
-    role: str | None
-    state: str | None
-    rules_version: int | None
-    is_org_admin: bool
-
-    @property
-    def is_active_member(self) -> bool:
-        return self.state == MembershipState.ACTIVE
-
-    @property
-    def is_owner(self) -> bool:
-        return self.is_active_member and self.role == Role.OWNER
-
-    @property
-    def is_moderator(self) -> bool:
-        return self.is_active_member and self.role in {Role.OWNER, Role.MODERATOR}
-
-
-def my_place(person: Person | AnonymousUser | None, space: Space) -> MyPlace:
-    """The viewer's membership, from the annotations of `with_membership_of` when present."""
-    if not is_signed_in(person):
-        return MyPlace(None, None, None, is_org_admin=False)
-    is_admin = person.is_org_admin
-    if hasattr(space, "my_state"):
-        return MyPlace(
-            role=getattr(space, "my_role", None),
-            state=getattr(space, "my_state", None),
-            rules_version=getattr(space, "my_rules_version", None),
-            is_org_admin=is_admin,
-        )
-    membership = Membership.objects.filter(space=space, person=person).first()
-    if membership is None:
-        return MyPlace(None, None, None, is_org_admin=is_admin)
-    return MyPlace(membership.role, membership.state, membership.rules_version_accepted, is_admin)
 
 
 def access_space(person: Person | AnonymousUser | None, slug: str) -> Space:
@@ -94,12 +55,6 @@ def can_view_content(person: Person | AnonymousUser | None, space: Space) -> boo
     """Members and organisation admins see a space's members and content."""
     place = my_place(person, space)
     return place.is_org_admin or place.is_active_member
-
-
-def can_moderate(person: Person | AnonymousUser | None, space: Space) -> bool:
-    """Owners, moderators and organisation admins handle requests, invitations and bans."""
-    place = my_place(person, space)
-    return place.is_org_admin or place.is_moderator
 
 
 def can_manage(person: Person | AnonymousUser | None, space: Space) -> bool:

@@ -10,6 +10,7 @@ and checks on it.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
@@ -336,3 +337,52 @@ class RulesAcceptance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} accepted v{self.version} of {self.space_id}"
+
+
+# --- the viewer's place in one space (spaces.access re-exports it) -------------------------
+
+
+@dataclass(frozen=True)
+class MyPlace:
+    """The viewer's relation to one space: their membership role/state, if any."""
+
+    role: str | None
+    state: str | None
+    rules_version: int | None
+    is_org_admin: bool
+
+    @property
+    def is_active_member(self) -> bool:
+        return self.state == MembershipState.ACTIVE
+
+    @property
+    def is_owner(self) -> bool:
+        return self.is_active_member and self.role == Role.OWNER
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.is_active_member and self.role in {Role.OWNER, Role.MODERATOR}
+
+
+def my_place(person: Person | AnonymousUser | None, space: Space) -> MyPlace:
+    """The viewer's membership, from the annotations of `with_membership_of` when present."""
+    if not is_signed_in(person):
+        return MyPlace(None, None, None, is_org_admin=False)
+    is_admin = person.is_org_admin
+    if hasattr(space, "my_state"):
+        return MyPlace(
+            role=getattr(space, "my_role", None),
+            state=getattr(space, "my_state", None),
+            rules_version=getattr(space, "my_rules_version", None),
+            is_org_admin=is_admin,
+        )
+    membership = Membership.objects.filter(space=space, person=person).first()
+    if membership is None:
+        return MyPlace(None, None, None, is_org_admin=is_admin)
+    return MyPlace(membership.role, membership.state, membership.rules_version_accepted, is_admin)
+
+
+def can_moderate(person: Person | AnonymousUser | None, space: Space) -> bool:
+    """Owners, moderators and organisation admins handle requests, invitations and bans."""
+    place = my_place(person, space)
+    return place.is_org_admin or place.is_moderator
