@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -242,52 +243,86 @@ def rolled_up_vitals(spaces: Sequence[Space], period: Period) -> dict[int, Vital
     if windows is None:
         return None
     before = period.previous.last
-    rows = list(
-        SpaceWindow.objects.filter(
-            Q(day=period.last) | Q(day=before),
-            Q(space_id__in=ids) | Q(space__isnull=True),
-            days=period.days,
-        )
-    )
-    if {row.day for row in rows if row.space_id is None} != {period.last, before}:
+    # Columns, not model instances: a few hundred rows are read on every page.
+    rows: dict[date, dict[int | None, tuple[Any, ...]]] = {period.last: {}, before: {}}
+    for day, *row in SpaceWindow.objects.filter(
+        Q(day=period.last) | Q(day=before),
+        Q(space_id__in=ids) | Q(space__isnull=True),
+        days=period.days,
+    ).values_list("day", "space_id", *WINDOW_COLUMNS):
+        rows[day][row[0]] = tuple(row)
+    now, previous = rows[period.last], rows[before]
+    if None not in now or None not in previous:
         return None
-    now = {row.space_id: row for row in rows if row.day == period.last}
-    previous = {row.space_id: row for row in rows if row.day == before}
-    totals = {row.space_id: row for row in SpaceTotals.objects.filter(space_id__in=ids)}
+    totals = {
+        row[0]: row
+        for row in SpaceTotals.objects.filter(space_id__in=ids).values_list(
+            "space_id", *TOTALS_COLUMNS
+        )
+    }
     result = {space.pk: Vitals(space, period) for space in spaces}
     set_active_from_windows(windows, period, result)
     for space_id, found in result.items():
         total = totals.get(space_id)
         if total is not None:
-            found.members, found.activated, found.learners = (
-                total.members, total.activated, total.learners)  # fmt: skip
-            found.released_activities, found.finished = total.released_activities, total.finished
-            found.last_post_at = total.last_post_at
-        row = now.get(space_id)
-        found.daily_active = list(row.daily_active) if row else [0] * period.days
-        found.counts = _counts(row)
-        found.counts_previous = _counts(previous.get(space_id))
-        found.questions = _questions(row)
-        found.questions_previous = _questions(previous.get(space_id))
+            (
+                _,
+                found.members,
+                found.activated,
+                found.learners,
+                found.released_activities,
+                found.finished,
+                found.last_post_at,
+            ) = total
+        if space_id in previous:
+            found.counts_previous, _, found.questions_previous = _window(previous[space_id])
+        if space_id in now:
+            found.counts, daily, found.questions = _window(now[space_id])
+            found.daily_active = list(daily)
+            found.content_hidden, found.off_topic_reports = now[space_id][3:5]
+        else:
+            found.daily_active = [0] * period.days
         found.content_created = content_created(found.counts)
-        found.content_hidden = row.hidden if row else 0
-        found.off_topic_reports = row.off_topic_reports if row else 0
     return result
 
 
-def _counts(row: SpaceWindow | None) -> dict[tuple[str, str], int]:
-    return {(kind, detail): n for kind, detail, n in row.counts} if row else {}
+WINDOW_COLUMNS = (
+    "counts",
+    "daily_active",
+    "hidden",
+    "off_topic_reports",
+    "questions_asked",
+    "questions_answered",
+    "questions_accepted",
+    "questions_waited_48h",
+    "questions_old_enough",
+    "questions_within_target",
+    "median_first_answer_hours",
+    "median_accepted_hours",
+)
+TOTALS_COLUMNS = (
+    "members",
+    "activated",
+    "learners",
+    "released_activities",
+    "finished",
+    "last_post_at",
+)
 
 
-def _questions(row: SpaceWindow | None) -> Questions:
-    if row is None:
-        return Questions()
-    return Questions(
-        asked=row.questions_asked,
-        answered=row.questions_answered,
-        accepted=row.questions_accepted,
-        waited_48h=row.questions_waited_48h,
-        old_enough=row.questions_old_enough,
-        within_target=row.questions_within_target,
-        rolled_up_medians=(row.median_first_answer_hours, row.median_accepted_hours),
+def _window(
+    row: tuple[Any, ...],
+) -> tuple[dict[tuple[str, str], int], list[int], Questions]:
+    """A window's counts by kind and detail, people active per day, and questions."""
+    _, counts, daily, _, _, *tally, first_answer, accepted = row
+    asked, answered, accepted_n, waited, old_enough, within_target = tally
+    questions = Questions(
+        asked=asked,
+        answered=answered,
+        accepted=accepted_n,
+        waited_48h=waited,
+        old_enough=old_enough,
+        within_target=within_target,
+        rolled_up_medians=(first_answer, accepted),
     )
+    return {(kind, detail): n for kind, detail, n in counts}, daily, questions

@@ -39,6 +39,9 @@ PULSE_EVERY_DAYS = 28
 # The organisation table's rows on first load (the spaces to look at first sort on top); the
 # rest on asking ("Show all"), since each row costs its figures' rendering and a sparkline.
 TABLE_ROWS = 25
+# The spaces to look at first on first load, the most urgent first; the rest on asking, as for
+# the table (an organisation of many struggling spaces would list nearly all of them).
+LOOK_FIRST_ROWS = 10
 # The organisation table's columns: (sort key, heading); no key = not sortable.
 HEADINGS = (
     ("name", "Space"),
@@ -213,9 +216,12 @@ def organisation_page(request: SignedInRequest) -> HttpResponse:
     show_all = request.GET.get("all") == "1"
     shown = found.rows if show_all else found.rows[:TABLE_ROWS]
     sparklines = space_sparklines(shown)
+    look_first = found.look_first
     context = _period_context(request, period)
     context.update(
         insights=found,
+        look_first=look_first if show_all else look_first[:LOOK_FIRST_ROWS],
+        look_first_count=len(look_first),
         charts=organisation_charts(found),
         table=[(row, sparklines[row.space.pk]) for row in shown],
         hidden_rows=len(found.rows) - len(shown),

@@ -259,3 +259,29 @@ def test_organisation_page_counts_again_until_the_windows_are_rolled_up(client, 
         response = client.get(reverse("insights-organisation"))
     assert response.status_code == 200
     assert any('"posts_post"' in query["sql"] for query in captured.captured_queries)
+
+
+def test_organisation_page_lists_the_first_spaces_to_look_at_then_all_on_asking(client):
+    from afterclass.insights.views import LOOK_FIRST_ROWS
+
+    owner = PersonFactory()
+    for n in range(LOOK_FIRST_ROWS + 2):
+        space = make_space(owner, name=f"Quiet {n:02}", slug=f"quiet-{n}")
+        for _ in range(3):
+            add_member(space)
+    # Launched a month ago, and nobody has done anything since: each is to look at.
+    Space.objects.update(launched_at=timezone.now() - timedelta(days=30))
+    rollup_insights.call()
+    admin = PersonFactory(is_org_admin=True)
+    client.force_login(admin)
+    flagged = organisation_insights(Period.last_days(28)).look_first
+    assert len(flagged) == LOOK_FIRST_ROWS + 2
+
+    body = client.get(reverse("insights-organisation")).content.decode()
+    listed = body.split('<ol class="look-first">')[1].split("</ol>")[0]
+    assert listed.count("<li>") == LOOK_FIRST_ROWS
+    assert f"Show all {LOOK_FIRST_ROWS + 2}" in body
+    body = client.get(reverse("insights-organisation") + "?all=1").content.decode()
+    listed = body.split('<ol class="look-first">')[1].split("</ol>")[0]
+    assert listed.count("<li>") == LOOK_FIRST_ROWS + 2
+    assert f"Show all {LOOK_FIRST_ROWS + 2}" not in body
