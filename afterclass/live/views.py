@@ -24,6 +24,7 @@ from afterclass.posts.queries import (
     present,
     # The thread's own selection and presentation of comments: reused, not copied.
     present_comments,
+    present_one,
     thread_comments,
 )
 from afterclass.posts.views import load_post
@@ -79,7 +80,7 @@ def post_comments(request: SignedInRequest, post_id: int) -> HttpResponse:
     comment comes with its replies; a new reply to an older comment comes on its own."""
     after = _after(request)
     post = load_post(request, post_id)
-    present([post], request.user)
+    seen = present_one(post, request.user)
     visible = thread_comments(post, request.user).filter(pk__gt=after).order_by("id")
     top: list[Comment] = list(visible.filter(parent__isnull=True)[: CATCH_UP_LIMIT + 1])
     replies: list[Comment] = list(
@@ -89,7 +90,8 @@ def post_comments(request: SignedInRequest, post_id: int) -> HttpResponse:
         return HttpResponse(status=204)
     more = len(top) > CATCH_UP_LIMIT or len(replies) > CATCH_UP_LIMIT
     top, replies = top[:CATCH_UP_LIMIT], replies[:CATCH_UP_LIMIT]
-    thread = present_comments(post, request.user, top + replies)
+    thread = present_comments(post, seen, request.user, top + replies)
     context = thread_context(request, post, thread)
-    context.update(top=top, replies=replies, more=more)
+    shown = thread.comments  # in the order given: the new comments, then the new replies
+    context.update(top=shown[: len(top)], replies=shown[len(top) :], more=more)
     return render(request, "live/comments.html", context)

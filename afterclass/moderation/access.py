@@ -19,6 +19,7 @@ from afterclass.core.errors import NotAllowed, NotFound
 from afterclass.moderation.models import Report
 from afterclass.posts.access import MODERATOR_ROLES, can_moderate_space
 from afterclass.posts.models import Comment, ContentState, Post
+from afterclass.posts.presentation import SeenComment, SeenPost
 from afterclass.spaces.access import is_signed_in, my_place
 from afterclass.spaces.models import Membership, Space
 
@@ -56,9 +57,20 @@ def check_can_see_reports(viewer: Person | AnonymousUser | None, space: Space) -
         raise NotAllowed(NOT_A_MODERATOR)
 
 
-def can_report(viewer: Person | AnonymousUser | None, target: Post | Comment, space: Space) -> bool:
-    """Whether the page offers "Report" (the action gives the reason when it refuses)."""
-    if not is_signed_in(viewer) or target.author_id == viewer.pk:
+def can_report(
+    viewer: Person | AnonymousUser | None,
+    target: Post | Comment | SeenPost | SeenComment,
+    space: Space,
+) -> bool:
+    """Whether the page offers "Report" (the action gives the reason when it refuses). Pages
+    pass what they show (presented for this viewer: `is_mine`), never the model."""
+    if not is_signed_in(viewer):
+        return False
+    if isinstance(target, SeenPost | SeenComment):
+        mine = target.is_mine
+    else:
+        mine = target.author_id == viewer.pk
+    if mine:
         return False
     return my_place(viewer, space).is_active_member and target.state == ContentState.VISIBLE
 

@@ -32,8 +32,8 @@ def report_create(request: HttpRequest, payload: ReportIn) -> Status[ReportOut]:
     else:
         target = access_comment(viewer, payload.comment or 0)
     report = do_report(target, actor=viewer, reason=payload.reason, text=payload.text)
-    present_reports([report], viewer)
-    return Status(201, ReportOut.build(report, show_reporter=True))
+    (shown,) = present_reports([report], viewer)
+    return Status(201, ReportOut.build(shown, show_reporter=True))
 
 
 @router.get(
@@ -69,5 +69,5 @@ def report_resolve(request: HttpRequest, report_id: Path[Id], payload: ResolveIn
     viewer = current_person(request)
     report = access_report(viewer, report_id)
     do_resolve_report(report, actor=viewer, outcome=payload.outcome, note=payload.note)
-    present_reports([report], viewer)
-    return ReportOut.build(report, show_reporter=True)
+    (shown,) = present_reports([report], viewer)
+    return ReportOut.build(shown, show_reporter=True)

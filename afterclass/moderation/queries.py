@@ -1,23 +1,29 @@
 """The read side of reports: a space's queue grouped by what was reported, the API's list, and
 the open count that the space navigation shows moderators.
 
-Every report shown passes through `present_reports`, which sets `target` (the post or comment),
-`target_post`, `excerpt` and `shown_author` from posts.queries' rules: an anonymous asker is
-"a colleague" here too, moderators or not, as on the post's own page.
+Every report shown passes through `present_reports`, which gives it as a `SeenReport`: what it
+is about as the viewer sees it (`target`, `target_post`: posts.presentation's SeenPost or
+SeenComment), `excerpt` and `shown_author`, by posts.queries' rules: an anonymous asker is
+"a colleague" here too, moderators or not, as on the post's own page. A SeenReport holds no
+model that leads to the reported post's real author.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.text import Truncator
 
-from afterclass.core.pagination import Page, paginate
+from afterclass.core.pagination import paginate
 from afterclass.moderation.access import reports_visible_to
 from afterclass.moderation.models import Report, ReportState
 from afterclass.posts.models import Comment, Post
+from afterclass.posts.presentation import SeenComment, SeenPost
 from afterclass.posts.queries import present, present_comment
 
 if TYPE_CHECKING:
@@ -40,6 +46,14 @@ TARGETS = (
     "comment__post__space",
     "comment__post__author",
 )
+
+
+@dataclass(frozen=True, slots=True)
+class SeenReports:
+    """A keyset page of reports as the viewer is shown them."""
+
+    items: list[SeenReport]
+    next: str | None
 
 
 def _reports(space: Space, viewer: Person | AnonymousUser | None) -> QuerySet[Report]:
@@ -70,19 +84,94 @@ def _target_of(report: Report) -> Post | Comment:
     return report.post
 
 
-def present_reports(reports: list[Report], viewer: Person | AnonymousUser | None) -> list[Report]:
-    """Decide once, for a page of reports, what the viewer is shown of what each is about."""
+@dataclass(frozen=True, slots=True)
+class ReportLine:
+    """One report of a group in the queue: why, and who reported it (moderators only)."""
+
+    reason_label: str
+    text: str
+    reporter: Person
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SeenReport:
+    """A report as the viewer is shown it; `group` and `open_count` in the queue only."""
+
+    pk: int
+    space: Space
+    post_id: int | None
+    comment_id: int | None
+    reason: str
+    text: str
+    state: str
+    outcome: str
+    resolution_note: str
+    reporter: Person | None
+    resolved_by: Person | None
+    created_at: datetime
+    resolved_at: datetime | None
+    target: SeenPost | SeenComment
+    target_post: SeenPost  # the post, or the post the comment is on
+    excerpt: str
+    shown_author: Person | None
+    group: tuple[ReportLine, ...] = ()
+    open_count: int = 0
+
+
+def _line(report: Report) -> ReportLine:
+    return ReportLine(
+        reason_label=report.get_reason_display(),
+        text=report.text,
+        reporter=report.reporter,
+        created_at=report.created_at,
+    )
+
+
+def present_reports(
+    reports: Sequence[Report],
+    viewer: Person | AnonymousUser | None,
+    groups: dict[tuple[str, int], list[Report]] | None = None,
+) -> list[SeenReport]:
+    """Decide once, for a page of reports, what the viewer is shown of what each is about (the
+    queries of `present`); `groups` are the open reports on each target, for the queue."""
     targets = [_target_of(report) for report in reports]
     posts = [target.post if isinstance(target, Comment) else target for target in targets]
-    present(posts, viewer)
-    for report, target, post in zip(reports, targets, posts, strict=True):
+    seen_posts = present(posts, viewer)
+    shown: list[SeenReport] = []
+    for report, target, post, seen_post in zip(reports, targets, posts, seen_posts, strict=True):
+        seen_target: SeenPost | SeenComment = seen_post
         if isinstance(target, Comment):
-            target = present_comment(post, target)
-        report.target_post = post  # type: ignore[attr-defined]
-        report.target = target  # type: ignore[attr-defined]
-        report.shown_author = getattr(target, "shown_author", None)  # type: ignore[attr-defined]
-        report.excerpt = excerpt_of(target)  # type: ignore[attr-defined]
-    return reports
+            seen_target = present_comment(post, seen_post, target, viewer)
+        group = (groups or {}).get(_group_key(report), [])
+        shown.append(
+            SeenReport(
+                pk=report.pk,
+                space=report.space,
+                post_id=report.post_id,
+                comment_id=report.comment_id,
+                reason=report.reason,
+                text=report.text,
+                state=report.state,
+                outcome=report.outcome,
+                resolution_note=report.resolution_note,
+                reporter=report.reporter,
+                resolved_by=report.resolved_by,
+                created_at=report.created_at,
+                resolved_at=report.resolved_at,
+                target=seen_target,
+                target_post=seen_post,
+                excerpt=excerpt_of(target),
+                shown_author=seen_target.shown_author,
+                group=tuple(_line(member) for member in group),
+                open_count=len(group),
+            )
+        )
+    return shown
+
+
+def _group_key(report: Report) -> tuple[str, int]:
+    return (report.target_kind, report.post_id or report.comment_id or 0)
 
 
 def report_queue(
@@ -91,14 +180,14 @@ def report_queue(
     *,
     cursor: str | None = None,
     limit: int = 20,
-) -> Page[Report]:
+) -> SeenReports:
     """Open reports grouped by what they are about, oldest first. Each item is the group's first
     report, with `group` (every open report on that target, with its reporter) and `open_count`.
     Four queries, however many reports: groups, their reports, and two for `present`."""
     leads = (
         _reports(space, viewer)
         .filter(_first_open_on_its_target(), state=ReportState.OPEN)
-        .select_related(*TARGETS)
+        .select_related("space", "reporter", *TARGETS)
     )
     page = paginate(leads, order=QUEUE_ORDER, cursor=cursor, limit=limit)
     post_ids = [lead.post_id for lead in page.items if lead.post_id]
@@ -112,12 +201,8 @@ def report_queue(
             .order_by(*QUEUE_ORDER)
         )
         for report in members:
-            groups[(report.target_kind, report.post_id or report.comment_id or 0)].append(report)
-    for lead in page.items:
-        lead.group = groups[(lead.target_kind, lead.post_id or lead.comment_id or 0)]  # type: ignore[attr-defined]
-        lead.open_count = len(lead.group)  # type: ignore[attr-defined]
-    present_reports(page.items, viewer)
-    return page
+            groups[_group_key(report)].append(report)
+    return SeenReports(items=present_reports(page.items, viewer, groups), next=page.next)
 
 
 def space_reports(
@@ -127,7 +212,7 @@ def space_reports(
     state: str = ReportState.OPEN,
     cursor: str | None = None,
     limit: int = 25,
-) -> Page[Report]:
+) -> SeenReports:
     """A space's reports in one state, one row each, oldest first (the API's list)."""
     reports = (
         _reports(space, viewer)
@@ -135,8 +220,7 @@ def space_reports(
         .select_related("space", "reporter", "resolved_by", *TARGETS)
     )
     page = paginate(reports, order=QUEUE_ORDER, cursor=cursor, limit=limit)
-    present_reports(page.items, viewer)
-    return page
+    return SeenReports(items=present_reports(page.items, viewer), next=page.next)
 
 
 def open_report_count(space: Space, viewer: Person | AnonymousUser | None) -> int:

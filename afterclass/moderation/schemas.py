@@ -1,10 +1,10 @@
 """Reports API schemas: what a member sends to report, what a moderator sends to resolve, and
 how a report looks.
 
-What a report is about is described from the `shown_author` that posts.queries decided for the
-viewer, as everywhere in the API: an anonymous asker stays "A colleague". The reporter is named
-only in what moderators receive (the list and a resolution); the person who reports gets their
-own report back.
+What a report is about is described from what moderation.queries.present_reports gave the
+viewer (a SeenReport: the shown author, never the real one), as everywhere in the API: an
+anonymous asker stays "A colleague". The reporter is named only in what moderators receive (the
+list and a resolution); the person who reports gets their own report back.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from afterclass.moderation.models import (
     NOTE_LENGTH,
     TEXT_LENGTH,
     Outcome,
-    Report,
     ReportReason,
     ReportState,
 )
+from afterclass.moderation.queries import SeenReport
 from afterclass.posts.schemas import ANONYMOUS_LABEL, AuthorOut
 
 ReportText = Annotated[str, Field(max_length=TEXT_LENGTH), storable]
@@ -82,10 +82,9 @@ class ReportOut(Schema):
     resolved_at: datetime | None
 
     @classmethod
-    def build(cls, report: Report, *, show_reporter: bool) -> ReportOut:
-        """`report` must have been through moderation.queries.present_reports."""
-        target = report.target  # type: ignore[attr-defined]
-        shown = report.shown_author  # type: ignore[attr-defined]
+    def build(cls, report: SeenReport, *, show_reporter: bool) -> ReportOut:
+        target = report.target
+        shown = report.shown_author
         reporter = report.reporter if show_reporter else None
         resolved_by = report.resolved_by
         return cls(
@@ -94,9 +93,9 @@ class ReportOut(Schema):
             target=ReportTargetOut(
                 type="post" if report.post_id else "comment",
                 id=target.pk,
-                post=report.target_post.pk,  # type: ignore[attr-defined]
+                post=report.target_post.pk,
                 state=target.state,
-                excerpt=report.excerpt,  # type: ignore[attr-defined]
+                excerpt=report.excerpt,
                 author=AuthorOut.build(shown) if shown is not None else None,
                 author_label=shown.display_name if shown is not None else ANONYMOUS_LABEL,
             ),

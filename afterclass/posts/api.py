@@ -31,8 +31,8 @@ from afterclass.posts.models import Comment, ContentState, Post, PostKind, React
 from afterclass.posts.queries import (
     home_feed,
     post_thread,
-    present,
     present_comment,
+    present_one,
     space_feed,
     waiting_questions,
 )
@@ -123,20 +123,17 @@ def _permissions(viewer: Person, post: Post) -> PostPermissionsOut:
 
 
 def _detail(post: Post, viewer: Person) -> PostDetailOut:
-    present([post], viewer)
+    seen = present_one(post, viewer)
     poll = None
     if post.kind == PostKind.POLL:
         poll = PollOut.build(poll_view(poll_of(post), viewer))
-    return PostDetailOut.build_detail(post, _permissions(viewer, post), poll)
+    return PostDetailOut.build_detail(seen, _permissions(viewer, post), poll)
 
 
 def _comment_out(comment: Comment, viewer: Person) -> CommentOut:
     post = comment.post
-    present([post], viewer)
-    present_comment(post, comment)
-    return CommentOut.build(
-        comment, viewer=viewer, accepted=post.accepted_answer_id, my_votes=set()
-    )
+    seen = present_comment(post, present_one(post, viewer), comment, viewer)
+    return CommentOut.build(seen, accepted=post.accepted_answer_id, my_votes=frozenset())
 
 
 def _related_comment(viewer: Person, comment_id: int, field: str) -> Comment:
@@ -387,7 +384,7 @@ def comment_list(request: HttpRequest, post_id: Path[Id], params: Query[PagePara
     accepted = post.accepted_answer_id
     return CommentPage(
         items=[
-            CommentOut.build(comment, viewer=viewer, accepted=accepted, my_votes=thread.my_votes)
+            CommentOut.build(comment, accepted=accepted, my_votes=thread.my_votes)
             for comment in thread.comments
         ],
         next=thread.next,

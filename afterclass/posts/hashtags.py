@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING
 from django.urls import reverse
 from django.utils.html import escape, format_html
 
-from afterclass.core.pagination import Page, paginate
+from afterclass.core.pagination import paginate
 from afterclass.posts.models import Hashtag, Post, PostHashtag
-from afterclass.posts.queries import NEWEST_ORDER, _listable, present
+from afterclass.posts.queries import NEWEST_ORDER, FeedPage, _listable, present_page
 from afterclass.spaces.access import is_signed_in
 
 if TYPE_CHECKING:
@@ -152,12 +152,10 @@ def hashtag_feed(
     *,
     cursor: str | None = None,
     limit: int = 20,
-) -> Page[Post]:
+) -> FeedPage:
     """Posts carrying a hashtag, newest first, from the spaces whose posts the viewer may see
     (the feeds' rule, in the query): a tag used only where they cannot look shows nothing."""
     if not is_signed_in(viewer):
-        return Page(items=[], next=None)
+        return FeedPage(items=[], next=None)
     posts = Post.objects.filter(_listable(viewer), post_hashtags__tag__name=tag).for_list()
-    page = paginate(posts, order=NEWEST_ORDER, cursor=cursor, limit=limit)
-    present(page.items, viewer)
-    return page
+    return present_page(paginate(posts, order=NEWEST_ORDER, cursor=cursor, limit=limit), viewer)

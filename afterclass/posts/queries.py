@@ -1,8 +1,10 @@
 """The read side of posts: space feed, home feed, unanswered questions, a post's thread.
 
-Every list passes through `present`, which sets on each post `shown_author` (a Person, or None
-for "a colleague"), `my_reactions` and `is_mine`: templates and the API show only those, never
-`post.author` directly, so an anonymous asker cannot leak through a forgotten field.
+Every list passes through `present`, which gives each post as the viewer sees it (a
+posts.presentation.SeenPost: `shown_author`, a Person or None for "a colleague", `my_reactions`,
+`is_mine`, read state); threads pass through `present_comments` (SeenComment). Templates and the
+API are given only those, never the models, so an anonymous asker cannot leak through a
+forgotten `post.author`.
 """
 
 from __future__ import annotations
@@ -32,6 +34,14 @@ from afterclass.posts.models import (
     Reaction,
     Vote,
 )
+from afterclass.posts.presentation import (
+    ReadPoint,
+    SeenComment,
+    SeenPost,
+    Thread,
+    see_comment,
+    see_post,
+)
 from afterclass.spaces.access import is_signed_in
 from afterclass.spaces.models import Membership, Status
 
@@ -41,13 +51,21 @@ if TYPE_CHECKING:
     from afterclass.people.models import Person
     from afterclass.spaces.models import Space
 
+
+@dataclass(frozen=True, slots=True)
+class FeedPage:
+    """A keyset page of posts as the viewer sees them."""
+
+    items: list[SeenPost]
+    next: str | None
+
+
+def present_page(page: Page[Post], viewer: Person | AnonymousUser | None) -> FeedPage:
+    return FeedPage(items=present(page.items, viewer), next=page.next)
+
+
 FEED_ORDER = ["-is_pinned", "-created_at", "-id"]
 NEWEST_ORDER = ["-created_at", "-id"]
-
-
-# Per post: None when the viewer keeps no read state there (not an active member of its space),
-# else (comments seen, last activity seen, when the mark was written), all None when never opened.
-ReadPoint = tuple[int | None, datetime | None, datetime | None]
 
 
 def _read_marks(ids: list[int], viewer: Person) -> dict[int, ReadPoint | None]:
@@ -75,23 +93,11 @@ def _read_marks(ids: list[int], viewer: Person) -> dict[int, ReadPoint | None]:
     }
 
 
-def _set_read_state(post: Post, point: ReadPoint | None) -> None:
-    if point is None:
-        unread, new = False, 0
-    elif point[1] is None:
-        unread, new = True, 0  # never opened: the whole post is new
-    else:
-        unread = post.last_activity_at > point[1]
-        new = max(post.comment_count - (point[0] or 0), 0) if unread else 0
-    post.is_unread = unread  # type: ignore[attr-defined]
-    post.new_comments = new  # type: ignore[attr-defined]
-    # When the viewer last read the post (their read mark was written), None before a first
-    # visit: the thread marks what came after as new. The mark's write time, not the activity it
-    # saw: a comment is created a moment after the activity time its post is given.
-    post.last_read_at = point[2] if point is not None else None  # type: ignore[attr-defined]
+def _viewer_id(viewer: Person | AnonymousUser | None) -> int | None:
+    return viewer.pk if is_signed_in(viewer) else None
 
 
-def present(posts: list[Post], viewer: Person | AnonymousUser | None) -> list[Post]:
+def present(posts: Sequence[Post], viewer: Person | AnonymousUser | None) -> list[SeenPost]:
     """Decide once, for a page of posts, what the viewer is shown of each (three queries).
 
     Read state (`is_unread`, `new_comments`) is for active members: a post is unread when it was
@@ -106,13 +112,30 @@ def present(posts: list[Post], viewer: Person | AnonymousUser | None) -> list[Po
         ):
             mine[post_id].add(kind)
         marks = _read_marks(ids, viewer)
-    for post in posts:
-        post.shown_author = author_shown_to(viewer, post, moderated=moderated)  # type: ignore[attr-defined]
-        post.is_mine = is_signed_in(viewer) and post.author_id == viewer.pk  # type: ignore[attr-defined]
-        post.my_reactions = mine.get(post.pk, set())  # type: ignore[attr-defined]
-        _set_read_state(post, marks.get(post.pk))
     with_attachments(posts)  # a query only when there are image posts or resources
-    return posts
+    viewer_id = _viewer_id(viewer)
+    return [
+        see_post(
+            post,
+            shown_author=author_shown_to(viewer, post, moderated=moderated),
+            viewer_id=viewer_id,
+            my_reactions=frozenset(mine.get(post.pk, ())),
+            read=marks.get(post.pk),
+            attachments=tuple(getattr(post, "shown_attachments", ())),
+        )
+        for post in posts
+    ]
+
+
+def present_one(post: Post, viewer: Person | AnonymousUser | None) -> SeenPost:
+    """`present` for one post."""
+    return present([post], viewer)[0]
+
+
+def present_plain(post: Post, viewer: Person | AnonymousUser | None) -> SeenPost:
+    """`post` for a fragment that shows neither its author nor the viewer's reactions or read
+    state (a form, a vote): no query, and "a colleague" for any anonymous question."""
+    return see_post(post, shown_author=None, viewer_id=_viewer_id(viewer))
 
 
 def _listable(viewer: Person | AnonymousUser | None) -> Q:
@@ -129,16 +152,14 @@ def space_feed(
     unanswered: bool = False,
     cursor: str | None = None,
     limit: int = 20,
-) -> Page[Post]:
+) -> FeedPage:
     """A space's posts: pinned first, then newest; by kind, or unanswered questions only."""
     posts = Post.objects.filter(_listable(viewer), space=space).for_list()
     if kind:
         posts = posts.filter(kind=kind)
     if unanswered:
         posts = posts.filter(kind=PostKind.QUESTION, answer_count=0)
-    page = paginate(posts, order=FEED_ORDER, cursor=cursor, limit=limit)
-    present(page.items, viewer)
-    return page
+    return present_page(paginate(posts, order=FEED_ORDER, cursor=cursor, limit=limit), viewer)
 
 
 # A feed across spaces reads each space's first page from its index and merges them (below);
@@ -202,25 +223,24 @@ def _my_space_ids(viewer: Person, *, exclude_archived: bool = False) -> list[int
 
 def home_feed(
     viewer: Person | AnonymousUser | None, *, cursor: str | None = None, limit: int = 20
-) -> Page[Post]:
+) -> FeedPage:
     """What is new across the spaces I am a member of, newest first."""
     if not is_signed_in(viewer):
-        return Page(items=[], next=None)
+        return FeedPage(items=[], next=None)
     posts = Post.objects.filter(_listable(viewer))
     page = _across_spaces(
         posts, _my_space_ids(viewer), order=NEWEST_ORDER, cursor=cursor, limit=limit
     )
-    present(page.items, viewer)
-    return page
+    return present_page(page, viewer)
 
 
 def waiting_questions(
     viewer: Person | AnonymousUser | None, *, cursor: str | None = None, limit: int = 20
-) -> Page[Post]:
+) -> FeedPage:
     """Questions without an answer across my spaces, oldest waiting first. Archived spaces are
     read-only, so their questions cannot be answered and are left out."""
     if not is_signed_in(viewer):
-        return Page(items=[], next=None)
+        return FeedPage(items=[], next=None)
     posts = Post.objects.filter(_listable(viewer), kind=PostKind.QUESTION, answer_count=0)
     page = _across_spaces(
         posts,
@@ -229,32 +249,14 @@ def waiting_questions(
         cursor=cursor,
         limit=limit,
     )
-    present(page.items, viewer)
-    return page
+    return present_page(page, viewer)
 
 
-def _present_comment(post: Post, comment: Comment) -> None:
-    """The asker's own comments in their anonymous question are anonymous too."""
-    hidden_asker = post.is_anonymous and getattr(post, "shown_author", None) is None
-    is_asker = comment.author_id == post.author_id
-    comment.shown_author = None if hidden_asker and is_asker else comment.author  # type: ignore[attr-defined]
-    comment.by_asker = is_asker and post.kind == PostKind.QUESTION  # type: ignore[attr-defined]
-
-
-def present_comment(post: Post, comment: Comment) -> Comment:
-    """One comment outside a thread (after an edit or removal): `post` must be presented."""
-    _present_comment(post, comment)
-    return comment
-
-
-@dataclass(frozen=True)
-class Thread:
-    post: Post
-    comments: Sequence[Comment]  # top level, each with `.visible_replies`
-    next: str | None
-    my_votes: set[int]
-    first_new_id: int | None = None  # the first comment marked new, in the page's order
-    new_count: int = 0
+def present_comment(
+    post: Post, seen: SeenPost, comment: Comment, viewer: Person | AnonymousUser | None
+) -> SeenComment:
+    """One comment outside a thread (after an edit or removal): `seen` is `post` presented."""
+    return see_comment(post, seen, comment, viewer_id=_viewer_id(viewer))
 
 
 def thread_comments(post: Post, viewer: Person | AnonymousUser | None) -> QuerySet[Comment]:
@@ -269,51 +271,68 @@ def thread_comments(post: Post, viewer: Person | AnonymousUser | None) -> QueryS
     )
 
 
+def _replies(comment: Comment) -> list[Comment]:
+    """The replies `thread_comments` loaded (none for a reply, or a comment loaded alone)."""
+    found: list[Comment] = getattr(comment, "visible_replies", [])
+    return found
+
+
 def present_comments(
-    post: Post, viewer: Person | AnonymousUser | None, comments: list[Comment]
+    post: Post,
+    seen: SeenPost,
+    viewer: Person | AnonymousUser | None,
+    comments: Sequence[Comment],
 ) -> Thread:
-    """Set on each comment and reply what the viewer is shown (`shown_author`, `by_asker`,
-    `my_reactions`, `is_new`): two queries at most, however many comments."""
-    shown_comments: list[Comment] = []
+    """What the viewer is shown of each comment and its replies (`shown_author`, `by_asker`,
+    `my_reactions`, `is_new`), in the order given: two queries at most, however many comments.
+    `seen` is `post` presented for the viewer."""
+    every: list[Comment] = []
     for comment in comments:
-        shown_comments.append(comment)
-        shown_comments.extend(getattr(comment, "visible_replies", []))
+        every.append(comment)
+        every.extend(_replies(comment))
     reacted: dict[int, set[str]] = defaultdict(set)
-    if is_signed_in(viewer) and shown_comments:
+    if is_signed_in(viewer) and every:
         for comment_id, kind in Reaction.objects.filter(
-            person=viewer, comment__in=[c.pk for c in shown_comments]
+            person=viewer, comment__in=[c.pk for c in every]
         ).values_list("comment_id", "kind"):
             reacted[comment_id].add(kind)
     # New since the viewer's previous visit: never on a first visit, never their own.
-    since: datetime | None = getattr(post, "last_read_at", None)
-    viewer_id = viewer.pk if is_signed_in(viewer) else None
-    first_new_id: int | None = None
-    new_count = 0
-    for shown_comment in shown_comments:
-        _present_comment(post, shown_comment)
-        shown_comment.my_reactions = reacted.get(shown_comment.pk, set())  # type: ignore[attr-defined]
-        is_new = (
-            since is not None
-            and shown_comment.created_at > since
-            and shown_comment.author_id != viewer_id
-        )
-        shown_comment.is_new = is_new  # type: ignore[attr-defined]
+    since: datetime | None = seen.last_read_at
+    viewer_id = _viewer_id(viewer)
+    new_ids: list[int] = []
+
+    def shown(comment: Comment, replies: tuple[SeenComment, ...] = ()) -> SeenComment:
+        is_new = since is not None and comment.created_at > since and comment.author_id != viewer_id
         if is_new:
-            new_count += 1
-            first_new_id = first_new_id or shown_comment.pk
+            new_ids.append(comment.pk)
+        return see_comment(
+            post,
+            seen,
+            comment,
+            viewer_id=viewer_id,
+            my_reactions=frozenset(reacted.get(comment.pk, ())),
+            is_new=is_new,
+            replies=replies,
+        )
+
+    presented: list[SeenComment] = []
+    for comment in comments:
+        top = shown(comment)  # before its replies: "the first new" follows the page's order
+        replies = tuple(shown(reply) for reply in _replies(comment))
+        presented.append(replace(top, visible_replies=replies) if replies else top)
     ids = [c.pk for c in comments if c.parent_id is None]
-    my_votes: set[int] = set()
+    my_votes: frozenset[int] = frozenset()
     if is_signed_in(viewer) and ids and post.kind == PostKind.QUESTION:
-        my_votes = set(
+        my_votes = frozenset(
             Vote.objects.filter(person=viewer, comment__in=ids).values_list("comment_id", flat=True)
         )
     return Thread(
-        post=post,
-        comments=comments,
+        post=seen,
+        comments=tuple(presented),
         next=None,
         my_votes=my_votes,
-        first_new_id=first_new_id,
-        new_count=new_count,
+        first_new_id=new_ids[0] if new_ids else None,
+        new_count=len(new_ids),
     )
 
 
@@ -327,7 +346,7 @@ def post_thread(
     """A post with a page of its top-level comments (answers by votes, then time; the accepted
     answer first) and their replies, in a fixed number of queries. Comments and replies written
     by others since the viewer last read the post are marked `is_new`."""
-    present([post], viewer)
+    seen = present_one(post, viewer)
     top = thread_comments(post, viewer).filter(parent__isnull=True)
     if post.kind == PostKind.QUESTION:
         order = ["-vote_count", "created_at", "id"]
@@ -339,13 +358,13 @@ def post_thread(
     if accepted_id and not cursor:
         accepted = [c for c in comments if c.pk == accepted_id]
         comments = accepted + [c for c in comments if c.pk != accepted_id]
-    return replace(present_comments(post, viewer, comments), next=page.next)
+    return replace(present_comments(post, seen, viewer, comments), next=page.next)
 
 
 def thread_comment(post: Post, viewer: Person | AnonymousUser | None, comment_id: int) -> Thread:
     """One comment (with its replies) or one reply as the thread shows it, for the page to swap
     in after it was written, hidden, restored or removed; no comment when the viewer cannot see
     it (any more)."""
-    present([post], viewer)
+    seen = present_one(post, viewer)
     comments = list(thread_comments(post, viewer).filter(pk=comment_id))
-    return present_comments(post, viewer, comments)
+    return present_comments(post, seen, viewer, comments)

@@ -1,8 +1,9 @@
 """Posts API schemas: what a client sends to post, comment, vote, react and moderate, and how
 posts and comments look to the person asking.
 
-An author is built only from the `shown_author` that posts.queries decided for the viewer:
-an anonymous asker is `"author": null` with `"author_label": "A colleague"`, and nothing else in
+Posts and comments are built only from what posts.queries presented for the viewer
+(posts.presentation.SeenPost, SeenComment), which carry the shown author, not the real one: an
+anonymous asker is `"author": null` with `"author_label": "A colleague"`, and nothing else in
 these schemas (ids, e-mails, avatars, links) names them.
 """
 
@@ -18,8 +19,8 @@ from afterclass.api.schemas import Id, InputSchema, PageParams, storable
 from afterclass.attachments.schemas import AttachmentOut
 from afterclass.people.models import Person
 from afterclass.polls.schemas import PollIn, PollOut
-from afterclass.posts.models import Comment, ContentState, Post, PostKind, ReactionKind
-from afterclass.posts.presentation import shown_body, shown_title
+from afterclass.posts.models import ContentState, PostKind, ReactionKind
+from afterclass.posts.presentation import SeenComment, SeenPost, shown_body, shown_title
 
 ANONYMOUS_LABEL = "A colleague"
 
@@ -126,7 +127,7 @@ class AuthorOut(Schema):
 
 
 def _author_fields(shown: Person | None) -> dict[str, object]:
-    """The only place an author becomes JSON: from `shown_author`, never from `.author`."""
+    """The only place an author becomes JSON: from a presented `shown_author`."""
     return {
         "author": AuthorOut.build(shown) if shown is not None else None,
         "author_label": shown.display_name if shown is not None else ANONYMOUS_LABEL,
@@ -171,8 +172,7 @@ class PostOut(Schema):
     last_activity_at: datetime
 
     @classmethod
-    def fields_of(cls, post: Post) -> dict[str, object]:
-        """`post` must have been through posts.queries.present (or a feed that calls it)."""
+    def fields_of(cls, post: SeenPost) -> dict[str, object]:
         removed = post.is_removed
         return {
             "id": post.pk,
@@ -181,9 +181,9 @@ class PostOut(Schema):
             "title": shown_title(post),
             "body": shown_body(post),
             "link_url": "" if removed else post.link_url,
-            **_author_fields(post.shown_author),  # type: ignore[attr-defined]
+            **_author_fields(post.shown_author),
             "is_anonymous": post.is_anonymous,
-            "is_mine": post.is_mine,  # type: ignore[attr-defined]
+            "is_mine": post.is_mine,
             "state": post.state,
             "is_pinned": post.is_pinned,
             "is_locked": post.is_locked,
@@ -193,12 +193,11 @@ class PostOut(Schema):
             "answer_count": post.answer_count,
             "reaction_count": post.reaction_count,
             "helped_count": post.helped_count,
-            "my_reactions": sorted(post.my_reactions),  # type: ignore[attr-defined]
-            "unread": getattr(post, "is_unread", False),
-            "new_comments": getattr(post, "new_comments", 0),
+            "my_reactions": sorted(post.my_reactions),
+            "unread": post.is_unread,
+            "new_comments": post.new_comments,
             "attachments": [
-                AttachmentOut.build(attachment)
-                for attachment in getattr(post, "shown_attachments", [])
+                AttachmentOut.build(attachment) for attachment in post.shown_attachments
             ],
             "created_at": post.created_at,
             "edited_at": post.edited_at,
@@ -206,7 +205,7 @@ class PostOut(Schema):
         }
 
     @classmethod
-    def build(cls, post: Post) -> PostOut:
+    def build(cls, post: SeenPost) -> PostOut:
         return cls.model_validate(cls.fields_of(post))
 
 
@@ -227,7 +226,7 @@ class PostDetailOut(PostOut):
 
     @classmethod
     def build_detail(
-        cls, post: Post, can: PostPermissionsOut, poll: PollOut | None = None
+        cls, post: SeenPost, can: PostPermissionsOut, poll: PollOut | None = None
     ) -> PostDetailOut:
         return cls.model_validate(
             {
@@ -269,19 +268,17 @@ class CommentOut(Schema):
 
     @classmethod
     def build(
-        cls, comment: Comment, *, viewer: Person, accepted: int | None, my_votes: set[int]
+        cls, comment: SeenComment, *, accepted: int | None, my_votes: frozenset[int]
     ) -> CommentOut:
-        """`comment` must have been presented (posts.queries) for the viewer."""
         removed = comment.is_removed
-        replies = getattr(comment, "visible_replies", [])
         return cls.model_validate(
             {
                 "id": comment.pk,
                 "post": comment.post_id,
                 "parent": comment.parent_id,
-                **_author_fields(comment.shown_author),  # type: ignore[attr-defined]
-                "by_asker": comment.by_asker,  # type: ignore[attr-defined]
-                "is_mine": comment.author_id == viewer.pk,
+                **_author_fields(comment.shown_author),
+                "by_asker": comment.by_asker,
+                "is_mine": comment.is_mine,
                 "body": "" if removed else comment.body,
                 "body_html": "" if removed else comment.body_html,
                 "state": comment.state,
@@ -292,13 +289,13 @@ class CommentOut(Schema):
                 "my_vote": comment.pk in my_votes,
                 "reaction_count": comment.reaction_count,
                 "helped_count": comment.helped_count,
-                "my_reactions": sorted(getattr(comment, "my_reactions", set())),
+                "my_reactions": sorted(comment.my_reactions),
                 "is_accepted": accepted is not None and comment.pk == accepted,
                 "created_at": comment.created_at,
                 "edited_at": comment.edited_at,
                 "replies": [
-                    cls.build(reply, viewer=viewer, accepted=accepted, my_votes=my_votes)
-                    for reply in replies
+                    cls.build(reply, accepted=accepted, my_votes=my_votes)
+                    for reply in comment.visible_replies
                 ],
             }
         )

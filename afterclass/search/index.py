@@ -325,20 +325,18 @@ def reindex_session(session_id: int) -> None:
 
 
 def _activity_drafts(activity: Activity, unit: Unit, texts: dict[int, str]) -> list[Draft]:
-    """An activity and its files (prefetched as `search_files`)."""
+    """An activity and its files (prefetched by `_with_files`: `attachments.all()` reads them)."""
     return [
         activity_draft(activity, unit),
         *(
             activity_file_draft(item, activity, unit, texts.get(item.pk, ""))
-            for item in activity.search_files  # type: ignore[attr-defined]
+            for item in activity.attachments.all()  # prefetched by `_with_files`
         ),
     ]
 
 
 def _with_files(activities: QuerySet[Activity]) -> QuerySet[Activity]:
-    return activities.prefetch_related(
-        Prefetch("attachments", queryset=_learning_files(), to_attr="search_files")
-    )
+    return activities.prefetch_related(Prefetch("attachments", queryset=_learning_files()))
 
 
 def _follow_threads(unit_id: int, unit: Unit | None) -> None:
@@ -360,7 +358,7 @@ def _index_activity(activity_id: int) -> list[Attachment]:
         if activity is None:
             _delete(document)
         else:
-            files = activity.search_files  # type: ignore[attr-defined]
+            files = list(activity.attachments.all())
             _store(_activity_drafts(activity, activity.unit, _file_texts(files)))
         _delete_stale(
             SearchDocument.objects.filter(activity_id=activity_id),
@@ -382,7 +380,7 @@ def reindex_activity(activity_id: int) -> None:
 def _index_unit(unit_id: int) -> list[Attachment]:
     unit = Unit.objects.filter(pk=unit_id).first()
     activities = list(_with_files(unit.activities.all())) if unit is not None else []
-    files = [item for activity in activities for item in activity.search_files]  # type: ignore[attr-defined]
+    files = [item for activity in activities for item in activity.attachments.all()]
     with transaction.atomic():
         if unit is not None:
             texts = _file_texts(files)
@@ -472,11 +470,12 @@ def _batches[M: Model](queryset: QuerySet[M]) -> Iterator[list[M]]:
 
 
 def _post_batch(posts: list[Post]) -> list[Draft]:
-    drafts = [post_draft(post, post.search_attachments) for post in posts]  # type: ignore[attr-defined]
+    # Each post's attachments, prefetched in order by the "posts" stage.
+    drafts = [post_draft(post, list(post.attachments.all())) for post in posts]
     files = [
         (item, post)
         for post in posts
-        for item in post.search_attachments  # type: ignore[attr-defined]
+        for item in post.attachments.all()
         if item.kind == AttachmentKind.FILE
     ]
     texts = _file_texts(item for item, _ in files)
@@ -520,11 +519,7 @@ STAGES = [
     Stage(
         "posts",
         lambda: Post.objects.filter(state=ContentState.VISIBLE).prefetch_related(
-            Prefetch(
-                "attachments",
-                queryset=Attachment.objects.order_by("position", "id"),
-                to_attr="search_attachments",
-            )
+            Prefetch("attachments", queryset=Attachment.objects.order_by("position", "id"))
         ),
         _post_batch,
     ),

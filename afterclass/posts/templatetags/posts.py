@@ -18,7 +18,8 @@ from django.utils.timesince import timesince
 from django.utils.timezone import localtime
 
 from afterclass.posts import presentation
-from afterclass.posts.models import Comment, Post, PostKind, ReactionKind
+from afterclass.posts.models import PostKind, ReactionKind
+from afterclass.posts.presentation import SeenComment, SeenPost
 
 register = template.Library()
 
@@ -31,10 +32,10 @@ class ReactionButton:
 
 
 @register.filter
-def reaction_buttons(target: Post | Comment) -> list[ReactionButton]:
+def reaction_buttons(target: SeenPost | SeenComment) -> list[ReactionButton]:
     """One toggle per reaction kind, pressed when the viewer has reacted so (from `present` or
     `post_thread`)."""
-    mine: set[str] = getattr(target, "my_reactions", set())
+    mine = target.my_reactions
     return [ReactionButton(str(kind), str(kind.label), kind in mine) for kind in ReactionKind]
 
 
@@ -44,7 +45,7 @@ def kind_label(kind: str) -> str:
 
 
 @register.filter
-def headline(post: Post) -> str:
+def headline(post: presentation.Nameable) -> str:
     """What a page calls a post (see posts.presentation: a removed post only by its kind)."""
     return presentation.headline(post)
 

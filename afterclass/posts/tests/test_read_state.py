@@ -49,8 +49,8 @@ def helper(space) -> Person:
 
 def state_of(post: Post, viewer: Person) -> tuple[bool, int]:
     fresh = Post.objects.for_list().get(pk=post.pk)
-    present([fresh], viewer)
-    return fresh.is_unread, fresh.new_comments  # type: ignore[attr-defined]
+    (seen,) = present([fresh], viewer)
+    return seen.is_unread, seen.new_comments
 
 
 def read(client, post: Post, person: Person):
@@ -292,4 +292,4 @@ def test_read_state_anonymous_question_stays_anonymous(client, space, owner, mem
     body = client.get(f"/api/v1/posts/{question.pk}", **bearer(member)).json()
     assert body["author"] is None
     assert (body["unread"], body["new_comments"]) == (True, 1)
-    assert home_feed(member).items[0].shown_author is None  # type: ignore[attr-defined]
+    assert home_feed(member).items[0].shown_author is None

@@ -46,7 +46,8 @@ from afterclass.posts.forms import (
     show_action_error,
 )
 from afterclass.posts.models import Comment, Post, PostKind, ReactionKind, Revision
-from afterclass.posts.queries import Thread, post_thread, present, thread_comment
+from afterclass.posts.presentation import Thread, see_comment
+from afterclass.posts.queries import post_thread, present_one, present_plain, thread_comment
 from afterclass.posts.views import back_to_post, load_post
 from afterclass.spaces.access import check_can_participate
 
@@ -68,11 +69,14 @@ def _with_mentions[FormT: forms.Form](form: FormT, post: Post) -> FormT:
 
 
 def thread_context(request: SignedInRequest, post: Post, thread: Thread) -> dict[str, Any]:
-    """What the post page and its fragments (a comment, a form, the heading) are rendered with."""
+    """What the post page and its fragments (a comment, a form, the heading) are rendered with:
+    the post as the viewer sees it (`thread.post`), never the model."""
     viewer = request.user
     moderator = can_moderate_space(viewer, post.space)
     return {
-        "post": post,
+        "post": thread.post,
+        # polls' own template loads the poll from the model; a poll is never anonymous.
+        "poll_post": post if post.kind == PostKind.POLL else None,
         "space": post.space,
         "thread": thread,
         "my_votes": thread.my_votes,
@@ -133,7 +137,8 @@ def _comment_refused(
     nothing was written either way."""
     if not request.htmx:
         return _post_page(request, post, comment_form=form, status=status)
-    context = thread_context(request, post, Thread(post, [], None, set()))
+    empty = Thread(present_plain(post, request.user), (), None, frozenset())
+    context = thread_context(request, post, empty)
     reply_to = _reply_to(form)
     if reply_to is None:
         context["comment_form"] = _with_mentions(form, post)
@@ -251,7 +256,13 @@ def vote(request: SignedInRequest, post_id: int, comment_id: int) -> HttpRespons
     if request.htmx:
         answer.refresh_from_db(fields=["vote_count"])
         voted = set(answer.votes.filter(person=request.user).values_list("comment_id", flat=True))
-        context = {"post": post, "comment": answer, "my_votes": voted, "can_take_part": True}
+        seen = present_plain(post, request.user)
+        context = {
+            "post": seen,
+            "comment": see_comment(post, seen, answer, viewer_id=request.user.pk),
+            "my_votes": voted,
+            "can_take_part": True,
+        }
         count = answer.vote_count
         said = "Your vote is counted." if voted else "Your vote is taken back."
         return announce(
@@ -302,8 +313,8 @@ def react(request: SignedInRequest, post_id: int) -> HttpResponse:
         return back_to_post(post)
     if request.htmx:
         post.refresh_from_db(fields=["reaction_count", "helped_count"])
-        present([post], request.user)
-        response = render(request, "posts/_reactions.html", {"post": post, "can_take_part": True})
+        context = {"post": present_one(post, request.user), "can_take_part": True}
+        response = render(request, "posts/_reactions.html", context)
         return announce(response, _reacted(form.cleaned_data, post.reaction_count))
     return back_to_post(post)
 
@@ -350,12 +361,11 @@ def comment_react(request: SignedInRequest, comment_id: int) -> HttpResponse:
         return back_to_post(post, f"comment-{found.pk}")
     if request.htmx:
         found.refresh_from_db(fields=["reaction_count", "helped_count"])
-        found.my_reactions = set(  # type: ignore[attr-defined]
-            found.reactions.filter(person=request.user).values_list("kind", flat=True)
-        )
+        mine = frozenset(found.reactions.filter(person=request.user).values_list("kind", flat=True))
+        seen = present_plain(post, request.user)
         context = {
-            "post": post,
-            "comment": found,
+            "post": seen,
+            "comment": see_comment(post, seen, found, viewer_id=request.user.pk, my_reactions=mine),
             "can_take_part": True,
             "is_question": post.kind == PostKind.QUESTION,
         }
