@@ -11,6 +11,7 @@ from afterclass.people.actions import InvitationRow, do_invite_people, do_set_ac
 from afterclass.people.actions.validation import normalise_email
 from afterclass.people.queries import DirectoryFilters, all_levels, department_tree, search_people
 from afterclass.people.schemas import (
+    ContributionsOut,
     DepartmentList,
     DepartmentOut,
     InvitationOut,
@@ -24,6 +25,7 @@ from afterclass.people.schemas import (
     PersonOut,
     PersonPage,
 )
+from afterclass.posts.activity import contributions
 
 router = Router(tags=["people"])
 
@@ -54,6 +56,18 @@ def people_directory(request: HttpRequest, params: Query[PeopleParams]) -> Perso
 def person_profile(request: HttpRequest, person_id: Path[Id]) -> PersonDetailOut:
     """One person's profile, including deactivated people (marked `is_active: false`)."""
     return PersonDetailOut.build(access_person(current_person(request), person_id))
+
+
+@router.get(
+    "/people/{person_id}/contributions",
+    response={200: ContributionsOut, **errors(401, 404, 422)},
+    summary="Contributions",
+)
+def person_contributions(request: HttpRequest, person_id: Path[Id]) -> ContributionsOut:
+    """What a profile shows of a person's posts, answers and spaces: only what the caller may
+    see; anonymous questions never."""
+    viewer = current_person(request)
+    return ContributionsOut.build(contributions(access_person(viewer, person_id), viewer))
 
 
 @router.get("/departments", response={200: DepartmentList, **errors(401)}, summary="Departments")

@@ -10,6 +10,10 @@ from ninja import Field, Schema
 from afterclass.api.schemas import Id, InputSchema, PageParams, SearchText, storable
 from afterclass.people.actions.invitations import MAX_INVITATIONS_AT_ONCE
 from afterclass.people.models import Department, ManagementLevel, Person
+from afterclass.posts.activity import Contributions
+from afterclass.posts.models import Comment, Post, PostKind
+from afterclass.posts.presentation import headline
+from afterclass.posts.schemas import SpaceRefOut
 
 
 class LevelOut(Schema):
@@ -155,3 +159,64 @@ class InvitationOut(Schema):
 class InvitationsSentOut(Schema):
     sent: list[InvitationOut] = Field(description="One e-mail each, sent after the request.")
     skipped: list[str] = Field(description="Addresses that already have an account.")
+
+
+class ContributedPostOut(Schema):
+    id: int
+    kind: PostKind
+    headline: str = Field(description="Its title, or the start of its text.")
+    space: SpaceRefOut
+    created_at: datetime
+
+    @classmethod
+    def build(cls, post: Post) -> ContributedPostOut:
+        return cls(
+            id=post.pk,
+            kind=PostKind(post.kind),
+            headline=headline(post),
+            space=SpaceRefOut(slug=post.space.slug, name=post.space.name),
+            created_at=post.created_at,
+        )
+
+
+class ContributedAnswerOut(Schema):
+    id: int
+    question: ContributedPostOut
+    is_accepted: bool
+    created_at: datetime
+
+    @classmethod
+    def build(cls, answer: Comment) -> ContributedAnswerOut:
+        return cls(
+            id=answer.pk,
+            question=ContributedPostOut.build(answer.post),
+            is_accepted=answer.post.accepted_answer_id == answer.pk,
+            created_at=answer.created_at,
+        )
+
+
+class ContributionsOut(Schema):
+    """A person's contributions that the caller may see: never an anonymous question, nothing
+    of a space the caller may not see."""
+
+    posts: int
+    answers: int
+    accepted_answers: int
+    helped_colleagues: int = Field(description='People who marked one "This helped me".')
+    recent_posts: list[ContributedPostOut]
+    recent_answers: list[ContributedAnswerOut]
+    spaces: list[SpaceRefOut] = Field(description="Where they are a member, by name (30 at most).")
+    more_spaces: bool
+
+    @classmethod
+    def build(cls, found: Contributions) -> ContributionsOut:
+        return cls(
+            posts=found.posts,
+            answers=found.answers,
+            accepted_answers=found.accepted_answers,
+            helped_colleagues=found.helped,
+            recent_posts=[ContributedPostOut.build(post) for post in found.recent_posts],
+            recent_answers=[ContributedAnswerOut.build(answer) for answer in found.recent_answers],
+            spaces=[SpaceRefOut(slug=space.slug, name=space.name) for space in found.spaces],
+            more_spaces=found.more_spaces,
+        )

@@ -16,6 +16,7 @@ EXPECTED_OPERATIONS = {
     ("get", "/api/v1/people/me"),
     ("get", "/api/v1/people"),
     ("get", "/api/v1/people/{person_id}"),
+    ("get", "/api/v1/people/{person_id}/contributions"),
     ("get", "/api/v1/departments"),
     ("get", "/api/v1/levels"),
     ("get", "/api/v1/spaces"),

@@ -42,6 +42,7 @@ from afterclass.notifications.models import Notification
 from afterclass.notifications.queries import notifications_for, unread_count
 from afterclass.outbox.models import OutgoingEmail
 from afterclass.people.models import Person
+from afterclass.posts.activity import contributions
 from afterclass.posts.models import ContentState, PostKind
 from afterclass.posts.queries import home_feed, space_feed, waiting_questions
 from afterclass.search.engine import SearchFilters, search
@@ -353,6 +354,41 @@ def check_email_now(o: Oracle) -> None:
     _check_mailed(o, "e-mail at once", "notification:")
 
 
+def _profile_answer(o: Oracle, viewer: Person, person: Person, comment: Any) -> bool:
+    """An answer of `person` that `viewer` may see, not in their own anonymous question."""
+    question = o.posts[comment.post_id]
+    return (
+        comment.author_id == person.pk
+        and comment.parent_id is None
+        and comment.state == ContentState.VISIBLE
+        and question.kind == PostKind.QUESTION
+        and o.listed_post(viewer, question)
+        and not (question.is_anonymous and question.author_id == person.pk)
+        and o.reads_comment(viewer, comment)
+    )
+
+
+def check_profiles(o: Oracle) -> None:
+    """A profile's contributions: each person's posts and answers that the viewer may list,
+    never an anonymous question (or the asker's comments in it), their spaces only where the
+    viewer knows them."""
+    for viewer in o.world.viewers:
+        for person in o.world.people:
+            seen = contributions(person, viewer)
+            posts = {
+                p.pk
+                for p in o.world.posts
+                if p.author_id == person.pk and not p.is_anonymous and o.listed_post(viewer, p)
+            }
+            assert seen.posts == len(posts), f"profile of {person} for {viewer}: post count"
+            assert {p.pk for p in seen.recent_posts} <= posts, f"profile of {person}: posts"
+            answers = {c.pk for c in o.world.comments if _profile_answer(o, viewer, person, c)}
+            assert seen.answers == len(answers), f"profile of {person} for {viewer}: answers"
+            assert {c.pk for c in seen.recent_answers} <= answers
+            for space in seen.spaces:
+                assert o.knows_space(viewer, space.pk), f"profile of {person}: {space} shown"
+
+
 def check_digest(o: Oracle) -> None:
     """The digest: waiting questions and digest notifications."""
     queue_digests(timezone.now() + timedelta(minutes=1))
@@ -366,6 +402,7 @@ SURFACES: dict[str, Callable[[Oracle], None]] = {
     "api-threads": check_api_threads,
     "live-catch-up": check_live,
     "search": check_search,
+    "profiles": check_profiles,
     "notifications": check_notifications,
     "notifications-complete": check_notifications_complete,
     "email-now": check_email_now,

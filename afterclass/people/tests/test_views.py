@@ -292,8 +292,10 @@ def test_profile_escapes_what_people_write(signed_in):
 def test_profile_query_count(signed_in, django_assert_num_queries):
     someone = PersonFactory(department=DepartmentFactory(parent=DepartmentFactory()))
 
-    # session, person, organisation, the profile with department, parent and level
-    with django_assert_num_queries(4):
+    # session, person, organisation, the profile with department, parent and level; then what
+    # they contributed (posts.activity.contributions): 3 counts, colleagues helped, their
+    # spaces, recent posts and recent answers
+    with django_assert_num_queries(11):
         response = signed_in.get(reverse("person-profile", args=[someone.pk]))
     assert response.status_code == 200
 

@@ -13,6 +13,7 @@ from afterclass.people.access import access_person
 from afterclass.people.forms import PeopleFilterForm
 from afterclass.people.queries import all_levels, department_tree
 from afterclass.people.views import _search
+from afterclass.posts.activity import contributions
 
 
 @login_required
@@ -38,4 +39,5 @@ def people_directory(request: SignedInRequest) -> HttpResponse:
 @require_GET
 def person_profile(request: SignedInRequest, person_id: int) -> HttpResponse:
     profile = access_person(request.user, person_id)
-    return render(request, "people/profile.html", {"profile": profile})
+    context = {"profile": profile, "activity": contributions(profile, request.user)}
+    return render(request, "people/profile.html", context)
