@@ -32,6 +32,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from afterclass.core.pagination import DEFAULT_LIMIT, Page, paginate
+from afterclass.people.models import Person
 from afterclass.search.access import documents_visible_to
 from afterclass.search.index import backend
 from afterclass.search.models import Kind, SearchDocument, Source
@@ -45,7 +46,6 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
     from django.db.models.sql.compiler import SQLCompiler, _AsSqlType
 
-    from afterclass.people.models import Person
     from afterclass.spaces.models import Space
 
 ANONYMOUS_AUTHOR = "A colleague"
@@ -360,8 +360,6 @@ def search_people(
     """People whose name, job title, department, interests or bio match `q` as it is typed,
     best first and then in name order: the people directory's search, on the same engine.
     `within` is the people the directory's other filters leave; it narrows the same query."""
-    from afterclass.people.models import Person
-
     query = parse_query(as_typed(q))
     if query.hint or not is_signed_in(viewer):
         return Page(items=[], next=None)
