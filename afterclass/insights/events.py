@@ -5,9 +5,9 @@ from typing import TYPE_CHECKING
 from django.db.models import Subquery
 
 from afterclass.insights.models import Event, EventKind
+from afterclass.people.models import Person
 
 if TYPE_CHECKING:
-    from afterclass.people.models import Person
     from afterclass.spaces.models import Space
 
 
@@ -31,8 +31,6 @@ def record_event(
         return Event.objects.create(kind=kind, detail=detail, space_id=_pk(space))
     other_department = other_level = None
     if other_id is not None and other_id != person.pk:
-        from afterclass.people.models import Person
-
         other = Person.objects.filter(pk=other_id)
         other_department = Subquery(other.values("department_id")[:1])
         other_level = Subquery(other.values("level_id")[:1])
