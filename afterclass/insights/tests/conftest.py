@@ -2,9 +2,10 @@
 
 import pytest
 
+from afterclass.insights.actions import do_change_insight_settings
 from afterclass.people.models import Organisation
 from afterclass.people.tests.factories import DepartmentFactory, LevelFactory, PersonFactory
-from afterclass.spaces.tests.factories import make_space
+from afterclass.spaces.tests.factories import add_member, make_space
 
 
 @pytest.fixture(autouse=True)
@@ -41,3 +42,17 @@ def staff(db):
 @pytest.fixture
 def manager(db):
     return LevelFactory(name="Manager", rank=2)
+
+
+# A member of the space, and the space with the pulse question switched on (pulse tests).
+@pytest.fixture
+def member(space):
+    return add_member(space).person
+
+
+@pytest.fixture
+def pulse_on(space, owner):
+    do_change_insight_settings(
+        space, actor=owner, pulse_enabled=True, health_visible_to_members=False
+    )
+    return space

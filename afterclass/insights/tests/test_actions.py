@@ -32,19 +32,6 @@ from afterclass.spaces.tests.factories import add_member, make_space
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def member(space):
-    return add_member(space).person
-
-
-@pytest.fixture
-def pulse_on(space, owner):
-    do_change_insight_settings(
-        space, actor=owner, pulse_enabled=True, health_visible_to_members=False
-    )
-    return space
-
-
 def snapshot():
     return {
         "answers": list(PulseAnswer.objects.values("space", "person", "score")),

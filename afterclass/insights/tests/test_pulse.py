@@ -11,28 +11,14 @@ from django.utils.formats import date_format
 
 from afterclass.core.errors import NotAllowed
 from afterclass.insights.access import check_due_for_pulse, pulse_progress
-from afterclass.insights.actions import do_answer_pulse, do_change_insight_settings
+from afterclass.insights.actions import do_answer_pulse
 from afterclass.insights.models import Event, EventKind, PulseAnswer
 from afterclass.insights.tests.pulse import make_due_for_pulse
 from afterclass.spaces.models import Membership
-from afterclass.spaces.tests.factories import add_member
 
 pytestmark = pytest.mark.django_db
 
 PULSE_API = "/api/v1/spaces/{}/pulse"
-
-
-@pytest.fixture
-def member(space):
-    return add_member(space).person
-
-
-@pytest.fixture
-def pulse_on(space, owner):
-    do_change_insight_settings(
-        space, actor=owner, pulse_enabled=True, health_visible_to_members=False
-    )
-    return space
 
 
 def snapshot():
