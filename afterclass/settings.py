@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "afterclass.api",
     "afterclass.worker",
     "afterclass.outbox",
+    "afterclass.webapp",
     "afterclass.demo",
     "afterclass.benchdata",
 ]

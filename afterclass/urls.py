@@ -12,6 +12,7 @@ from afterclass.worker import views as worker_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("", include("afterclass.webapp.urls")),
     path("readyz", worker_views.readyz, name="readyz"),
     path("manage/system/", include("afterclass.worker.urls")),
     path("media/<path:name>", core_views.media, name="media"),
