@@ -13,15 +13,16 @@ The rules:
   space's template allows, and for announcements a moderator.
 - An anonymous question shows "a colleague" to everyone except: the asker themself, and, when
   the space is "anonymous to members", its moderators and owners. Organisation admins do not see
-  the asker unless they reveal it with a written reason (an audited action).
+  the asker unless they reveal it with a written reason (an audited action): only they may
+  reveal, and only an anonymous question (`can_reveal_asker`, `check_can_reveal_asker`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
-from afterclass.core.errors import NotAllowed, NotFound
+from afterclass.core.errors import InvalidInput, NotAllowed, NotFound
 from afterclass.posts.models import Comment, ContentState, Post, PostKind
 
 # The seeing rule above is one Q per object next to the models (posts.models), so that
@@ -148,3 +149,25 @@ def check_can_accept(viewer: Person, post: Post) -> None:
         raise NotAllowed("Only a question has an accepted answer.")
     if viewer.pk != post.author_id and not can_moderate_space(viewer, post.space):
         raise NotAllowed("Only the person who asked, or a moderator, can accept an answer.")
+
+
+class _MayBeAnonymous(Protocol):
+    """A post as a model or as a viewer sees it (posts.presentation.SeenPost)."""
+
+    @property
+    def is_anonymous(self) -> bool: ...
+
+
+def can_reveal_asker(post: _MayBeAnonymous, viewer: Person | AnonymousUser | None) -> bool:
+    """Only organisation admins may reveal who asked, and only an anonymous question (the
+    button on the post page, the API's `reveal_asker` permission, the reveal itself)."""
+    return is_signed_in(viewer) and viewer.is_org_admin and post.is_anonymous
+
+
+def check_can_reveal_asker(viewer: Person, post: _MayBeAnonymous) -> None:
+    """`can_reveal_asker`, with the reason: 403 for anyone but an organisation admin (they may
+    see the post), 400 for a question that is not anonymous."""
+    if not can_reveal_asker(post, viewer):
+        if not viewer.is_org_admin:
+            raise NotAllowed("Only organisation admins can reveal who asked.")
+        raise InvalidInput("This question is not anonymous.", field="post")

@@ -25,6 +25,7 @@ from afterclass.posts.access import (
     check_can_edit,
     check_can_moderate_post,
     check_can_post,
+    check_can_reveal_asker,
 )
 from afterclass.posts.hashtags import parse_hashtags, save_post_hashtags
 from afterclass.posts.mentions import render_text, save_mentions
@@ -612,10 +613,7 @@ def do_react(
 def do_reveal_asker(post: Post, *, actor: Person, reason: str) -> Person:
     """An organisation admin reveals who asked an anonymous question, for abuse handling. The
     written reason is audited; the asker is told."""
-    if not actor.is_org_admin:
-        raise NotAllowed("Only organisation admins can reveal who asked.")
-    if not post.is_anonymous:
-        raise InvalidInput("This question is not anonymous.", field="post")
+    check_can_reveal_asker(actor, post)
     reason = clean_text(reason, "reason", max_length=500, required=True)
     if len(reason) < 10:
         raise InvalidInput(

@@ -24,6 +24,7 @@ from afterclass.posts.access import (
     access_comment,
     access_post,
     can_moderate_space,
+    can_reveal_asker,
     check_can_comment,
 )
 from afterclass.posts.hashtags import hashtag_feed, normalise_tag
@@ -118,7 +119,7 @@ def _permissions(viewer: Person, post: Post) -> PostPermissionsOut:
         comment=comment,
         accept=post.kind == PostKind.QUESTION and (mine or moderator),
         moderate=moderator,
-        reveal_asker=viewer.is_org_admin and post.is_anonymous,
+        reveal_asker=can_reveal_asker(post, viewer),
     )
 
 

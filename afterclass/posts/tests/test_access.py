@@ -3,12 +3,14 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from afterclass.core.errors import NotFound
+from afterclass.core.errors import InvalidInput, NotAllowed, NotFound
 from afterclass.people.tests.factories import AdminFactory, PersonFactory
 from afterclass.posts.access import (
     access_comment,
     access_post,
     author_shown_to,
+    can_reveal_asker,
+    check_can_reveal_asker,
     comments_visible_to,
     moderated_space_ids,
     posts_visible_to,
@@ -252,3 +254,30 @@ def test_anonymous_askers_comments_in_their_thread_are_anonymous(anonymity, admi
         assert (by_asker.shown_author is None) is not sees, kind
         assert answerer.shown_author == people["member"]
         assert not answerer.by_asker
+
+
+@pytest.mark.parametrize("viewer_kind", [*VIEWERS, "space_admin"])
+def test_can_reveal_asker_only_org_admins_on_an_anonymous_question(anonymity, admin, viewer_kind):
+    _, people, question, named = anonymity
+    viewer = admin if viewer_kind == "space_admin" else people[viewer_kind]
+    may = viewer.is_org_admin
+
+    assert can_reveal_asker(question, viewer) is may
+    # The viewer's view of the post (what the post page's button reads) answers the same.
+    assert can_reveal_asker(present([question], viewer)[0], viewer) is may
+    assert can_reveal_asker(named, viewer) is False
+    if may:
+        check_can_reveal_asker(viewer, question)
+        with pytest.raises(InvalidInput):
+            check_can_reveal_asker(viewer, named)
+    else:
+        for post in (question, named):
+            with pytest.raises(NotAllowed):
+                check_can_reveal_asker(viewer, post)
+
+
+def test_can_reveal_asker_refuses_signed_out_viewers(anonymity):
+    _, _, question, _ = anonymity
+
+    assert can_reveal_asker(question, None) is False
+    assert can_reveal_asker(question, AnonymousUser()) is False

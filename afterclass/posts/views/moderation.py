@@ -11,10 +11,14 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
-from afterclass.core.errors import Conflict, InvalidInput, NotAllowed
+from afterclass.core.errors import Conflict, InvalidInput
 from afterclass.core.http import SignedInRequest
 from afterclass.core.updates import announce
-from afterclass.posts.access import access_comment, check_can_moderate_post
+from afterclass.posts.access import (
+    access_comment,
+    check_can_moderate_post,
+    check_can_reveal_asker,
+)
 from afterclass.posts.actions import (
     do_hide_comment,
     do_hide_post,
@@ -103,12 +107,8 @@ def reveal_asker(request: SignedInRequest, post_id: int) -> HttpResponse:
     and shows the name in place (htmx); without JavaScript this page asks and shows it. The
     name is in this answer only, to the admin who asked: nobody else's page changes."""
     post = load_post(request, post_id)
-    # The same refusals as do_reveal_asker, before a form is shown: 403 for people who are not
-    # organisation admins (they may see the post), 400 for a post that is not anonymous.
-    if not request.user.is_org_admin:
-        raise NotAllowed("Only organisation admins can reveal who asked.")
-    if not post.is_anonymous:
-        raise InvalidInput("This question is not anonymous.", field="post")
+    # The same refusals as do_reveal_asker, before a form is shown.
+    check_can_reveal_asker(request.user, post)
     form = RevealAskerForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:

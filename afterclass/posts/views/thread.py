@@ -22,6 +22,7 @@ from afterclass.notifications.actions import do_mark_read_about
 from afterclass.posts.access import (
     access_comment,
     can_moderate_space,
+    can_reveal_asker,
     check_can_accept,
     check_can_comment,
     check_can_edit,
@@ -89,6 +90,7 @@ def thread_context(request: SignedInRequest, post: Post, thread: Thread) -> dict
         "comment_url": reverse("post-comment", args=[post.pk]),
         "mention_url": reverse("mention-suggestions", args=[post.space.slug]),
         "hide_form": HideForm() if moderator else None,
+        "can_reveal_asker": can_reveal_asker(post, viewer),
         "is_question": post.kind == PostKind.QUESTION,
     }
 
