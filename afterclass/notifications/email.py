@@ -8,15 +8,25 @@ see is ever mailed. Both senders work in batches with a fixed number of queries 
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
-from django.db.models import BooleanField, F, Q, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    BooleanField,
+    Case,
+    DateTimeField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -49,7 +59,6 @@ DIGEST_PERIODS = {
 DIGEST_MARGIN = datetime.timedelta(minutes=30)
 QUESTIONS_PER_DIGEST = 10
 NOTIFICATIONS_PER_DIGEST = 30
-QUESTIONS_PER_BATCH = 2000
 DIGEST_SUBJECT = "What happened in your spaces"
 SUBJECT_LENGTH = 120
 
@@ -291,49 +300,61 @@ def post_url(post: Post) -> str:
 
 
 def _add_questions(digests: dict[int, Digest], now: datetime.datetime) -> None:
-    """New questions nobody has answered, in the spaces where each person is an active member
-    (not archived, not muted), not their own; the asker as that person may see them."""
-    spaces: dict[int, set[int]] = defaultdict(set)
-    moderated: dict[int, set[int]] = defaultdict(set)
-    for person_id, space_id, role in (
-        Membership.objects.active()
-        .filter(person__in=list(digests))
-        .exclude(space__status=Status.ARCHIVED)
-        .values_list("person_id", "space_id", "role")
-    ):
-        spaces[person_id].add(space_id)
-        if role in MODERATOR_ROLES:
-            moderated[person_id].add(space_id)
-    for person_id, space_id in SpaceSubscription.objects.filter(
-        person__in=list(digests), level=SpaceLevel.MUTED
-    ).values_list("person_id", "space_id"):
-        spaces[person_id].discard(space_id)
-    all_spaces = set().union(*spaces.values()) if spaces else set()
-    if not all_spaces:
+    """New questions nobody has answered since each person's last digest, in the spaces where
+    they are an active member (not archived, not muted), not their own, and only those they may
+    see (`Post.objects.visible_to_recipient`); the asker as that person may see them. One query
+    for the batch (a row per question and person, at most QUESTIONS_PER_DIGEST a person), one
+    for the questions."""
+    if not digests:
         return
-    earliest = min(digest.since for digest in digests.values())
-    questions = (
+    recipient = OuterRef("recipient")
+    since = Case(
+        *(When(recipient=pk, then=Value(digest.since)) for pk, digest in digests.items()),
+        output_field=DateTimeField(),
+    )
+    muted = SpaceSubscription.objects.filter(
+        space=OuterRef("space"), person=recipient, level=SpaceLevel.MUTED
+    )
+    waiting = (
         Post.objects.filter(
-            space__in=all_spaces,
             kind=PostKind.QUESTION,
             answer_count=0,
             state=ContentState.VISIBLE,
-            created_at__gt=earliest,
+            created_at__gt=min(digest.since for digest in digests.values()),
             created_at__lte=now,
         )
-        .select_related("space", "author")
-        .order_by("created_at", "pk")[:QUESTIONS_PER_BATCH]
+        .exclude(space__status=Status.ARCHIVED)
+        # A candidate row for each person of the batch with a membership of the question's space;
+        # the rules below decide which of them stay.
+        .annotate(recipient=F("space__memberships__person"))
+        .filter(
+            Exists(Membership.objects.active_in(OuterRef("space"), recipient)),
+            Exists(Post.objects.visible_to_recipient(recipient).filter(pk=OuterRef("pk"))),
+            ~Exists(muted),
+            ~Q(author=F("recipient")),
+            recipient__in=list(digests),
+            created_at__gt=since,
+        )
+        .annotate(
+            moderates=Exists(
+                Membership.objects.active_in(OuterRef("space"), recipient, roles=MODERATOR_ROLES)
+            ),
+            place=Window(
+                RowNumber(),
+                partition_by=F("recipient"),
+                order_by=(F("created_at").asc(), F("pk").asc()),
+            ),
+        )
+        .filter(place__lte=QUESTIONS_PER_DIGEST)
+        .order_by("recipient", "created_at", "pk")
+        .values_list("recipient", "pk", "moderates")
     )
-    for post in questions:
-        for person_id, digest in digests.items():
-            if (
-                post.space_id in spaces[person_id]
-                and post.created_at > digest.since
-                and post.author_id != person_id
-                and len(digest.questions) < QUESTIONS_PER_DIGEST
-            ):
-                shown = author_shown_to(digest.person, post, moderated=moderated[person_id])
-                digest.questions.append((post, shown.display_name if shown else A_COLLEAGUE))
+    rows = list(waiting)
+    posts = Post.objects.select_related("space", "author").in_bulk({pk for _, pk, _ in rows})
+    for person_id, pk, moderates in rows:
+        digest, post = digests[person_id], posts[pk]
+        shown = author_shown_to(digest.person, post, moderated={post.space_id} if moderates else ())
+        digest.questions.append((post, shown.display_name if shown else A_COLLEAGUE))
 
 
 def _add_notifications(digests: dict[int, Digest]) -> None:

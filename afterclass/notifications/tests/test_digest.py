@@ -8,6 +8,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
+from afterclass.learning.tests.factories import make_activity, make_course, make_unit
 from afterclass.notifications.actions import do_set_email_settings, do_set_space_level
 from afterclass.notifications.email import queue_digests, send_digests
 from afterclass.notifications.models import (
@@ -20,9 +21,10 @@ from afterclass.notifications.models import (
 from afterclass.people.models import Organisation
 from afterclass.people.tests.factories import PersonFactory
 from afterclass.posts.actions import do_hide_post
-from afterclass.posts.models import PostKind
+from afterclass.posts.models import Post, PostKind
 from afterclass.posts.tests.factories import make_comment, make_post
-from afterclass.spaces.models import AnonymousQuestions
+from afterclass.spaces.actions import do_leave_space
+from afterclass.spaces.models import AnonymousQuestions, Role, Visibility
 from afterclass.spaces.tests.factories import add_member, make_space
 
 pytestmark = pytest.mark.django_db
@@ -180,10 +182,10 @@ def test_digest_queries_do_not_grow_with_people(
         person = add_member(space, PersonFactory()).person
         tell(person, f"News {number}")
     ask(space, asker, "Anyone?")
-    # due people, memberships, muted spaces, questions, notifications, organisation, then in a
-    # savepoint: keys already queued, the insert, emailed_at, settings rows made,
-    # last_digest_at; then the empty next batch
-    with django_assert_num_queries(14):
+    # due people, waiting questions for each person, the questions, notifications,
+    # organisation, then in a savepoint: keys already queued, the insert, emailed_at, settings
+    # rows made, last_digest_at; then the empty next batch
+    with django_assert_num_queries(13):
         assert queue_digests(later()) == readers + 1  # the owner is a member too
     send_digests(later())
     assert len(mail.outbox) == readers + 1  # sent by the outbox, none twice
@@ -195,3 +197,45 @@ def test_send_digests_command(space, reader, asker, capsys):
     # the command runs at "now": the question is a moment old, inside the first week
     assert digests_to(reader.email)
     assert "Sent" in capsys.readouterr().out
+
+
+def test_digest_leaves_out_a_secret_space_the_person_left(owner, reader, asker):
+    secret = make_space(owner, name="Secret", slug="secret", visibility=Visibility.SECRET)
+    add_member(secret, reader)
+    add_member(secret, asker)
+    do_leave_space(secret, actor=reader)
+    ask(secret, asker, "Asked after Rita left")
+    tell(reader, "Something else")
+    send_digests(later())
+    [message] = digests_to(reader.email)
+    assert "Asked after Rita left" not in message.body
+    assert "Secret" not in message.body
+
+
+def test_digest_leaves_out_a_question_its_reader_may_not_see_yet(owner, reader):
+    # A question that is the thread of a discussion prompt whose unit is not released: only the
+    # space's moderators may see it (Post.objects.visible_to), so only they hear of it. The
+    # digest read membership alone before it was built on the seeing rule.
+    course = make_course(owner, name="Course", slug="course")
+    add_member(course, reader)
+    moderator = add_member(
+        course, PersonFactory(email="mo@example.org"), role=Role.MODERATOR
+    ).person
+    unit = make_unit(course, owner, release_at=timezone.now() + 3 * DAY)
+    prompt = make_activity(unit, owner, kind="discussion", title="Before the release")
+    Post.objects.filter(pk=prompt.post_id).update(kind=PostKind.QUESTION)
+    tell(reader, "Something else")
+    send_digests(later())
+    [message] = digests_to(reader.email)
+    assert "Before the release" not in message.body
+    [told] = digests_to(moderator.email)
+    assert "Before the release" in told.body
+
+
+def test_digest_lists_at_most_ten_questions_a_person_oldest_first(space, reader, asker):
+    for number in range(12):
+        ask(space, asker, f"Question number {number:02}")
+    send_digests(later())
+    [message] = digests_to(reader.email)
+    shown = [n for n in range(12) if f"Question number {n:02}" in message.body]
+    assert shown == list(range(10))
