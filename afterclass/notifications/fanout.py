@@ -94,6 +94,7 @@ def deliver(
     audience: str = Audience.PEOPLE,
     *,
     on_mail_now: Callable[[], object] | None = None,
+    on_push: Callable[[str], object] | None = None,
 ) -> int:
     """Write the notifications of one notice, BATCH_SIZE recipients at a time: each chunk's
         recipients are read by keyset (preferences, space settings, membership and deactivation
@@ -102,7 +103,8 @@ def deliver(
         resumed after a crash, or run twice, tells nobody twice. Between chunks it stops when the
         worker is asked to (and the next worker resumes). When someone told chose "e-mail at once",
     it calls `on_mail_now` (the fan-out task queues the sender; without it the sender's periodic
-    run sends them). Returns how many recipients it told."""
+    run sends them); when someone chose push, `on_push` with the notice key (the fan-out task
+    queues the pushes of that notice's notifications). Returns how many recipients it told."""
     if notice.post_id is not None and not _post_still_visible(notice.post_id, notice.comment_id):
         return 0
     rows = _recipients(notice, people, audience)
@@ -110,6 +112,7 @@ def deliver(
     after = 0
     told = 0
     mail_now = False
+    push = False
     while True:
         check_stop()
         chunk = list(
@@ -124,8 +127,11 @@ def deliver(
             transaction.on_commit(lambda ids=ids: ring_bells(ids))  # type: ignore[misc]
         told += len(chunk)
         mail_now = mail_now or any(chosen == Channel.EMAIL_NOW for _, chosen in chunk)
+        push = push or any(chosen == Channel.PUSH for _, chosen in chunk)
     if mail_now and on_mail_now is not None:
         on_mail_now()
+    if push and on_push is not None:
+        on_push(key)
     return told
 
 

@@ -35,6 +35,7 @@ class Channel(models.TextChoices):
     IN_APP = "in_app", "In the app"
     EMAIL_NOW = "email_now", "In the app and by e-mail at once"
     EMAIL_DIGEST = "email_digest", "In the app and in the e-mail digest"
+    PUSH = "push", "In the app and by push to my devices"
     OFF = "off", "Off"
 
 

@@ -56,6 +56,7 @@ CHANNEL_LABELS = {
     Channel.IN_APP: "In the app",
     Channel.EMAIL_NOW: "E-mail at once",
     Channel.EMAIL_DIGEST: "E-mail digest",
+    Channel.PUSH: "Push to my devices",
     Channel.OFF: "Off",
 }
 

@@ -9,4 +9,6 @@ urlpatterns: list[URLPattern] = [
     path("manifest.webmanifest", views.manifest, name="webapp-manifest"),
     path("sw.js", views.service_worker, name="service-worker"),
     path("offline/", views.offline, name="offline"),
+    path("push/subscriptions/", views.save_push_subscription, name="push-subscribe"),
+    path("push/subscriptions/delete/", views.delete_push_subscription, name="push-unsubscribe"),
 ]

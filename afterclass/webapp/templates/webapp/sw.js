@@ -5,6 +5,7 @@
 
 const CACHE = "afterclass-shell-{{ version }}";
 const OFFLINE = "{{ offline|escapejs }}";
+const ICON = "{{ icon|escapejs }}";
 const SHELL = [{% for url in shell %}"{{ url|escapejs }}", {% endfor %}OFFLINE];
 
 self.addEventListener("install", (event) => {
@@ -42,4 +43,32 @@ self.addEventListener("fetch", (event) => {
     );
   }
   // Anything else goes to the network as if there were no worker.
+});
+
+// A push carries one notification's text and its link (an address on this site), nothing else.
+self.addEventListener("push", (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (error) {
+    data = {};
+  }
+  const text = typeof data.text === "string" ? data.text : "You have a new notification.";
+  const local = typeof data.url === "string" && data.url.startsWith("/") && !data.url.startsWith("//");
+  const url = local ? data.url : "/notifications/";
+  event.waitUntil(
+    // The tag is the link: the same notification delivered twice shows once.
+    self.registration.showNotification("Afterclass", { body: text, icon: ICON, tag: url, data: { url } })
+  );
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = new URL(event.notification.data.url, self.location.origin).href;
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+      const open = windows.find((client) => client.url === url && "focus" in client);
+      return open ? open.focus() : self.clients.openWindow(url);
+    })
+  );
 });
