@@ -2,12 +2,15 @@
 registers and controls the page, offline navigation shows the offline page, and no private page
 ends up in Cache Storage."""
 
+import re
+
 from playwright.sync_api import expect
 
-from afterclass.journeys.tests.browser import PHONE, horizontal_overflow, snap
+from afterclass.journeys.tests.browser import DESKTOP, PHONE, horizontal_overflow, snap
 from afterclass.people.tests.factories import PersonFactory
 from afterclass.posts.tests.factories import make_post
 from afterclass.spaces.tests.factories import add_member, make_space
+from afterclass.webapp.models import PushSubscription
 
 MANIFEST = """async () => {
   const link = document.querySelector('link[rel="manifest"]');
@@ -95,3 +98,78 @@ def test_offline_page_fits_a_phone(open_page):
     assert horizontal_overflow(page) is None
     page.set_viewport_size(PHONE)
     snap(page, "offline-phone")
+
+
+# Records each call of pushManager.subscribe (its options) before it goes on to the browser's own.
+WATCH_SUBSCRIBE = """
+(() => {
+  window.pushSubscribeCalls = [];
+  const original = PushManager.prototype.subscribe;
+  PushManager.prototype.subscribe = function (options) {
+    window.pushSubscribeCalls.push({
+      userVisibleOnly: options.userVisibleOnly,
+      keyLength: new Uint8Array(options.applicationServerKey).length,
+      firstByte: new Uint8Array(options.applicationServerKey)[0],
+    });
+    return FAIL_SUBSCRIBE
+      ? Promise.reject(new DOMException("Registration failed - push service error", "AbortError"))
+      : original.call(this, options);
+  };
+})();
+"""
+
+
+INCOGNITO = "does not support the Push API in incognito mode"
+
+
+def _push_settings_page(open_page, viewport, *, fail: bool):
+    person = PersonFactory(display_name="Rita Reader")
+    # Playwright's contexts are incognito-like: Chromium refuses the Push API there and logs it.
+    page = open_page(as_person=person, viewport=viewport, expected=(INCOGNITO,))
+    page.context.grant_permissions(["notifications"])
+    page.add_init_script(WATCH_SUBSCRIBE.replace("FAIL_SUBSCRIBE", "true" if fail else "false"))
+    page.goto("/notifications/settings/")
+    expect(page.get_by_role("heading", name="Push notifications on this device")).to_be_visible()
+    expect(page.locator("#push-state")).to_have_text("Push notifications are off for this device.")
+    return person, page
+
+
+def test_push_settings_subscribe_through_the_service_worker(open_page):
+    person, page = _push_settings_page(open_page, DESKTOP, fail=False)
+    section = page.locator("#push-settings")
+    snap(page, "push-settings-desktop")
+    # Each kind offers push like e-mail.
+    expect(page.locator("#kind-mention").get_by_label("Push to my devices")).to_be_visible()
+
+    page.get_by_role("button", name="Turn on push notifications").click()
+
+    state = page.locator("#push-state")
+    expect(state).not_to_have_text(re.compile(r"Turning"))
+    [call] = page.evaluate("window.pushSubscribeCalls")
+    assert call == {"userVisibleOnly": True, "keyLength": 65, "firstByte": 4}
+    text = state.inner_text()
+    # Headless Chromium has no push service to reach: subscribing fails, and says so plainly.
+    # Where it does succeed, the device is saved for the person.
+    if "are on" in text:
+        assert PushSubscription.objects.filter(person=person).exists()
+        expect(section.get_by_role("button", name="Turn off push notifications")).to_be_visible()
+    else:
+        assert text.startswith("Push notifications could not be turned on:"), text
+        expect(section.get_by_role("button", name="Turn on push notifications")).to_be_enabled()
+    snap(page, "push-settings-after-click")
+
+
+def test_push_settings_say_clearly_when_subscribing_fails_on_a_phone(open_page):
+    _, page = _push_settings_page(open_page, PHONE, fail=True)
+
+    page.get_by_role("button", name="Turn on push notifications").click()
+
+    expect(page.locator("#push-state")).to_have_text(
+        re.compile(r"^Push notifications could not be turned on: .*Check your connection")
+    )
+    assert len(page.evaluate("window.pushSubscribeCalls")) == 1
+    assert not PushSubscription.objects.exists()
+    expect(page.get_by_role("button", name="Turn on push notifications")).to_be_enabled()
+    page.locator("#push-settings").scroll_into_view_if_needed()
+    snap(page, "push-settings-phone-failed")
+    assert horizontal_overflow(page) is None
