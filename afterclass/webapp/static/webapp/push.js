@@ -75,7 +75,11 @@
         applicationServerKey: keyBytes(section.dataset.key),
       });
     } catch (error) {
-      say(`Push notifications could not be turned on: this browser could not reach its push service (${error.message || error.name}). Check your connection and try again.`);
+      if (error.name === "NotAllowedError") {
+        say(`Push notifications could not be turned on: this browser does not allow them here (${error.message || error.name}). Private windows never allow them; in a normal window, allow notifications in the browser's site settings.`);
+      } else {
+        say(`Push notifications could not be turned on: this browser could not reach its push service (${error.message || error.name}). Check your connection and try again.`);
+      }
       return false;
     }
     const json = subscription.toJSON();
