@@ -48,7 +48,7 @@ from afterclass.posts.notices import (
     tell_accepted,
     tell_asker_revealed,
 )
-from afterclass.search.index import (
+from afterclass.search.queue import (
     reindex_comment_on_commit,
     reindex_post_document_on_commit,
     reindex_post_on_commit,

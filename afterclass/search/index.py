@@ -1,6 +1,6 @@
 """Keeping the search index in step with the content: storing documents (built in
-`afterclass.search.documents`), the reindex functions the actions call after commit, and the
-full rebuild.
+`afterclass.search.documents`), the reindex functions the tasks run (the actions queue them
+after commit through `afterclass.search.queue`), and the full rebuild.
 
 Only what someone may find is indexed: hidden and removed posts and comments, files of such
 posts, deactivated people are deleted from the index, never stored with a flag. Who may see a
@@ -13,21 +13,20 @@ Learners' answers (task submissions with their files, private reflections) are n
 only what the facilitators wrote.
 
 Adding a type of document is: a `Source` and `Kind` value, a builder in `documents`, a
-`reindex_*` function here, a stage in `STAGES`, and a branch in `access.documents_visible_to` if
-its rule differs from "content of a space".
+`reindex_*` function here, its task in `tasks` and its `*_on_commit` in `queue`, a stage in
+`STAGES`, and a branch in `access.documents_visible_to` if its rule differs from "content of a
+space".
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import partial
 from types import ModuleType
 from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Model, Prefetch, Q, QuerySet
-from django.tasks import Task
 from django.utils import timezone
 
 from afterclass.attachments.models import Attachment, AttachmentKind
@@ -402,58 +401,6 @@ def reindex_unit(unit_id: int) -> None:
     changed; gone with the unit."""
     if read_files(_index_unit(unit_id)):
         _index_unit(unit_id)
-
-
-def _on_commit(task_name: str, object_id: int) -> None:
-    """Queue the task `task_name` of afterclass.search.tasks once the transaction commits.
-    Only the id travels: the task reads what is current when it runs."""
-    # The tasks call this module's functions, so they are imported here, when first used.
-    from afterclass.search import tasks
-
-    task: Task[[int], None] = getattr(tasks, task_name)
-    # The write is committed: should queueing fail, it is logged, not turned into an error
-    # for the person who wrote (`afterclass search rebuild` catches up).
-    transaction.on_commit(partial(task.enqueue, object_id), robust=True)
-
-
-def reindex_post_on_commit(post_id: int) -> None:
-    _on_commit("reindex_post", post_id)
-
-
-def reindex_post_document_on_commit(post_id: int) -> None:
-    _on_commit("reindex_post_document", post_id)
-
-
-def reindex_comment_on_commit(comment_id: int) -> None:
-    _on_commit("reindex_comment", comment_id)
-
-
-def reindex_attachment_on_commit(attachment_id: int) -> None:
-    _on_commit("reindex_attachment", attachment_id)
-
-
-def reindex_person_on_commit(person_id: int) -> None:
-    _on_commit("reindex_person", person_id)
-
-
-def reindex_department_on_commit(department_id: int) -> None:
-    _on_commit("reindex_department", department_id)
-
-
-def reindex_space_on_commit(space_id: int) -> None:
-    _on_commit("reindex_space", space_id)
-
-
-def reindex_session_on_commit(session_id: int) -> None:
-    _on_commit("reindex_session", session_id)
-
-
-def reindex_activity_on_commit(activity_id: int) -> None:
-    _on_commit("reindex_activity", activity_id)
-
-
-def reindex_unit_on_commit(unit_id: int) -> None:
-    _on_commit("reindex_unit", unit_id)
 
 
 # --- Rebuild --------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Background work of search: keeping the index in step with what was committed.
 
-The actions queue these after commit (`index.reindex_*_on_commit`), with only an id: each task
+The actions queue these after commit (`queue.reindex_*_on_commit`), with only an id: each task
 reads what is current when it runs and upserts it, so a task run twice, late or after a retry
 gives the same index. Files are read here too, within their budget, outside any transaction.
 """

@@ -11,11 +11,6 @@ import afterclass
 
 PACKAGE = Path(afterclass.__file__).parent
 
-# The apps not untangled yet (issue 13, part 5): the work left, to shrink to nothing. Take an app
-# off once its modules import at the top and its import cycles are broken; every module of the
-# package outside these apps is checked.
-STILL_TO_UNTANGLE = frozenset({"search"})
-
 
 def _is_type_checking(test: ast.expr) -> bool:
     return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
@@ -50,10 +45,6 @@ def function_local_imports(source: str) -> list[tuple[int, str]]:
 
     visit(ast.parse(source), in_function=False)
     return found
-
-
-def _app_of(path: Path) -> str:
-    return path.relative_to(PACKAGE).parts[0]
 
 
 def _modules() -> Iterator[Path]:
@@ -98,10 +89,62 @@ class Thing:
     ]
 
 
-def test_imports_at_module_level_outside_the_apps_still_to_untangle() -> None:
-    offenders = _offenders(p for p in _modules() if _app_of(p) not in STILL_TO_UNTANGLE)
+def test_imports_at_module_level_in_every_app() -> None:
+    offenders = _offenders(_modules())
     assert not offenders, (
         "Import at the top of the module; if that makes a cycle, move the helper to the layer "
         "below or pass the value in (docs/ARCHITECTURE.md, Import direction):\n"
         + "\n".join(offenders)
     )
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _is_module(name: str) -> bool:
+    path = PACKAGE.parent.joinpath(*name.split("."))
+    return path.with_suffix(".py").exists() or (path / "__init__.py").exists()
+
+
+def imported_modules(path: Path) -> set[str]:
+    """The `afterclass` modules a module imports when it is loaded (not those imported under
+    `if TYPE_CHECKING:`, which name types only); `from a import b` counts `a.b` when b is a
+    module."""
+    package = _module_name(path) if path.name == "__init__.py" else _module_name(path.parent)
+    found: set[str] = set()
+
+    def visit(node: ast.AST) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.If) and _is_type_checking(child.test):
+                for statement in child.orelse:
+                    visit(statement)
+            elif isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            elif isinstance(child, ast.Import):
+                found.update(alias.name for alias in child.names)
+            elif isinstance(child, ast.ImportFrom):
+                base = child.module or ""
+                if child.level:
+                    up = package.split(".")[: len(package.split(".")) - child.level + 1]
+                    base = ".".join([*up, base] if base else up)
+                found.update(
+                    f"{base}.{alias.name}" if _is_module(f"{base}.{alias.name}") else base
+                    for alias in child.names
+                )
+            else:
+                visit(child)
+
+    visit(ast.parse(path.read_text(encoding="utf-8")))
+    return {name for name in found if name.split(".")[0] == "afterclass"}
+
+
+def test_the_search_index_never_imports_the_tasks_that_run_it() -> None:
+    # The actions queue reindexing through search/queue.py, which imports the tasks, which import
+    # the index: the index itself imports neither (it used to queue its own tasks).
+    index = imported_modules(PACKAGE / "search" / "index.py")
+    assert "afterclass.search.tasks" not in index
+    assert "afterclass.search.queue" not in index
+    assert "afterclass.search.tasks" in imported_modules(PACKAGE / "search" / "queue.py")
+    assert "afterclass.search.index" in imported_modules(PACKAGE / "search" / "tasks.py")

@@ -42,7 +42,7 @@ from afterclass.learning.models import (
 )
 from afterclass.notifications.actions import silenced
 from afterclass.posts.actions import do_create_post
-from afterclass.search.index import reindex_activity_on_commit, reindex_unit_on_commit
+from afterclass.search.queue import reindex_activity_on_commit, reindex_unit_on_commit
 
 if TYPE_CHECKING:
     from afterclass.people.models import Person

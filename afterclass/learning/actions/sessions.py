@@ -17,7 +17,7 @@ from afterclass.core.validation import clean_text
 from afterclass.learning.access import check_is_facilitator
 from afterclass.learning.actions.common import clean_time_zone, required_moment
 from afterclass.learning.models import Session
-from afterclass.search.index import reindex_session_on_commit
+from afterclass.search.queue import reindex_session_on_commit
 from afterclass.spaces.models import Membership, MembershipState, Role
 
 if TYPE_CHECKING:

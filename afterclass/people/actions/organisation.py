@@ -15,7 +15,7 @@ from afterclass.core.images import prepare_image
 from afterclass.people.access import check_org_admin
 from afterclass.people.actions.validation import clean_text
 from afterclass.people.models import Department, ManagementLevel, Organisation, Person
-from afterclass.search.index import reindex_department_on_commit
+from afterclass.search.queue import reindex_department_on_commit
 
 
 def do_update_organisation(

@@ -14,7 +14,7 @@ from afterclass.core.images import prepare_image
 from afterclass.people.access import check_org_admin
 from afterclass.people.actions.validation import clean_text, normalise_email
 from afterclass.people.models import Department, Invitation, ManagementLevel, Person
-from afterclass.search.index import reindex_person_on_commit
+from afterclass.search.queue import reindex_person_on_commit
 
 PROFILE_FIELDS = {"display_name", "job_title", "bio", "interests"}
 ADMIN_FIELDS = {"department", "level", "job_title", "display_name"}

@@ -24,7 +24,7 @@ from afterclass.posts.actions import (
     do_restore_post,
 )
 from afterclass.posts.tests.factories import make_comment, make_post
-from afterclass.search import index
+from afterclass.search import index, queue
 from afterclass.search.engine import SearchFilters, search, search_people
 from afterclass.search.models import FileText, ReadOutcome, SearchDocument
 from afterclass.search.tests.files import upload_pdf, upload_text
@@ -48,7 +48,7 @@ def test_reindex_post_on_commit_runs_after_commit(
 ):
     post = make_post(space, member, title="Onboarding checklist", body="First week.")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        index.reindex_post_on_commit(post.pk)
+        queue.reindex_post_on_commit(post.pk)
     assert found(member, "onboarding") == []
     for callback in callbacks:
         callback()
@@ -58,15 +58,15 @@ def test_reindex_post_on_commit_runs_after_commit(
 @pytest.mark.parametrize(
     ("function", "reindexes"),
     [
-        (index.reindex_post_document_on_commit, "reindex_post_document"),
-        (index.reindex_comment_on_commit, "reindex_comment"),
-        (index.reindex_attachment_on_commit, "reindex_attachment"),
-        (index.reindex_person_on_commit, "reindex_person"),
-        (index.reindex_department_on_commit, "reindex_department"),
-        (index.reindex_space_on_commit, "reindex_space"),
-        (index.reindex_session_on_commit, "reindex_session"),
-        (index.reindex_activity_on_commit, "reindex_activity"),
-        (index.reindex_unit_on_commit, "reindex_unit"),
+        (queue.reindex_post_document_on_commit, "reindex_post_document"),
+        (queue.reindex_comment_on_commit, "reindex_comment"),
+        (queue.reindex_attachment_on_commit, "reindex_attachment"),
+        (queue.reindex_person_on_commit, "reindex_person"),
+        (queue.reindex_department_on_commit, "reindex_department"),
+        (queue.reindex_space_on_commit, "reindex_space"),
+        (queue.reindex_session_on_commit, "reindex_session"),
+        (queue.reindex_activity_on_commit, "reindex_activity"),
+        (queue.reindex_unit_on_commit, "reindex_unit"),
     ],
 )
 def test_reindex_on_commit_functions_wait_for_the_commit(
