@@ -3,12 +3,13 @@ comments, and the controls on them."""
 
 from django.urls import URLPattern, path
 
-from afterclass.posts.views import compose, feeds, hashtags, moderation, thread
+from afterclass.posts.views import compose, composer, feeds, hashtags, moderation, thread
 
 urlpatterns: list[URLPattern] = [
     path("feed/", feeds.home, name="home-feed"),
     path("questions/waiting/", feeds.waiting, name="waiting-questions"),
     path("hashtags/<str:tag>/", hashtags.tag_page, name="hashtag"),
+    path("compose/", composer.compose, name="composer"),
     path("spaces/<slug:slug>/posts/new/", compose.create, name="post-create"),
     path(
         "spaces/<slug:slug>/mention-suggestions/",

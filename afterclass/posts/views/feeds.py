@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.views.decorators.http import require_GET
 
-from afterclass.core.http import SignedInRequest, next_url, page_or_partial
+from afterclass.core.http import SignedInRequest, next_url, page_or_partial, wants_fragment
 from afterclass.posts.queries import home_feed, waiting_questions
+from afterclass.posts.views.composer import feed_bar
 
 
 @login_required
 @require_GET
 def home(request: SignedInRequest) -> HttpResponse:
     page = home_feed(request.user, cursor=request.GET.get("cursor"))
-    context = {
+    context: dict[str, Any] = {
         "page": page,
         "next_url": next_url(request, page.next),
         "current": "feed",
         "with_space": True,
     }
+    if not wants_fragment(request):
+        context["composer_bar"] = feed_bar(request.user)
     return page_or_partial(request, "posts/feed.html", "post-page", context)
 
 

@@ -14,6 +14,7 @@ from afterclass.core.errors import Conflict, InvalidInput
 from afterclass.core.http import SignedInRequest, next_url
 from afterclass.posts.forms import FeedFilterForm
 from afterclass.posts.queries import space_feed
+from afterclass.posts.views.composer import space_bar
 from afterclass.spaces.access import access_space, check_can_manage
 from afterclass.spaces.actions import (
     do_accept_rules,
@@ -59,6 +60,7 @@ def home(request: SignedInRequest, slug: str) -> HttpResponse:
             return render(request, "posts/_space_feed.html#feed-page", context)
         if context["place"].is_active_member:
             context["unread_count"] = unread_count(space, request.user)
+            context["composer_bar"] = space_bar(request.user, space)
     return render(request, "spaces/home.html", context)
 
 
