@@ -1,0 +1,209 @@
+// The composer on the feed and a space home (posts/_composer*.html): drafts kept in this
+// browser, the tip's character counter, files dropped anywhere on it, and the new card moved to
+// the top of the page's list. Everything here enhances a form that works without it.
+(function () {
+  "use strict";
+
+  const DRAFT_FIELDS = ["title", "body", "link_url", "options"];
+  const SAVE_DELAY_MS = 300;
+  const SAY_DELAY_MS = 1200;
+
+  function storage() {
+    try {
+      return window.localStorage;
+    } catch (error) {
+      return null; // storage switched off: no drafts, the rest still works
+    }
+  }
+
+  function readDraft(key) {
+    const store = storage();
+    if (!store || !key) return null;
+    try {
+      return JSON.parse(store.getItem(key) || "null");
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function field(form, name) {
+    return form.querySelector("[name='" + name + "']");
+  }
+
+  // --- Drafts: per person, space and kind (the form's data-draft-key) ------------------------
+
+  function setUpDrafts(form) {
+    const key = form.dataset.draftKey;
+    const store = storage();
+    if (!key || !store) return;
+    const fields = DRAFT_FIELDS.map(function (name) { return field(form, name); })
+      .filter(Boolean);
+    const typed = fields.some(function (input) { return input.value.trim(); });
+    const draft = readDraft(key);
+    if (draft && draft.fields && !typed) {
+      fields.forEach(function (input) {
+        if (draft.fields[input.name]) input.value = draft.fields[input.name];
+      });
+      const status = form.querySelector("[data-composer-status]");
+      if (status) status.textContent = "Your draft is back.";
+      fields.forEach(function (input) { input.dispatchEvent(new Event("input")); });
+    }
+    let timer = null;
+    function save() {
+      const values = {};
+      let any = false;
+      fields.forEach(function (input) {
+        values[input.name] = input.value;
+        if (input.value.trim()) any = true;
+      });
+      try {
+        if (any) {
+          store.setItem(key, JSON.stringify({
+            url: form.dataset.draftUrl, fields: values, saved: Date.now(),
+          }));
+        } else {
+          store.removeItem(key);
+        }
+      } catch (error) {
+        // Storage full or refused: the draft is simply not kept.
+      }
+    }
+    form.addEventListener("input", function (event) {
+      if (fields.indexOf(event.target) < 0 || !event.isTrusted) return;
+      window.clearTimeout(timer);
+      timer = window.setTimeout(save, SAVE_DELAY_MS);
+    });
+  }
+
+  // The closed bar offers the newest draft of this person (and space, on a space home).
+  function offerDraft(bar) {
+    const prefix = bar.dataset.composerDrafts;
+    const offer = bar.querySelector("[data-composer-draft]");
+    const store = storage();
+    if (!prefix || !offer || !store) return;
+    let newest = null;
+    for (let index = 0; index < store.length; index += 1) {
+      const key = store.key(index);
+      if (!key || key.indexOf(prefix) !== 0) continue;
+      const draft = readDraft(key);
+      if (draft && draft.url && (!newest || draft.saved > newest.saved)) newest = draft;
+    }
+    if (!newest) return;
+    const link = offer.querySelector("a");
+    const url = newest.url + "&open=1";
+    link.setAttribute("href", url);
+    link.setAttribute("hx-get", url);
+    offer.hidden = false;
+    if (window.htmx) window.htmx.process(link);
+  }
+
+  document.addEventListener("composer-posted", function (event) {
+    const store = storage();
+    const draft = event.detail && event.detail.draft;
+    if (store && draft) store.removeItem(draft);
+  });
+
+  // --- The tip's counter: shown at every key, said only when the person pauses ------------
+
+  function setUpCounter(counter) {
+    const text = counter.closest(".field").querySelector("textarea");
+    const said = counter.parentElement.querySelector("[data-composer-count-said]");
+    const max = parseInt(counter.dataset.max || "280", 10);
+    if (!text) return;
+    let timer = null;
+    counter.hidden = false;
+    const described = (text.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+    if (described.indexOf(counter.id) < 0) described.push(counter.id);
+    text.setAttribute("aria-describedby", described.join(" "));
+    function words(left) {
+      if (left < 0) return -left + " characters too many";
+      return left === 1 ? "1 character left" : left + " characters left";
+    }
+    function update() {
+      const left = max - text.value.length;
+      counter.textContent = words(left);
+      counter.classList.toggle("is-near", left <= 20);
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () {
+        if (said) said.textContent = words(max - text.value.length);
+      }, SAY_DELAY_MS);
+    }
+    text.addEventListener("input", update);
+    counter.textContent = words(max - text.value.length);
+  }
+
+  // --- Files dropped anywhere on the composer go to its drop zone (compose.js) ---------------
+
+  function forwardDrops(form) {
+    function zone() {
+      return form.querySelector("[data-drop-zone]");
+    }
+    ["dragenter", "dragover"].forEach(function (name) {
+      form.addEventListener(name, function (event) {
+        const target = zone();
+        if (!target || target.contains(event.target) || !event.dataTransfer) return;
+        if (!Array.from(event.dataTransfer.types).includes("Files")) return;
+        event.preventDefault();
+        event.dataTransfer.dropEffect = "copy";
+        form.classList.add("is-dragging");
+      });
+    });
+    form.addEventListener("dragleave", function (event) {
+      if (!form.contains(event.relatedTarget)) form.classList.remove("is-dragging");
+    });
+    form.addEventListener("drop", function (event) {
+      form.classList.remove("is-dragging");
+      const target = zone();
+      if (!target || target.contains(event.target) || !event.dataTransfer) return;
+      event.preventDefault();
+      target.dispatchEvent(new DragEvent("drop", {
+        dataTransfer: event.dataTransfer, bubbles: true, cancelable: true,
+      }));
+    });
+  }
+
+  function setUp(root) {
+    if (!(root instanceof Element || root instanceof Document)) return;
+    const scope = root.matches && root.matches("#composer") ? root.parentElement : root;
+    scope.querySelectorAll("#composer-form").forEach(function (form) {
+      if (form.dataset.composerReady) return;
+      form.dataset.composerReady = "1";
+      form.querySelectorAll("[data-composer-no-script]").forEach(function (element) {
+        element.hidden = true;
+      });
+      form.querySelectorAll("[data-composer-count]").forEach(setUpCounter);
+      setUpDrafts(form);
+      forwardDrops(form);
+    });
+    scope.querySelectorAll("#composer[data-composer-drafts]").forEach(offerDraft);
+  }
+
+  // --- After posting: the new card at the top of the page's own list -----------------------
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    const xhr = event.detail.xhr;
+    if (xhr && xhr.getResponseHeader("Idempotent-Replayed")) {
+      // The same form sent again (a retry): it was posted once, and its card is already here.
+      event.detail.shouldSwap = false;
+    }
+  });
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    const posted = event.detail.target;
+    if (!posted || posted.id !== "composer-posted") return;
+    const list = document.getElementById("post-list") ||
+      document.querySelector("ol.post-list:not(#composer-posted)");
+    if (!list) return; // an empty feed: the card stays in the composer's own list
+    Array.from(posted.children).reverse().forEach(function (card) {
+      list.prepend(card);
+    });
+    list.hidden = false;
+    const empty = list.parentElement.querySelector(":scope > p.empty");
+    if (empty) empty.hidden = true;
+  });
+
+  setUp(document);
+  document.addEventListener("htmx:load", function (event) {
+    setUp(event.target);
+  });
+})();
