@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 from afterclass.people.models import Person
 from afterclass.people.tests.factories import AdminFactory, PersonFactory
@@ -11,8 +11,10 @@ from afterclass.people.tests.factories import AdminFactory, PersonFactory
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
-    # The cache holds sign-in throttling counters; with Redis it outlives a test.
+    # The cache holds sign-in throttling counters; with Redis it outlives a test. Remembered
+    # fragments are keyed by what they show, but a test should not read another's.
     cache.clear()
+    caches["fragments"].clear()
 
 
 @pytest.fixture(autouse=True)

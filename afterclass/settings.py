@@ -186,14 +186,24 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # With Redis down the cache fails open (misses, and logs it): sign-in keeps working, only its
 # failed-attempt throttling pauses (see afterclass.core.cache).
-CACHES = {
+CACHES: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": "afterclass.core.cache.FailOpenRedisCache",
         "LOCATION": os.environ["REDIS_URL"],
     }
     if os.environ.get("REDIS_URL")
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Rendered cards and comments, per viewer, keyed by what they show (afterclass.core.fragments):
+    # nothing to invalidate across processes, so each process keeps its own.
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "afterclass-fragments",
+        "OPTIONS": {
+            "MAX_ENTRIES": int(os.environ.get("AFTERCLASS_FRAGMENT_CACHE_ENTRIES") or 10000)
+        },
+    },
 }
+AFTERCLASS_FRAGMENT_CACHE = env_bool("AFTERCLASS_FRAGMENT_CACHE", default=True)
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 

@@ -14,9 +14,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
-from django.utils.timesince import timesince
-from django.utils.timezone import localtime
 
+from afterclass.core import fragments
 from afterclass.posts import presentation
 from afterclass.posts.models import PostKind, ReactionKind
 from afterclass.posts.presentation import SeenComment, SeenPost
@@ -75,12 +74,13 @@ def author(context: template.Context, who: Any) -> SafeString:
     )
 
 
-@register.simple_tag
-def time_ago(moment: datetime) -> SafeString:
-    """`<time datetime="…">3 days ago</time>`, in the current time zone."""
-    return format_html(
-        '<time datetime="{}">{} ago</time>', localtime(moment).isoformat(), timesince(moment)
-    )
+@register.simple_tag(takes_context=True)
+def time_ago(context: template.Context, moment: datetime) -> SafeString:
+    """`<time datetime="…">3 days ago</time>`, in the current time zone; a marker inside a
+    remembered fragment, worded at each request (afterclass.core.fragments)."""
+    if context.get(fragments.IN_FRAGMENT):
+        return mark_safe(fragments.time_marker(moment))  # noqa: S308 - a marker, no text
+    return fragments.time_ago(moment)
 
 
 @functools.lru_cache(maxsize=4096)
