@@ -24,6 +24,7 @@ from afterclass.notifications.api import router as notifications_router
 from afterclass.people.api import router as people_router
 from afterclass.polls.api import router as polls_router
 from afterclass.posts.api import router as posts_router
+from afterclass.posts.api_follow import router as posts_follow_router
 from afterclass.search.api import router as search_router
 from afterclass.spaces.api import router as spaces_router
 from afterclass.surveys.api import router as surveys_router
@@ -174,6 +175,7 @@ def _register_routers() -> None:
     api.add_router("/", people_router)
     api.add_router("/spaces", spaces_router)
     api.add_router("/", posts_router)
+    api.add_router("/", posts_follow_router)
     api.add_router("/", polls_router)
     api.add_router("/", moderation_router)
     api.add_router("/", attachments_router)

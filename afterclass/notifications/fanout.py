@@ -34,9 +34,14 @@ from afterclass.notifications.models import (
     SpaceLevel,
     SpaceSubscription,
 )
-from afterclass.notifications.rules import ALL_ACTIVITY_KINDS, DEFAULT_CHANNELS, PERSONAL_KINDS
+from afterclass.notifications.rules import (
+    ALL_ACTIVITY_KINDS,
+    DEFAULT_CHANNELS,
+    PERSONAL_KINDS,
+    THREAD_MUTE_KEEPS,
+)
 from afterclass.people.models import Person
-from afterclass.posts.models import Comment, ContentState, Post
+from afterclass.posts.models import Comment, ContentState, Post, ThreadFollow, ThreadState
 from afterclass.spaces.models import MODERATOR_ROLES, Membership
 from afterclass.worker.shutdown import check_stop
 
@@ -199,6 +204,11 @@ def _recipients(notice: Notice, people: Iterable[int], audience: str) -> Any:
             recipients = recipients.exclude(Exists(following.filter(level=SpaceLevel.MUTED)))
             if notice.kind in ALL_ACTIVITY_KINDS:
                 recipients = recipients.filter(Exists(following.filter(level=SpaceLevel.ALL)))
+    if notice.post_id is not None and notice.kind not in THREAD_MUTE_KEEPS:
+        muted = ThreadFollow.objects.filter(
+            post_id=notice.post_id, state=ThreadState.MUTED, person=OuterRef("pk")
+        )
+        recipients = recipients.exclude(Exists(muted))
     channel = Coalesce(
         Subquery(
             NotificationPreference.objects.filter(person=OuterRef("pk"), kind=notice.kind).values(

@@ -44,6 +44,10 @@ PERSONAL_KINDS = frozenset(
     }
 )
 
+# Kinds a muted thread still tells its muter about (posts.ThreadFollow): being mentioned is
+# about me, as Discourse keeps it, and so are the personal kinds.
+THREAD_MUTE_KEEPS = PERSONAL_KINDS | {K.MENTION}
+
 # Kinds only people who follow a space's "all activity" receive.
 ALL_ACTIVITY_KINDS = frozenset({K.NEW_POST})
 

@@ -171,3 +171,25 @@ def check_can_reveal_asker(viewer: Person, post: _MayBeAnonymous) -> None:
         if not viewer.is_org_admin:
             raise NotAllowed("Only organisation admins can reveal who asked.")
         raise InvalidInput("This question is not anonymous.", field="post")
+
+
+def check_can_acknowledge(viewer: Person, post: Post) -> None:
+    """Saying "I have read this" is for active members of the space, on a visible announcement
+    that asks for it."""
+    if not post.asks_acknowledgement or post.kind != PostKind.ANNOUNCEMENT:
+        raise InvalidInput("This post does not ask to be acknowledged.", field="post")
+    if post.state != ContentState.VISIBLE:
+        raise NotAllowed("This announcement can no longer be acknowledged.")
+    if not my_place(viewer, post.space).is_active_member:
+        raise NotAllowed("Only members of the space acknowledge its announcements.")
+
+
+def can_see_acknowledgements(viewer: Person | AnonymousUser | None, post: Post) -> bool:
+    """Who has and who has not read an announcement is for the space's owners and moderators
+    (and organisation admins), never for its members."""
+    return post.asks_acknowledgement and can_moderate_space(viewer, post.space)
+
+
+def check_can_see_acknowledgements(viewer: Person, post: Post) -> None:
+    if not can_see_acknowledgements(viewer, post):
+        raise NotAllowed("Only the space's owners and moderators see who has read this.")

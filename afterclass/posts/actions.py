@@ -104,8 +104,10 @@ def do_create_post(
     attachments: Sequence[int] = (),
     alt_texts: Sequence[str] = (),
     attach_poll: Callable[[Post], None] | None = None,
+    asks_acknowledgement: bool = False,
 ) -> Post:
-    """Post in a space. Announcements are pinned; an anonymous question hides its asker.
+    """Post in a space. Announcements are pinned and may ask to be acknowledged ("I have read
+    this", posts.follow); an anonymous question hides its asker.
     `attachments` are the actor's own unattached uploads: 1-10 pictures with alt texts for an
     image post, or one file for a resource (instead of a link). A poll comes with
     `attach_poll`, which writes its options in the post's transaction (polls.actions)."""
@@ -127,6 +129,7 @@ def do_create_post(
             body_html=rendered.html,
             link_url=link_url,
             is_pinned=kind == PostKind.ANNOUNCEMENT,
+            asks_acknowledgement=asks_acknowledgement and kind == PostKind.ANNOUNCEMENT,
         )
         if attach_poll is not None:
             attach_poll(post)

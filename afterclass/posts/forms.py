@@ -127,6 +127,12 @@ class PostForm(UploadSlotsForm):
         required=False,
         widget=forms.CheckboxInput(attrs={"aria-describedby": "anonymous-help"}),
     )
+    asks_acknowledgement = forms.BooleanField(
+        label="Ask members to confirm they have read it",
+        required=False,
+        help_text="Members get an “I have read this” button; you see who has and who has not.",
+        widget=forms.CheckboxInput(attrs={"aria-describedby": "acknowledgement-help"}),
+    )
 
     def __init__(
         self, *args: Any, space: Space, kinds: list[str], kind: str, slots: int = PICTURE_SLOTS,
@@ -165,6 +171,8 @@ class PostForm(UploadSlotsForm):
             body.widget.attrs.update({"rows": 3, "maxlength": str(UPDATE_LENGTH)})
         if kind == PostKind.POLL:
             add_poll_fields(self)
+        if kind != PostKind.ANNOUNCEMENT:
+            del self.fields["asks_acknowledgement"]
         if kind in (PostKind.QUESTION, PostKind.POLL):
             self.fields["title"].label = "Your question"
         if kind == PostKind.QUESTION:

@@ -171,6 +171,8 @@ class Post(models.Model):
     hidden_reason = models.CharField(max_length=300, blank=True)
     is_pinned = models.BooleanField(default=False)
     is_locked = models.BooleanField(default=False)
+    # An announcement that asks its readers to say "I have read this" (posts.follow).
+    asks_acknowledgement = models.BooleanField(default=False)
     accepted_answer = models.ForeignKey(
         "posts.Comment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -415,6 +417,81 @@ class ReadMark(models.Model):
     class Meta:
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["person", "post"], name="read_mark_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} read {self.post_id}"
+
+
+class SavedPost(models.Model):
+    """A post one person saved for later; the Saved feed lists them, newest saved first."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_posts"
+    )
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="saves")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["person", "post"], name="saved_post_once"),
+        ]
+        indexes: ClassVar = [
+            # The Saved feed: one person's saves, newest first (posts.feeds_more.saved_feed).
+            models.Index(fields=["person", "-created_at", "-id"], name="saved_post_newest"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} saved {self.post_id}"
+
+
+class ThreadState(models.TextChoices):
+    """How much one person hears about one thread. Without a row, a post's author follows it
+    and everyone else does not (the rule of posts.notices before threads could be followed)."""
+
+    FOLLOWING = "following", "Following"
+    NOT_FOLLOWING = "not_following", "Not following"
+    MUTED = "muted", "Muted"
+
+
+class ThreadFollow(models.Model):
+    """One person's choice for one thread: follow it (told of every new comment), stop following
+    it, or mute it (told of nothing about it but mentions of them)."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="thread_follows"
+    )
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="follows")
+    state = models.CharField(max_length=16, choices=ThreadState.choices)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["person", "post"], name="thread_follow_once"),
+        ]
+        indexes: ClassVar = [
+            # The Following feed: one person's followed threads.
+            models.Index(fields=["person", "state", "post"], name="thread_follow_person"),
+            # A new comment's followers, and the fan-out's muted check, per thread.
+            models.Index(fields=["post", "state", "person"], name="thread_follow_post"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.state} {self.post_id}"
+
+
+class Acknowledgement(models.Model):
+    """A member's "I have read this" on an announcement that asks for it."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="acknowledgements"
+    )
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="acknowledgements")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["post", "person"], name="acknowledge_once"),
         ]
 
     def __str__(self) -> str:

@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from django.db.models import Q
 from django.urls import reverse
 
 from afterclass.notifications.actions import Audience, Notice, notify
 from afterclass.notifications.models import NotificationKind
 from afterclass.posts.access import A_COLLEAGUE
-from afterclass.posts.models import Comment, Post, PostKind
+from afterclass.posts.models import Comment, Post, PostKind, ThreadFollow, ThreadState
 from afterclass.posts.presentation import HEADLINE_LENGTH, headline
 
 if TYPE_CHECKING:
@@ -89,8 +90,9 @@ def tell_about_comment(comment: Comment, *, actor: Person, mentioned: Iterable[P
 def comment_notices(
     comment: Comment, *, actor: Person, mentioned: Iterable[Person]
 ) -> list[tuple[Notice, set[int]]]:
-    """The post's author, the author of the comment replied to, and the people mentioned each
-    hear once about a new comment, in the most specific words."""
+    """The post's author (unless they stopped following it), the author of the comment replied
+    to, the people mentioned and the thread's followers each hear once about a new comment, in
+    the most specific words."""
     post = comment.post
     hidden = post.is_anonymous and comment.author_id == post.author_id
     name, actor_id = _shown(actor, hidden=hidden)
@@ -98,21 +100,41 @@ def comment_notices(
     told: dict[int, tuple[str, str]] = {}
     for person in mentioned:
         told[person.pk] = (K.MENTION, f"{name} mentioned you in a comment on “{headline}”")
-    if comment.parent is None and post.kind == PostKind.QUESTION:
-        told[post.author_id] = (K.ANSWER, f"{name} answered your question “{headline}”")
-    else:
-        told[post.author_id] = (K.REPLY, f"{name} commented on your post “{headline}”")
+    is_answer = comment.parent is None and post.kind == PostKind.QUESTION
+    followers = _followers(post)
+    if post.author_id in followers:
+        if is_answer:
+            told[post.author_id] = (K.ANSWER, f"{name} answered your question “{headline}”")
+        else:
+            told[post.author_id] = (K.REPLY, f"{name} commented on your post “{headline}”")
     if comment.parent is not None:
         told[comment.parent.author_id] = (
             K.REPLY,
             f"{name} replied to your comment on “{headline}”",
         )
+    done = "answered" if is_answer else "commented on"
+    for person_id in followers:
+        told.setdefault(person_id, (K.REPLY, f"{name} {done} “{headline}”, which you follow"))
     told.pop(actor.pk, None)
     groups: dict[tuple[str, str], set[int]] = {}
     for person_id, words in told.items():
         groups.setdefault(words, set()).add(person_id)
     return [(_comment_notice(comment, kind, message, actor_id, actor), people)
             for (kind, message), people in groups.items()]  # fmt: skip
+
+
+def _followers(post: Post) -> set[int]:
+    """Who follows the thread (posts.follow): those who chose to, and its author unless they
+    chose otherwise (the author has always been told of every comment). One query. A muted
+    follower is left out here and by the fan-out (which keeps only their mentions)."""
+    rows = ThreadFollow.objects.filter(post=post).filter(
+        Q(state=ThreadState.FOLLOWING) | Q(person_id=post.author_id)
+    )
+    chosen = dict(rows.values_list("person_id", "state"))
+    followers = {pk for pk, state in chosen.items() if state == ThreadState.FOLLOWING}
+    if post.author_id not in chosen:
+        followers.add(post.author_id)
+    return followers
 
 
 def _comment_notice(

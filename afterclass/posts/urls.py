@@ -3,11 +3,14 @@ comments, and the controls on them."""
 
 from django.urls import URLPattern, path
 
-from afterclass.posts.views import compose, composer, feeds, hashtags, moderation, thread
+from afterclass.posts.views import compose, composer, feeds, follow, hashtags, moderation, thread
 
 urlpatterns: list[URLPattern] = [
     path("feed/", feeds.home, name="home-feed"),
     path("questions/waiting/", feeds.waiting, name="waiting-questions"),
+    path("feed/top/", follow.top, name="top-feed"),
+    path("feed/following/", follow.following, name="following-feed"),
+    path("feed/saved/", follow.saved, name="saved-feed"),
     path("hashtags/<str:tag>/", hashtags.tag_page, name="hashtag"),
     path("compose/", composer.compose, name="composer"),
     path("spaces/<slug:slug>/posts/new/", compose.create, name="post-create"),
@@ -23,6 +26,14 @@ urlpatterns: list[URLPattern] = [
     path("posts/<int:post_id>/accept/", thread.accept, name="post-accept"),
     path("posts/<int:post_id>/react/", thread.react, name="post-react"),
     path("posts/<int:post_id>/answers/<int:comment_id>/vote/", thread.vote, name="answer-vote"),
+    path("posts/<int:post_id>/save/", follow.save, name="post-save"),
+    path("posts/<int:post_id>/follow/", follow.follow, name="post-follow"),
+    path("posts/<int:post_id>/acknowledge/", follow.acknowledge, name="post-acknowledge"),
+    path(
+        "posts/<int:post_id>/acknowledgements/",
+        follow.acknowledgement_list,
+        name="post-acknowledgements",
+    ),
     path("posts/<int:post_id>/hide/", moderation.hide, name="post-hide"),
     path("posts/<int:post_id>/restore/", moderation.restore, name="post-restore"),
     path("posts/<int:post_id>/pin/", moderation.pin, name="post-pin"),

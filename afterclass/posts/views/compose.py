@@ -138,6 +138,7 @@ def _create(form: PostForm, actor: Person, ids: list[int], alt_texts: list[str])
         anonymous=data["anonymous"],
         attachments=ids,
         alt_texts=alt_texts,
+        asks_acknowledgement=bool(data.get("asks_acknowledgement")),
     )
 
 

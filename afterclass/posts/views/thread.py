@@ -37,6 +37,7 @@ from afterclass.posts.actions import (
     do_remove_post,
     do_vote,
 )
+from afterclass.posts.feeds_more import thread_controls
 from afterclass.posts.forms import (
     AcceptForm,
     CommentForm,
@@ -107,6 +108,7 @@ def _post_page(
     context["next_url"] = next_url(request, thread.next)
     if comment_form is not None:
         context["comment_form"] = _with_mentions(comment_form, post)
+    context["controls"] = thread_controls(post, request.user)  # save, follow, mute, acknowledge
     if context["is_moderator"]:
         context["revisions"] = list(Revision.objects.filter(post=post))
     if request.htmx and request.GET.get("cursor"):
