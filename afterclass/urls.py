@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("backoffice/", admin.site.urls),
     path("", include("afterclass.people.urls")),
+    path("welcome/", include("afterclass.spaces.onboarding_urls")),
     path("spaces/", include("afterclass.spaces.urls")),
     path("", include("afterclass.posts.urls")),
     path("", include("afterclass.polls.urls")),

@@ -28,6 +28,12 @@ def is_org_admin(person: Person | AnonymousUser | None) -> bool:
     return is_signed_in(person) and person.is_org_admin
 
 
+def needs_onboarding(person: Person | AnonymousUser | None) -> bool:
+    """Someone signed in who has neither finished nor skipped the first-visit welcome: signing
+    in and the feed take them to it (nothing else does, so a link they followed still works)."""
+    return is_signed_in(person) and person.onboarded_at is None
+
+
 def people_visible_to(viewer: Person | AnonymousUser | None) -> PersonQuerySet:
     """Everyone in the organisation for a signed-in person; nobody otherwise."""
     if not is_signed_in(viewer):

@@ -10,7 +10,9 @@ from typing import Any, ClassVar
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.internal.ratelimit import get_ip
 from django.http import HttpRequest
+from django.urls import reverse
 
+from afterclass.people.access import needs_onboarding
 from afterclass.people.actions import do_accept_invitation, usable_invitation_for
 from afterclass.people.models import Person
 
@@ -36,6 +38,17 @@ class AccountAdapter(DefaultAccountAdapter):
         address = super()._get_login_attempts_cache_key(request, **credentials)
         return f"{address}:{get_ip(request)}"
 
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        # Someone new is welcomed first (a `next` they came with is followed instead: allauth
+        # asks here only when there is none).
+        if needs_onboarding(request.user):
+            return reverse("onboarding")
+        return str(super().get_login_redirect_url(request))
+
+    def get_signup_redirect_url(self, request: HttpRequest) -> str:
+        # Someone who just signed up is new: welcomed first.
+        return reverse("onboarding")
+
     def format_email_subject(self, subject: str) -> str:
         # allauth prefixes "[site name]"; our subjects already say what they are about.
         return str(subject)
@@ -57,6 +70,7 @@ class AccountAdapter(DefaultAccountAdapter):
                 or (invitation.display_name if invitation else "")
                 or person.email.split("@")[0]
             )
+        person.onboarded_at = None  # welcomed at their first sign-in
         if commit:
             person.save()
             do_accept_invitation(person)

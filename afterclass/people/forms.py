@@ -186,6 +186,29 @@ class AvatarForm(forms.Form):
     )
 
 
+class FillInDepartmentForm(forms.Form):
+    """The welcome's department, for someone who has none yet (do_update_profile's
+    FILL_IN_FIELDS: once set, only an organisation admin changes it)."""
+
+    department = forms.TypedChoiceField(
+        label="Department",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text="Where you work. Once it is set, an organisation admin changes it.",
+    )
+
+    def __init__(self, data: Any = None, *, departments: list[Department], **kwargs: Any) -> None:
+        super().__init__(data, **kwargs)
+        self.by_id = flat_departments(departments)
+        field = cast(forms.TypedChoiceField, self.fields["department"])
+        field.choices = [("", "Choose your department"), *department_choices(departments)]
+
+    def chosen(self) -> Department | None:
+        department_id = self.cleaned_data.get("department")
+        return self.by_id.get(department_id) if department_id else None
+
+
 class AccessTokenForm(forms.Form):
     name = forms.CharField(
         label="Token name",

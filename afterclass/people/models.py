@@ -117,6 +117,10 @@ class Person(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
     deactivated_at = models.DateTimeField(null=True, blank=True)
+    # When the person finished (or skipped) the first-visit welcome. None: they have not, and
+    # signing in takes them to it. People made by sign-up, an invitation or an admin start with
+    # None (people.actions); anyone else, and everyone who existed before it, counts as done.
+    onboarded_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
 
     objects = PersonManagerWithQueries()
 

@@ -2,11 +2,13 @@
 
 from django.urls import URLPattern, path
 
-from afterclass.people.views import directory, invitations, manage, me
+from afterclass.people.views import directory, invitations, manage, me, onboarding
 
 urlpatterns: list[URLPattern] = [
     path("people/", directory.people_directory, name="people-directory"),
     path("people/<int:person_id>/", directory.person_profile, name="person-profile"),
+    path("welcome/", onboarding.welcome_profile, name="onboarding"),
+    path("welcome/done/", onboarding.welcome_done, name="onboarding-done"),
     path("me/", me.my_profile, name="my-profile"),
     path("me/avatar/", me.my_avatar, name="my-avatar"),
     path("me/tokens/", me.my_tokens, name="my-tokens"),

@@ -18,6 +18,9 @@ from afterclass.search.queue import reindex_person_on_commit
 
 PROFILE_FIELDS = {"display_name", "job_title", "bio", "interests"}
 ADMIN_FIELDS = {"department", "level", "job_title", "display_name"}
+# What a person may fill in themselves while it is empty (on the welcome); once set, only an
+# organisation admin changes it.
+FILL_IN_FIELDS = {"department"}
 
 
 def _interests(value: Any) -> list[str]:
@@ -37,6 +40,8 @@ def do_update_profile(person: Person, *, actor: Person, **fields: Any) -> Person
     if not own and not actor.is_org_admin:
         raise NotAllowed("You can only change your own profile.")
     allowed = PROFILE_FIELDS | (ADMIN_FIELDS if actor.is_org_admin else set())
+    if own:
+        allowed |= {name for name in FILL_IN_FIELDS if getattr(person, f"{name}_id") is None}
     unknown = set(fields) - allowed
     if unknown:
         name = sorted(unknown)[0]
@@ -69,6 +74,20 @@ def do_update_profile(person: Person, *, actor: Person, **fields: Any) -> Person
     return person
 
 
+def do_finish_onboarding(person: Person, *, actor: Person) -> Person:
+    """Mark the first-visit welcome done (finished or skipped), for oneself only; signing in
+    then goes where it always does. Doing it twice changes nothing."""
+    if actor.pk != person.pk:
+        raise NotAllowed("Only you can finish your own welcome.")
+    if person.onboarded_at is not None:
+        return person
+    with transaction.atomic():
+        person.onboarded_at = timezone.now()
+        person.save(update_fields=["onboarded_at"])
+        record_audit("person.onboarded", person, actor=actor)
+    return person
+
+
 def do_set_avatar(person: Person, upload: Any, *, actor: Person) -> Person:
     """Replace a person's avatar: resized to 256 px and stripped of metadata."""
     if actor.pk != person.pk and not actor.is_org_admin:
@@ -98,6 +117,8 @@ def do_create_person(
         check_org_admin(actor)
     address = normalise_email(email)
     name = clean_text(display_name, "display_name", max_length=120, required=True)
+    # Someone new is welcomed at their first sign-in unless the caller says they are done.
+    fields.setdefault("onboarded_at", None)
     if Person.objects.filter(email=address).exists():
         raise Conflict(f"{address} already has an account.", field="email")
     with transaction.atomic():
@@ -162,6 +183,7 @@ def do_register_invited_person(
             display_name=name,
             department_id=current.department_id,
             level_id=current.level_id,
+            onboarded_at=None,
         )
         current.accepted_at = timezone.now()
         current.accepted_by = person

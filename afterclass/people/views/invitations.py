@@ -48,7 +48,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         else:
             login(request, person, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Welcome, {person.display_name}. Your account is ready.")
-            return redirect("home")
+            return redirect("onboarding")
     context["form"] = form
     status = 400 if form.is_bound else 200
     return render(request, "people/accept_invitation.html", context, status=status)

@@ -26,7 +26,7 @@ from afterclass.people.models import Person
 from afterclass.people.queries import access_tokens_of
 
 
-def _profile_initial(person: Person) -> dict[str, Any]:
+def profile_initial(person: Person) -> dict[str, Any]:
     return {
         "display_name": person.display_name,
         "job_title": person.job_title,
@@ -47,7 +47,7 @@ def _render_my_profile(
 def my_profile(request: SignedInRequest) -> HttpResponse:
     me = request.user
     if request.method != "POST":
-        return _render_my_profile(request, ProfileForm(initial=_profile_initial(me)), AvatarForm())
+        return _render_my_profile(request, ProfileForm(initial=profile_initial(me)), AvatarForm())
     form = ProfileForm(request.POST)
     if form.is_valid():
         try:
@@ -74,7 +74,7 @@ def my_avatar(request: SignedInRequest) -> HttpResponse:
         else:
             messages.success(request, "Your picture is changed.")
             return redirect("my-profile")
-    profile_form = ProfileForm(initial=_profile_initial(me))
+    profile_form = ProfileForm(initial=profile_initial(me))
     return _render_my_profile(request, profile_form, form, status=400)
 
 

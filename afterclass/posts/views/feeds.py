@@ -6,9 +6,11 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.views.decorators.http import require_GET
 
 from afterclass.core.http import SignedInRequest, next_url, page_or_partial, wants_fragment
+from afterclass.people.access import needs_onboarding
 from afterclass.posts.queries import home_feed, waiting_questions
 from afterclass.posts.views.composer import feed_bar
 
@@ -16,6 +18,8 @@ from afterclass.posts.views.composer import feed_bar
 @login_required
 @require_GET
 def home(request: SignedInRequest) -> HttpResponse:
+    if needs_onboarding(request.user):
+        return redirect("onboarding")  # someone new is welcomed before the (empty) feed
     page = home_feed(request.user, cursor=request.GET.get("cursor"))
     context: dict[str, Any] = {
         "page": page,
