@@ -151,6 +151,59 @@ def test_serve_collects_static_files_first(settings, uvicorn_calls):
     assert len(uvicorn_calls) == 1
 
 
+@pytest.mark.django_db
+@pytest.mark.usefixtures("production")
+def test_serve_believes_forwarded_addresses_only_from_loopback_by_default(
+    monkeypatch, uvicorn_calls
+):
+    monkeypatch.delenv("FORWARDED_ALLOW_IPS", raising=False)
+
+    call_command("serve", "--no-collectstatic")
+
+    call = uvicorn_calls[0]
+    assert call["proxy_headers"] is True
+    assert call["forwarded_allow_ips"] == "127.0.0.1,::1"
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("production")
+def test_serve_takes_the_trusted_proxies_from_the_environment_or_the_option(
+    monkeypatch, uvicorn_calls, capsys
+):
+    monkeypatch.setenv("FORWARDED_ALLOW_IPS", " 10.0.0.5, 10.1.0.0/16 ")
+
+    call_command("serve", "--no-collectstatic")
+    call_command("serve", "--no-collectstatic", "--forwarded-allow-ips", "192.168.1.9")
+
+    assert [call["forwarded_allow_ips"] for call in uvicorn_calls] == [
+        "10.0.0.5,10.1.0.0/16",
+        "192.168.1.9",
+    ]
+    assert "forwarded addresses believed from 10.0.0.5,10.1.0.0/16" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("production")
+@pytest.mark.parametrize(
+    ("arguments", "environment", "message"),
+    [
+        (["--forwarded-allow-ips", "proxy.example.org"], {}, "not an IP address or network"),
+        (["--forwarded-allow-ips", " , "], {}, "at least one"),
+        ([], {"FORWARDED_ALLOW_IPS": "10.0.0.300"}, "FORWARDED_ALLOW_IPS"),
+    ],
+)
+def test_serve_refuses_trusted_proxies_that_are_not_addresses(
+    monkeypatch, uvicorn_calls, arguments, environment, message
+):
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+
+    with pytest.raises(CommandError, match=message):
+        call_command("serve", "--no-collectstatic", *arguments)
+
+    assert uvicorn_calls == []
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -6,6 +6,7 @@ collects the static files WhiteNoise serves, and then hands over to uvicorn.
 
 import argparse
 import contextlib
+import ipaddress
 import os
 from typing import Any
 
@@ -90,6 +91,40 @@ def default_workers() -> int:
         raise CommandError(f"WEB_CONCURRENCY: {error}") from error
 
 
+# Whom uvicorn believes about the client's address and scheme (X-Forwarded-For and
+# X-Forwarded-Proto): only the reverse proxies in front, never the clients themselves.
+DEFAULT_FORWARDED_ALLOW_IPS = "127.0.0.1,::1"
+
+
+def forwarded_allow_ips(value: str) -> str:
+    """A comma-separated list of proxy addresses or networks (or "*", to trust any connecting
+    address: only when nothing but the proxy can reach the server)."""
+    entries = [entry.strip() for entry in value.split(",") if entry.strip()]
+    if not entries:
+        raise argparse.ArgumentTypeError("name at least one address, network or *.")
+    for entry in entries:
+        if entry == "*":
+            continue
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(
+                f"“{entry}” is not an IP address or network (e.g. 10.0.0.5 or 10.0.0.0/24)."
+            ) from error
+    return ",".join(entries)
+
+
+def default_forwarded_allow_ips() -> str:
+    """The FORWARDED_ALLOW_IPS environment variable (uvicorn's own name), else loopback."""
+    raw = os.environ.get("FORWARDED_ALLOW_IPS", "").strip()
+    if not raw:
+        return DEFAULT_FORWARDED_ALLOW_IPS
+    try:
+        return forwarded_allow_ips(raw)
+    except argparse.ArgumentTypeError as error:
+        raise CommandError(f"FORWARDED_ALLOW_IPS: {error}") from error
+
+
 def add_address_arguments(parser: CommandParser) -> None:
     parser.add_argument(
         "--host",
@@ -104,8 +139,12 @@ def add_address_arguments(parser: CommandParser) -> None:
     )
 
 
-def run_server(*, host: str, port: int, workers: int = 1) -> None:
-    """Serve the ASGI application until Ctrl-C or SIGTERM, then return quietly."""
+def run_server(
+    *, host: str, port: int, workers: int = 1, trusted_proxies: str = DEFAULT_FORWARDED_ALLOW_IPS
+) -> None:
+    """Serve the ASGI application until Ctrl-C or SIGTERM, then return quietly. The client's
+    address and scheme are taken from X-Forwarded-For and X-Forwarded-Proto only on connections
+    from `trusted_proxies`."""
     import uvicorn
 
     # Its worker processes (when there are several) stop by themselves if this one is killed.
@@ -121,6 +160,8 @@ def run_server(*, host: str, port: int, workers: int = 1) -> None:
             # Django's ASGI handler does not speak the lifespan protocol.
             lifespan="off",
             server_header=False,
+            proxy_headers=True,
+            forwarded_allow_ips=trusted_proxies,
         )
 
 
@@ -141,6 +182,14 @@ class Command(BaseCommand):
             help="Number of worker processes (default: WEB_CONCURRENCY, else one per core).",
         )
         parser.add_argument(
+            "--forwarded-allow-ips",
+            type=forwarded_allow_ips,
+            default=None,
+            help="Comma-separated addresses or networks of the reverse proxies whose "
+            "X-Forwarded-For and X-Forwarded-Proto are believed (default: the "
+            "FORWARDED_ALLOW_IPS environment variable, else 127.0.0.1,::1).",
+        )
+        parser.add_argument(
             "--no-worker",
             action="store_true",
             help="Do not start a background worker (when workers run as their own processes).",
@@ -158,16 +207,18 @@ class Command(BaseCommand):
         host: str = options["host"]
         port: int = options["port"] or default_port()
         workers: int = options["workers"] or default_workers()
+        trusted_proxies: str = options["forwarded_allow_ips"] or default_forwarded_allow_ips()
         self.check(include_deployment_checks=True)
         self.check_migrations()
         if not options["no_collectstatic"]:
             call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(
             f"Serving Afterclass on http://{host}:{port}/ with {workers} "
-            f"worker{'s' if workers > 1 else ''}. Press Ctrl-C to stop."
+            f"worker{'s' if workers > 1 else ''}, forwarded addresses believed from "
+            f"{trusted_proxies}. Press Ctrl-C to stop."
         )
         if options["no_worker"]:
-            run_server(host=host, port=port, workers=workers)
+            run_server(host=host, port=port, workers=workers, trusted_proxies=trusted_proxies)
             return
         with supervised_worker():
-            run_server(host=host, port=port, workers=workers)
+            run_server(host=host, port=port, workers=workers, trusted_proxies=trusted_proxies)
