@@ -15,6 +15,11 @@ DOMAIN = "example.org"
 ADMIN_EMAIL = f"admin@{DOMAIN}"
 DEMO_PASSWORD = "demo"  # noqa: S105 - the published password of the demo organisation
 DEFAULT_SEED = 2025
+# Someone who joined today and has not been welcomed yet: signing in shows them the welcome.
+# Their team and level are the invitation's; the rest of their profile is theirs to fill in.
+NEWCOMER_EMAIL = f"new@{DOMAIN}"
+NEWCOMER_NAME = "Tamsin Lindqvist"
+NEWCOMER_PLACE = ("Customer Service", "Contact centre")
 
 STAFF, TEAM_LEAD, MANAGER, DIRECTOR, EXECUTIVE = DEFAULT_LEVELS
 

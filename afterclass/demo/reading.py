@@ -179,6 +179,7 @@ def load_sign_ins(*, seed: int, now: datetime) -> int:
     people = list(
         Person.objects.filter(last_login__isnull=True)
         .exclude(job_title__in=NEVER_SIGNED_IN)
+        .exclude(onboarded_at__isnull=True)  # not welcomed yet: they have never signed in
         .order_by("email")
     )
     latest = dict(

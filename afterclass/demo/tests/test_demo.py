@@ -88,11 +88,16 @@ def test_demo_loads_northwind_and_a_second_run_adds_nothing():
         assert "/accounts/login/" in output
         assert f"{ADMIN_EMAIL} / demo" in output
         assert "every demo person's password is demo" in output
+        assert "new@example.org / demo" in output
 
     organisation = Organisation.current()
     assert organisation.name == "Northwind"
     assert organisation.allowed_domains == ["example.org"]
-    assert Person.objects.count() == 60
+    # The 60 people of the organisation chart, and the newcomer who has not been welcomed yet.
+    assert Person.objects.count() == 61
+    assert list(
+        Person.objects.filter(onboarded_at__isnull=True).values_list("email", flat=True)
+    ) == ["new@example.org"]
     assert not Person.objects.exclude(email__endswith="@example.org").exists()
     top_level = Department.objects.filter(parent=None)
     assert top_level.count() == 6

@@ -18,7 +18,13 @@ from afterclass.core.management.commands.serve import (
     run_server,
 )
 from afterclass.demo.load import load_demo
-from afterclass.demo.people import ADMIN_EMAIL, DEFAULT_SEED, DEMO_PASSWORD, ORGANISATION_NAME
+from afterclass.demo.people import (
+    ADMIN_EMAIL,
+    DEFAULT_SEED,
+    DEMO_PASSWORD,
+    NEWCOMER_EMAIL,
+    ORGANISATION_NAME,
+)
 from afterclass.worker.supervisor import supervised_worker
 
 # Addresses that mean "every interface": a browser reaches them as the loopback address.
@@ -105,6 +111,7 @@ class Command(BaseCommand):
             f"  organisation admin:  {ADMIN_EMAIL} / {DEMO_PASSWORD}\n"
             f"  every demo person's password is {DEMO_PASSWORD} "
             f"(for example {summary.example_email})\n"
+            f"  someone new, welcomed at sign-in:  {NEWCOMER_EMAIL} / {DEMO_PASSWORD}\n"
         )
         if options["serve"]:
             self.stdout.write("Press Ctrl-C to stop.\n")
