@@ -109,23 +109,37 @@ def _model_parts(value: Model, out: list[str], memo: dict[int, tuple[Any, str]])
     out.append(text)
 
 
+def _dataclass_parts(value: Any, out: list[str], memo: dict[int, tuple[Any, str]]) -> None:
+    cls = type(value)
+    frozen = cls.__dataclass_params__.frozen
+    if frozen:  # cannot change: read once per request (the post of every comment in a thread)
+        remembered = memo.get(id(value))
+        if remembered is not None and remembered[0] is value:
+            out.append(remembered[1])
+            return
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(field.name for field in dataclasses.fields(cls))
+    parts = [cls.__qualname__]
+    for name in names:
+        item = getattr(value, name)
+        if type(item) in _PLAIN:
+            parts.append(repr(item))
+        else:
+            _parts(item, parts, memo)
+    text = "(" + "\x1f".join(parts) + ")"
+    if frozen:
+        memo[id(value)] = (value, text)
+    out.append(text)
+
+
 def _parts(value: Any, out: list[str], memo: dict[int, tuple[Any, str]]) -> None:
     if type(value) in _PLAIN:
         out.append(repr(value))  # the type shows: "1" and 1 differ
     elif isinstance(value, Model):
         _model_parts(value, out, memo)
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        cls = type(value)
-        names = _FIELD_NAMES.get(cls)
-        if names is None:
-            names = _FIELD_NAMES[cls] = tuple(field.name for field in dataclasses.fields(cls))
-        out.append(cls.__qualname__)
-        for name in names:
-            item = getattr(value, name)
-            if type(item) in _PLAIN:
-                out.append(repr(item))
-            else:
-                _parts(item, out, memo)
+        _dataclass_parts(value, out, memo)
     elif isinstance(value, tuple | list):
         out.append(f"[{len(value)}")
         for item in value:

@@ -27,12 +27,22 @@ class FragmentNode(template.Node):
     def render(self, context: template.Context) -> SafeString:
         values = {name: value.resolve(context) for name, value in self.values.items()}
         request = getattr(context, "request", None)
-        viewer = fragments.viewer_key(request) if request and fragments.enabled() else None
-        if viewer is None:
+        # Inside a fragment being rendered, a fragment is part of the outer one's HTML (keyed by
+        # the outer's values): it is not remembered twice.
+        inside = context.get(fragments.IN_FRAGMENT)
+        viewer = None
+        if request and fragments.enabled() and not inside:
+            viewer = fragments.viewer_key(request)
+        key = None
+        if viewer is not None:
+            memo: dict[int, tuple[Any, str]] = request.__dict__.setdefault("_fragment_memo", {})
+            try:
+                key = fragments.key(self.where, viewer, fragments.fingerprint(values, memo))
+            except fragments.Unfingerprintable:
+                key = None  # e.g. a form bound to what was sent: shown once, not remembered
+        if key is None:
             with context.push(**values):
                 return self.nodelist.render(context)
-        memo: dict[int, tuple[Any, str]] = request.__dict__.setdefault("_fragment_memo", {})
-        key = fragments.key(self.where, viewer, fragments.fingerprint(values, memo))
         store = fragments.cache()
         html = store.get(key)
         if html is None:
@@ -61,3 +71,11 @@ def fragment(parser: Parser, token: Token) -> FragmentNode:
     parser.delete_first_token()
     origin = parser.origin.name if parser.origin is not None else "?"
     return FragmentNode(nodelist, values, f"{origin}:{token.lineno}")
+
+
+@register.filter
+def pick(value: Any, names: str) -> dict[str, Any]:
+    """Only these attributes of `value` (comma-separated), for a fragment that reads no more of
+    it: `{% fragment post=post|pick:"pk,accepted_answer_id" %}` is not re-rendered when the
+    post's other fields change (the viewer's read time changes at every visit)."""
+    return {name: getattr(value, name) for name in names.split(",")}

@@ -235,6 +235,21 @@ def test_a_change_shows_at_once_on_a_remembered_page(thread):
         _assert_same_page(client, where)
 
 
+def test_a_second_visit_reads_what_the_first_remembered(thread):
+    """Nothing a visit itself changes (the viewer's read time) is in a fragment's key: else every
+    visit would render every fragment afresh, and remember it again."""
+    space, question, _answer, owner, _asker, _helper = thread
+    client = Client()
+    client.force_login(owner)
+    for path in (f"/posts/{question.pk}/", "/feed/", f"/spaces/{space.slug}/"):
+        client.get(path)  # the first visit marks what it shows read
+        client.get(path)
+        remembered = _entries()
+        assert remembered > 0, path
+        client.get(path)
+        assert _entries() == remembered, f"{path}: the second visit remembered new fragments"
+
+
 def test_a_form_in_a_remembered_fragment_is_accepted_for_its_session(thread):
     _space, question, answer, owner, _asker, _helper = thread
     client = Client(enforce_csrf_checks=True)
