@@ -26,8 +26,6 @@ from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce, Least
 
 from afterclass.people.models import Department, Person
-from afterclass.posts.hashtags import normalise_tag
-from afterclass.posts.models import ContentState, PostHashtag
 from afterclass.spaces.access import can_join
 from afterclass.spaces.models import (
     Audience,
@@ -89,20 +87,13 @@ def _members_count(**person: object) -> Coalesce:
 
 
 def _interest_matches(interest: str) -> Q:
-    """The space's name, description or purpose names the interest, or its visible posts carry
-    it as a hashtag ("public speaking" as #publicspeaking)."""
-    text = (
+    """The space's name, description or purpose names the interest. Not its posts' hashtags:
+    what members post is not shown to people outside the space, not even as a reason."""
+    return (
         Q(name__icontains=interest)
         | Q(description__icontains=interest)
         | Q(purpose__icontains=interest)
     )
-    tag = normalise_tag(interest.replace(" ", ""))
-    if tag is None:
-        return text
-    tagged = PostHashtag.objects.filter(
-        post__space=OuterRef("pk"), post__state=ContentState.VISIBLE, tag__name=tag
-    )
-    return text | Q(Exists(tagged))
 
 
 def _candidates(viewer: Person, interests: list[str]) -> QuerySet[Space]:
