@@ -186,8 +186,9 @@ def check_can_acknowledge(viewer: Person, post: Post) -> None:
 
 def can_see_acknowledgements(viewer: Person | AnonymousUser | None, post: Post) -> bool:
     """Who has and who has not read an announcement is for the space's owners and moderators
-    (and organisation admins), never for its members."""
-    return post.asks_acknowledgement and can_moderate_space(viewer, post.space)
+    (and organisation admins), never for its members. (For a post that does not ask, there
+    is nobody to list.)"""
+    return can_moderate_space(viewer, post.space)
 
 
 def check_can_see_acknowledgements(viewer: Person, post: Post) -> None:

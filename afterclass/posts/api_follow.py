@@ -6,7 +6,7 @@ the caller may not see) and changed through posts.follow, as the pages do."""
 from typing import Literal
 
 from django.http import HttpRequest
-from ninja import Path, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 
 from afterclass.api.auth import current_person
 from afterclass.api.schemas import Id, PageParams, errors
@@ -59,6 +59,7 @@ class ReaderOut(Schema):
 
 
 class AcknowledgementsOut(Schema):
+    asks: bool = Field(description="Whether the post asks to be acknowledged (else both empty).")
     read: list[ReaderOut]
     not_read: list[ReaderOut]
 
@@ -160,7 +161,9 @@ def post_acknowledgements(request: HttpRequest, post_id: Path[Id]) -> Acknowledg
             for r in readers
         ]
 
-    return AcknowledgementsOut(read=out(found.read), not_read=out(found.not_read))
+    return AcknowledgementsOut(
+        asks=post.asks_acknowledgement, read=out(found.read), not_read=out(found.not_read)
+    )
 
 
 @router.get("/feed/top", response={200: PostPage, **READ_ERRORS}, summary="Top posts")

@@ -229,6 +229,8 @@ def acknowledgements(post: Post) -> Acknowledgements:
         .order_by("person__display_name", "person_id")
         .values_list("person__display_name", "read_at")
     )
+    if not post.asks_acknowledgement:
+        return Acknowledgements(read=[], not_read=[])
     readers = [Reader(name=name, read_at=read_at) for name, read_at in rows]
     return Acknowledgements(
         read=[r for r in readers if r.read_at is not None],

@@ -284,7 +284,7 @@ def test_post_page_with_reactions_query_count_is_flat(
         found = make_comment(question, helper, f"Answer {number}")
         do_react(actor=member, kind="helped", comment=found)
     client.force_login(member)
-    with django_assert_num_queries(14):  # as test_views: the post page with its read marks
+    with django_assert_num_queries(15):  # as test_views: the post page with its read marks
         response = client.get(reverse("post-detail", args=[question.pk]))
     assert response.content.decode().count("1 found this helpful") == rows
 

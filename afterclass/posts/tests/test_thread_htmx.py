@@ -481,7 +481,7 @@ def test_thread_new_marks_query_count_is_flat(
         make_comment(question, owner, f"Reply {number}", parent=answer)
     client.force_login(member)
     # As the post page always costs (see test_views): the read mark comes with the post.
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         response = client.get(reverse("post-detail", args=[question.pk]))
     assert len(new_ids(response)) == 2 * rows
     assert response.content.decode().count('<span class="new-mark">New</span>') == 2 * rows

@@ -334,8 +334,9 @@ def test_post_page_query_count_does_not_grow_with_comments(
     client = signed_in(client, member)
     # session, person, post, space with my membership, moderated spaces, my reactions,
     # my read mark, answers, their replies, my reactions to them, my votes, organisation,
-    # read mark written, my notifications about it marked read
-    with django_assert_num_queries(14):
+    # read mark written, my notifications about it marked read, my saved/follow/acknowledged
+    # state (posts.feeds_more.thread_controls)
+    with django_assert_num_queries(15):
         response = client.get(reverse("post-detail", args=[question.pk]))
     assert len(response.context["thread"].comments) == rows
 
@@ -349,7 +350,7 @@ def test_post_page_query_count_for_a_moderator(
         make_comment(post, owner, f"Comment {number}")
     client = signed_in(client, owner)
     # as a member's count, with earlier versions instead of my votes (not a question)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         assert client.get(reverse("post-detail", args=[post.pk])).status_code == 200
 
 

@@ -13,7 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
-from afterclass.core.errors import InvalidInput, NotAllowed
+from afterclass.core.errors import InvalidInput, NotAllowed, NotFound
 from afterclass.core.http import SignedInRequest, next_url, page_or_partial
 from afterclass.core.updates import announce
 from afterclass.posts.access import check_can_see_acknowledgements
@@ -103,6 +103,8 @@ def acknowledgement_list(request: SignedInRequest, post_id: int) -> HttpResponse
     """Who has read an announcement and who has not: for the space's owners and moderators."""
     post = load_post(request, post_id)
     check_can_see_acknowledgements(request.user, post)
+    if not post.asks_acknowledgement:
+        raise NotFound("This post does not ask to be acknowledged.")
     context = {
         "post_id": post.pk,
         "title": headline(post),
