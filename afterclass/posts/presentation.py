@@ -112,6 +112,14 @@ class SeenPost:
     last_read_at: datetime | None
     # Pictures or a file (only image and resource posts have them, never anonymous ones).
     shown_attachments: tuple[Attachment, ...]
+    # How many reactions of each kind, in ReactionKind's order, kinds nobody chose left out.
+    reaction_counts: tuple[tuple[str, int], ...] = ()
+    # What a feed's card carries of the conversation (posts.queries.present with
+    # `conversation=True`; empty and False elsewhere): the last two visible top-level comments,
+    # oldest first, and whether the viewer may react or comment from the card.
+    recent_comments: tuple[SeenComment, ...] = ()
+    can_react: bool = False
+    can_comment: bool = False
 
 
 def _voter_count(post: Post) -> int | None:
@@ -130,6 +138,7 @@ def see_post(
     my_reactions: frozenset[str] = frozenset(),
     read: ReadPoint | None = None,
     attachments: tuple[Attachment, ...] = (),
+    reaction_counts: tuple[tuple[str, int], ...] = (),
 ) -> SeenPost:
     """The viewer's view of `post`, its author already decided (`shown_author`)."""
     if read is None:
@@ -175,6 +184,7 @@ def see_post(
         # given.
         last_read_at=read[2] if read is not None else None,
         shown_attachments=attachments,
+        reaction_counts=reaction_counts,
     )
 
 

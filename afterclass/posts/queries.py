@@ -10,18 +10,31 @@ forgotten `post.author`.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
-from django.db.models import Exists, FilteredRelation, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Window,
+)
+from django.db.models.functions import RowNumber
 
 from afterclass.attachments.queries import with_attachments
+from afterclass.core.errors import NotAllowed
 from afterclass.core.pagination import Page, after_cursor, check_limit, page_of, paginate
 from afterclass.posts.access import (
     author_shown_to,
+    check_can_comment,
     comments_visible_to,
     moderated_space_ids,
     posts_visible_to,
@@ -32,6 +45,7 @@ from afterclass.posts.models import (
     Post,
     PostKind,
     Reaction,
+    ReactionKind,
     Vote,
 )
 from afterclass.posts.presentation import (
@@ -42,14 +56,13 @@ from afterclass.posts.presentation import (
     see_comment,
     see_post,
 )
-from afterclass.spaces.access import is_signed_in
-from afterclass.spaces.models import Membership, Status
+from afterclass.spaces.access import check_can_participate, is_signed_in
+from afterclass.spaces.models import Membership, Space, Status
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from afterclass.people.models import Person
-    from afterclass.spaces.models import Space
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +74,8 @@ class FeedPage:
 
 
 def present_page(page: Page[Post], viewer: Person | AnonymousUser | None) -> FeedPage:
-    return FeedPage(items=present(page.items, viewer), next=page.next)
+    """A feed's page of cards: each post with the conversation its card carries."""
+    return FeedPage(items=present(page.items, viewer, conversation=True), next=page.next)
 
 
 FEED_ORDER = ["-is_pinned", "-created_at", "-id"]
@@ -97,24 +111,133 @@ def _viewer_id(viewer: Person | AnonymousUser | None) -> int | None:
     return viewer.pk if is_signed_in(viewer) else None
 
 
-def present(posts: Sequence[Post], viewer: Person | AnonymousUser | None) -> list[SeenPost]:
+def _reactions(
+    ids: list[int], viewer: Person
+) -> tuple[dict[int, set[str]], dict[int, dict[str, int]]]:
+    """The viewer's own reactions on these posts and how many of each kind each has, in one
+    aggregate query."""
+    mine: dict[int, set[str]] = defaultdict(set)
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    rows = (
+        Reaction.objects.filter(post__in=ids)
+        .order_by()
+        .values("post_id", "kind")
+        .annotate(total=Count("pk"), own=Count("pk", filter=Q(person=viewer)))
+        .values_list("post_id", "kind", "total", "own")
+    )
+    for post_id, kind, total, own in rows:
+        counts[post_id][kind] = total
+        if own:
+            mine[post_id].add(kind)
+    return mine, counts
+
+
+def _in_kind_order(counts: dict[str, int]) -> tuple[tuple[str, int], ...]:
+    return tuple((str(kind), counts[kind]) for kind in ReactionKind if counts.get(kind))
+
+
+def _is_new(comment: Comment, since: datetime | None, viewer_id: int | None) -> bool:
+    """New since the viewer's previous visit: never on a first visit, never their own."""
+    return since is not None and comment.created_at > since and comment.author_id != viewer_id
+
+
+CARD_COMMENTS = 2  # the last comments a feed's card shows
+
+
+def _last_comments(ids: list[int], viewer: Person) -> dict[int, list[Comment]]:
+    """The last `CARD_COMMENTS` visible top-level comments of each of these posts that the
+    viewer may see, oldest first, with their authors: one query (a window function numbering
+    each post's comments, newest first), however many posts."""
+    newest = Window(
+        RowNumber(), partition_by=[F("post_id")], order_by=[F("created_at").desc(), F("id").desc()]
+    )
+    rows = (
+        Comment.objects.visible_to(viewer)
+        .filter(post__in=ids, parent__isnull=True, state=ContentState.VISIBLE)
+        .select_related("author")
+        .annotate(newest=newest)
+        .filter(newest__lte=CARD_COMMENTS)
+        .order_by("post_id", "created_at", "id")
+    )
+    found: dict[int, list[Comment]] = defaultdict(list)
+    for comment in rows:
+        found[comment.post_id].append(comment)
+    return found
+
+
+def _with_places(posts: Sequence[Post], viewer: Person) -> None:
+    """Give each post its space annotated with the viewer's membership (one query), so that
+    the participation checks read it (spaces.models.my_place) instead of a query per post."""
+    spaces = Space.objects.filter(pk__in={post.space_id for post in posts}).with_membership_of(
+        viewer
+    )
+    placed = {space.pk: space for space in spaces}
+    for post in posts:
+        post.space = placed[post.space_id]
+
+
+def _allows(check: Callable[..., None], *args: Any) -> bool:
+    try:
+        check(*args)
+    except NotAllowed:
+        return False
+    return True
+
+
+def _with_conversation(
+    post: Post, seen: SeenPost, viewer: Person, comments: list[Comment]
+) -> SeenPost:
+    """`seen` with what a card carries: its last comments as the thread would show them (an
+    anonymous asker's own comments stay anonymous: posts.presentation.see_comment) and whether
+    the viewer may react and comment there."""
+    recent = tuple(
+        see_comment(
+            post,
+            seen,
+            comment,
+            viewer_id=viewer.pk,
+            is_new=_is_new(comment, seen.last_read_at, viewer.pk),
+        )
+        for comment in comments
+    )
+    can_react = post.state == ContentState.VISIBLE and _allows(
+        check_can_participate, viewer, post.space
+    )
+    return replace(
+        seen,
+        recent_comments=recent,
+        can_react=can_react,
+        can_comment=can_react and _allows(check_can_comment, viewer, post),
+    )
+
+
+def present(
+    posts: Sequence[Post],
+    viewer: Person | AnonymousUser | None,
+    *,
+    conversation: bool = False,
+) -> list[SeenPost]:
     """Decide once, for a page of posts, what the viewer is shown of each (three queries).
 
     Read state (`is_unread`, `new_comments`) is for active members: a post is unread when it was
-    never opened or has had activity since; an organisation admin outside the space has none."""
+    never opened or has had activity since; an organisation admin outside the space has none.
+    With `conversation` (feeds' cards), two queries more: the last comments of every post, and
+    the viewer's place in their spaces (may they react and comment there)."""
     moderated = moderated_space_ids(viewer)
-    mine: dict[int, set[str]] = defaultdict(set)
+    mine: dict[int, set[str]] = {}
+    counts: dict[int, dict[str, int]] = {}
     marks: dict[int, ReadPoint | None] = {}
+    comments: dict[int, list[Comment]] = {}
     if is_signed_in(viewer) and posts:
         ids = [post.pk for post in posts]
-        for post_id, kind in Reaction.objects.filter(person=viewer, post__in=ids).values_list(
-            "post_id", "kind"
-        ):
-            mine[post_id].add(kind)
+        mine, counts = _reactions(ids, viewer)
         marks = _read_marks(ids, viewer)
+        if conversation:
+            comments = _last_comments(ids, viewer)
+            _with_places(posts, viewer)
     with_attachments(posts)  # a query only when there are image posts or resources
     viewer_id = _viewer_id(viewer)
-    return [
+    seen = [
         see_post(
             post,
             shown_author=author_shown_to(viewer, post, moderated=moderated),
@@ -122,8 +245,15 @@ def present(posts: Sequence[Post], viewer: Person | AnonymousUser | None) -> lis
             my_reactions=frozenset(mine.get(post.pk, ())),
             read=marks.get(post.pk),
             attachments=tuple(getattr(post, "shown_attachments", ())),
+            reaction_counts=_in_kind_order(counts.get(post.pk, {})),
         )
         for post in posts
+    ]
+    if not (conversation and is_signed_in(viewer) and posts):
+        return seen
+    return [
+        _with_conversation(post, one, viewer, comments.get(post.pk, []))
+        for post, one in zip(posts, seen, strict=True)
     ]
 
 
@@ -302,7 +432,7 @@ def present_comments(
     new_ids: list[int] = []
 
     def shown(comment: Comment, replies: tuple[SeenComment, ...] = ()) -> SeenComment:
-        is_new = since is not None and comment.created_at > since and comment.author_id != viewer_id
+        is_new = _is_new(comment, since, viewer_id)
         if is_new:
             new_ids.append(comment.pk)
         return see_comment(

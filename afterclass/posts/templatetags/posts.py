@@ -28,6 +28,7 @@ class ReactionButton:
     kind: str
     label: str
     on: bool
+    count: int = 0
 
 
 @register.filter
@@ -36,6 +37,34 @@ def reaction_buttons(target: SeenPost | SeenComment) -> list[ReactionButton]:
     `post_thread`)."""
     mine = target.my_reactions
     return [ReactionButton(str(kind), str(kind.label), kind in mine) for kind in ReactionKind]
+
+
+@register.filter
+def reaction_tally(post: SeenPost) -> list[ReactionButton]:
+    """A card's toggles: one per reaction kind, with how many chose it (`reaction_counts`)."""
+    counts = dict(post.reaction_counts)
+    mine = post.my_reactions
+    return [
+        ReactionButton(str(kind), str(kind.label), kind in mine, counts.get(kind, 0))
+        for kind in ReactionKind
+    ]
+
+
+@register.filter
+def reaction_label(kind: str) -> str:
+    return str(ReactionKind(kind).label) if kind in ReactionKind.values else kind
+
+
+@register.filter
+def author_role(who: Any) -> str:
+    """What a card says the author does: their job title, else their department (loaded with
+    the post's author, posts.models.PostQuerySet.for_list); nothing for "a colleague"."""
+    if who is None:
+        return ""
+    if who.job_title:
+        return str(who.job_title)
+    department = who._state.fields_cache.get("department") if who.department_id else None
+    return str(department) if department is not None else ""
 
 
 @register.filter

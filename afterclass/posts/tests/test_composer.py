@@ -316,8 +316,9 @@ def test_feed_with_the_composer_query_count_is_flat(
         )
     client = client_of(member)
     # session, person, my spaces, their first rows merged, those posts, moderated spaces, my
-    # reactions, my read marks, the spaces I may post in (the composer), organisation
-    with django_assert_num_queries(10):
+    # reactions, my read marks, the cards' last comments, my place in their spaces
+    # (posts.queries.present_page), the spaces I may post in (the composer), organisation
+    with django_assert_num_queries(12):
         response = client.get(reverse("home-feed"))
     assert 'id="composer"' in response.content.decode()
     assert response.context["composer_bar"].can_post

@@ -304,9 +304,9 @@ def test_hashtag_page_query_count_is_flat(client, django_assert_num_queries, wor
     for number in range(rows):
         make_post(world["listed"], world["member"], title=f"Post {number}", body="#flat")
     client.force_login(moderator)
-    # session, person, page of posts, moderated spaces, my reactions, my read marks,
-    # organisation
-    with django_assert_num_queries(7):
+    # session, person, page of posts, moderated spaces, my reactions, my read marks, the
+    # cards' last comments, my place in their spaces, organisation
+    with django_assert_num_queries(9):
         response = client.get(page_url("flat"))
     assert len(response.context["page"].items) == min(rows, 20)
 
@@ -361,7 +361,8 @@ def test_hashtag_api_query_count_is_flat(client, django_assert_num_queries, worl
         make_post(world["listed"], world["member"], title=f"Post {number}", body="#flat")
     auth = bearer(world["member"])
     client.get("/api/v1/people/me", **auth)  # the token's first use is recorded once
-    # token, page of posts, moderated spaces, my reactions, my read marks
-    with django_assert_num_queries(5):
+    # token, page of posts, moderated spaces, my reactions, my read marks, last comments, my
+    # place in their spaces
+    with django_assert_num_queries(7):
         response = client.get("/api/v1/hashtags/flat?limit=100", **auth)
     assert len(response.json()["items"]) == rows

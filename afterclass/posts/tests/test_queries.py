@@ -188,8 +188,9 @@ def test_space_feed_query_count_is_flat(anonymous_space, member, count, django_a
         do_react(actor=member, kind="like", post=post)
     make_post(space, member, kind="question", anonymous=True)
 
-    # moderated spaces, posts, my reactions, my read marks
-    with django_assert_num_queries(4):
+    # moderated spaces, posts, reactions (mine and counts per kind), my read marks, the cards'
+    # last comments, my place in their spaces
+    with django_assert_num_queries(6):
         page = space_feed(space, member, limit=100)
     assert len(page.items) == count + 1
 
@@ -201,8 +202,8 @@ def test_home_feed_query_count_is_flat(admin, member, count, django_assert_num_q
         add_member(space, member)
         fill_space(space, member, count)
 
-    # my spaces, their first rows merged, those posts, then present's three
-    with django_assert_num_queries(6):
+    # my spaces, their first rows merged, those posts, then present's three and the cards' two
+    with django_assert_num_queries(8):
         page = home_feed(member, limit=100)
     assert len(page.items) == 2 * count
 
@@ -269,7 +270,7 @@ def test_home_feed_query_count_is_flat_as_spaces_grow(admin, member, django_asse
         add_member(space, member)
         fill_space(space, member, 3)
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         page = home_feed(member, limit=100)
     assert len(page.items) == 36
 
@@ -278,7 +279,7 @@ def test_home_feed_query_count_is_flat_as_spaces_grow(admin, member, django_asse
 def test_waiting_questions_query_count_is_flat(space, member, count, django_assert_num_queries):
     fill_space(space, member, count, kind="question")
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         page = waiting_questions(member, limit=100)
     assert len(page.items) == count
 

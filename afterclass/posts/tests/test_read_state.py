@@ -167,7 +167,8 @@ def test_space_feed_shows_unread_badges(client, space, owner, member):
     make_post(space, owner, title="Never opened")
     client.force_login(member)
     body = client.get(reverse("space-home", args=[space.slug])).content.decode()
-    assert '<span class="badge unread">Unread</span>' in body
+    # A quiet mark, not an "Unread" badge (issue 14)
+    assert '<span class="new-mark"><span class="dot" aria-hidden="true"></span>New</span>' in body
 
 
 def test_space_directory_counts_unread_posts_in_my_spaces(client, space, owner, member, helper):

@@ -158,8 +158,9 @@ def test_space_feed_query_count_does_not_grow_with_posts(
         make_post(space, member, title=f"Post {number}")
     client = signed_in(client, member)
     # session, person, space with my membership, rules, members preview, feed page,
-    # moderated spaces, my reactions, my read marks, unread count, organisation
-    with django_assert_num_queries(11):
+    # moderated spaces, my reactions, my read marks, the cards' last comments, my place in the
+    # posts' spaces, unread count, organisation
+    with django_assert_num_queries(13):
         response = client.get(reverse("space-home", args=[space.slug]))
     assert len(response.context["feed"].items) == min(rows, 20)
 
@@ -717,7 +718,8 @@ def test_feeds_query_count_does_not_grow_with_posts(
     # session, person, my spaces, their first rows merged, those posts, moderated spaces, my
     # reactions, my read marks, organisation; and on the home feed the spaces I may post in
     # (the composer, posts/views/composer.py)
-    with django_assert_num_queries(10 if name == "home-feed" else 9):
+    # (and the cards' last comments and my place in their spaces: posts.queries.present_page)
+    with django_assert_num_queries(12 if name == "home-feed" else 11):
         response = client.get(reverse(name))
     assert len(response.context["page"].items) == min(rows, 20)
 

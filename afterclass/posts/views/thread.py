@@ -141,6 +141,8 @@ def _comment_refused(
     nothing was written either way."""
     if not request.htmx:
         return _post_page(request, post, comment_form=form, status=status)
+    if _from_card(request):
+        return _card_comment_refused(request, post, form)
     empty = Thread(present_plain(post, request.user), (), None, frozenset())
     context = thread_context(request, post, empty)
     reply_to = _reply_to(form)
@@ -153,6 +155,50 @@ def _comment_refused(
         response = render(request, "posts/post.html#reply-form", context)
         target = f"#reply-form-{reply_to}"
     return reswap(retarget(response, target), "outerHTML")
+
+
+def _from_card(request: SignedInRequest) -> bool:
+    """Sent from a feed's card (posts/_card_reactions.html, posts/_card_reply.html), which is
+    answered with the card's own pieces rather than the post page's."""
+    return request.POST.get("card") == "1"
+
+
+def _card_comment_refused(request: SignedInRequest, post: Post, form: CommentForm) -> HttpResponse:
+    """(htmx) The card's reply box again, with what was typed and why it was refused (a 200 in
+    place of the box: htmx swaps no 4xx answer)."""
+    errors = [str(error) for errors in form.errors.values() for error in errors]
+    context = {
+        "post": present_plain(post, request.user),
+        "reply_error": " ".join(errors),
+        "reply_body": form.data.get("body", ""),
+    }
+    response = render(request, "posts/_card_reply.html", context)
+    response = reswap(retarget(response, f"#card-reply-{post.pk}"), "outerHTML")
+    return announce(
+        response, "Your reply was not sent: see why.", focus=f"#card-reply-body-{post.pk}"
+    )
+
+
+def _card_comment_added(request: SignedInRequest, post: Post, created: Comment) -> HttpResponse:
+    """(htmx) The new comment for the end of the card's list, and out of band the card's counts
+    and an empty reply box, which keeps focus for the next one."""
+    thread = thread_comment(post, request.user, created.pk)
+    if not thread.comments:  # cannot happen for its author; leave the card as it is
+        return reswap(HttpResponse(""), "none")
+    seen = thread.post
+    html = render_to_string(
+        "posts/_card_comment.html", {"post": seen, "comment": thread.comments[0]}, request
+    )
+    html += render_to_string("posts/_card_stats.html", {"post": seen, "oob": True}, request)
+    html += render_to_string("posts/_card_reply.html", {"post": seen, "oob": True}, request)
+    response = reswap(retarget(HttpResponse(html), f"#card-comments-{post.pk}"), "beforeend")
+    if post.kind == PostKind.QUESTION:
+        count = post.answer_count
+        said = f"Your answer is posted. {count} answer{'s' if count != 1 else ''}."
+    else:
+        count = post.comment_count
+        said = f"Your comment is posted. {count} comment{'s' if count != 1 else ''}."
+    return announce(response, said, focus=f"#card-reply-body-{post.pk}")
 
 
 def _comment_added(request: SignedInRequest, post: Post, created: Comment) -> HttpResponse:
@@ -207,6 +253,8 @@ def comment(request: SignedInRequest, post_id: int) -> HttpResponse:
     except (InvalidInput, Conflict, NotAllowed) as error:
         show_action_error(form, error)
         return _comment_refused(request, post, form, status=error.status)
+    if request.htmx and _from_card(request):
+        return _card_comment_added(request, post, created)
     if request.htmx:
         return _comment_added(request, post, created)
     return back_to_post(post, f"comment-{created.pk}")
@@ -318,7 +366,8 @@ def react(request: SignedInRequest, post_id: int) -> HttpResponse:
     if request.htmx:
         post.refresh_from_db(fields=["reaction_count", "helped_count"])
         context = {"post": present_one(post, request.user), "can_take_part": True}
-        response = render(request, "posts/_reactions.html", context)
+        partial = "posts/_card_reactions.html" if _from_card(request) else "posts/_reactions.html"
+        response = render(request, partial, context)
         return announce(response, _reacted(form.cleaned_data, post.reaction_count))
     return back_to_post(post)
 

@@ -1,0 +1,283 @@
+"""Feed cards that carry the conversation (issue 14): reactions counted per kind and toggled in
+place, "N answers · accepted", the last two comments with a reply box, and a quiet "new" mark;
+in a number of queries that does not grow with the cards."""
+
+import pytest
+from django.urls import reverse
+
+from afterclass.people.models import Organisation
+from afterclass.people.tests.factories import PersonFactory
+from afterclass.posts.actions import (
+    do_accept_answer,
+    do_hide_comment,
+    do_mark_read,
+    do_react,
+)
+from afterclass.posts.models import Comment, Reaction
+from afterclass.posts.queries import home_feed, present
+from afterclass.posts.tests.factories import make_comment, make_post
+from afterclass.spaces.actions import do_publish_rules, do_update_space
+from afterclass.spaces.models import AnonymousQuestions, Role
+from afterclass.spaces.tests.factories import add_member, make_space
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture(autouse=True)
+def _organisation(db):
+    # Created up front so that no page creates it while its queries are counted.
+    Organisation.current()
+
+
+@pytest.fixture
+def owner(db):
+    return PersonFactory(display_name="Olive Owner", job_title="Data lead")
+
+
+@pytest.fixture
+def space(owner):
+    space = make_space(owner, name="Data skills", slug="data-skills")
+    do_update_space(space, actor=owner, anonymous_questions=AnonymousQuestions.MEMBERS)
+    return space
+
+
+@pytest.fixture
+def member(space):
+    return add_member(space, PersonFactory(display_name="Mina Member")).person
+
+
+@pytest.fixture
+def asker(space):
+    return add_member(space, PersonFactory(display_name="Ada Asker")).person
+
+
+def feed(client, person) -> str:
+    client.force_login(person)
+    response = client.get(reverse("home-feed"))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def card(html: str, post) -> str:
+    start = html.index(f'id="post-{post.pk}"')
+    end = html.index("</ol>", html.index(f'id="card-comments-{post.pk}"', start))
+    return html[start:end]  # up to the end of its comments
+
+
+# --- What a card shows ----------------------------------------------------------------------
+
+
+def test_card_counts_reactions_per_kind(client, space, owner, member, asker):
+    post = make_post(space, owner, title="Retro formats")
+    do_react(actor=member, kind="like", post=post)
+    do_react(actor=asker, kind="like", post=post)
+    do_react(actor=asker, kind="insightful", post=post)
+    shown = card(feed(client, member), post)
+    assert 'aria-pressed="true">Like <span class="reaction-count">2</span>' in shown
+    assert 'aria-pressed="false">Insightful <span class="reaction-count">1</span>' in shown
+    assert 'aria-pressed="false">Celebrate</button>' in shown
+    assert present([post], member)[0].reaction_counts == (("like", 2), ("insightful", 1))
+
+
+def test_card_shows_counts_only_to_someone_who_may_not_take_part(client, space, owner, member):
+    post = make_post(space, owner, title="Retro formats")
+    do_react(actor=owner, kind="helped", post=post)
+    make_comment(post, owner, "First!")
+    do_publish_rules(space, "Be kind. Be brief.", actor=owner)  # member has not accepted these
+    html = feed(client, member)
+    shown = card(html, post)
+    assert 'name="kind"' not in shown
+    assert "This helped me <span" in shown
+    assert f'id="card-reply-{post.pk}"' not in html
+    assert "First!" in shown  # reading is still allowed
+
+
+def test_card_shows_the_author_role_space_and_answers_accepted(client, space, owner, member):
+    question = make_post(space, owner, kind="question", title="Which chart?")
+    make_comment(question, member, "A bar chart.")
+    accepted = make_comment(question, member, "A line chart.")
+    do_accept_answer(question, accepted, actor=owner)
+    shown = card(feed(client, member), question)
+    assert "Olive Owner" in shown
+    assert "Data lead" in shown
+    assert ">Data skills</a>" in shown
+    assert "2 answers · accepted" in shown
+
+
+def test_card_shows_the_last_two_visible_comments_oldest_first(client, space, owner, member):
+    post = make_post(space, owner, title="Retro formats")
+    make_comment(post, member, "One")
+    make_comment(post, owner, "Two")
+    hidden = make_comment(post, owner, "Three, hidden")
+    make_comment(post, member, "Four")
+    answer = Comment.objects.get(body="Two")
+    make_comment(post, owner, "A reply to two", parent=answer)  # replies stay in the thread
+    moderator = add_member(space, role=Role.MODERATOR).person
+    do_hide_comment(hidden, actor=moderator, reason="Off topic")
+    shown = card(feed(client, member), post)
+    assert "One" not in shown
+    assert "Three, hidden" not in shown
+    assert "A reply to two" not in shown
+    assert shown.index("Two") < shown.index("Four")
+
+
+def test_card_keeps_an_anonymous_asker_a_colleague(client, space, asker, member):
+    question = make_post(space, asker, kind="question", title="Is it OK?", anonymous=True)
+    make_comment(question, member, "Yes, it is.")
+    make_comment(question, asker, "Thanks, some context from me.")
+    html = feed(client, member)
+    shown = card(html, question)
+    assert "Thanks, some context from me." in shown
+    assert "Ada Asker" not in html
+    assert shown.count("A colleague") == 2  # the question and the asker's own comment
+    (seen,) = [item for item in home_feed(member).items if item.pk == question.pk]
+    assert [c.shown_author for c in seen.recent_comments] == [member, None]
+    assert [c.by_asker for c in seen.recent_comments] == [False, True]
+
+
+def test_card_never_shows_comments_of_posts_the_viewer_cannot_see(space, owner, member):
+    other = make_space(owner, name="Board", slug="board")
+    post = make_post(other, owner, title="Board only")
+    make_comment(post, owner, "Secret")
+    assert [p.pk for p in home_feed(member).items if p.recent_comments] == []
+
+
+def test_card_marks_what_is_new_quietly(client, space, owner, member):
+    post = make_post(space, owner, title="Retro formats")
+    shown = card(feed(client, member), post)
+    assert '<span class="new-mark"><span class="dot" aria-hidden="true"></span>New</span>' in shown
+    assert "Unread" not in shown
+    do_mark_read(post, actor=member)
+    assert "new-mark" not in card(feed(client, member), post)
+    make_comment(post, owner, "Timeline!")
+    shown = card(feed(client, member), post)
+    assert "1 new comment</span>" in shown
+
+
+# --- Queries --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_feed_with_cards_query_count_is_flat(
+    client, django_assert_num_queries, space, owner, member, asker, rows
+):
+    other = make_space(owner, name="Other", slug="other")
+    add_member(other, member)
+    for number in range(rows):
+        post = make_post(space if number % 2 else other, owner, title=f"Post {number}")
+        for body in ("One", "Two", "Three"):
+            make_comment(post, owner, f"{body} {number}")
+        do_react(actor=owner, kind="like", post=post)
+        do_react(actor=member, kind="celebrate", post=post)
+    question = make_post(space, asker, kind="question", title="Anonymous", anonymous=True)
+    make_comment(question, asker, "Context")
+    client.force_login(member)
+    # session, person, my spaces, their first rows merged, those posts, moderated spaces,
+    # reactions (mine and the counts per kind, one aggregate), my read marks, the last two
+    # comments of every card (one window-function query), my place in the cards' spaces,
+    # organisation, the spaces I may post in (the composer)
+    with django_assert_num_queries(12):
+        response = client.get(reverse("home-feed"))
+    items = response.context["page"].items
+    assert len(items) == min(rows + 1, 20)
+    assert all(len(item.recent_comments) == 2 for item in items if item.pk != question.pk)
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_space_home_with_cards_query_count_is_flat(
+    client, django_assert_num_queries, space, owner, member, rows
+):
+    for number in range(rows):
+        post = make_post(space, owner, title=f"Post {number}")
+        make_comment(post, member, f"Comment {number}")
+        do_react(actor=member, kind="like", post=post)
+    client.force_login(member)
+    # as posts/tests/test_views.py's space home count: the cards' two are in it
+    with django_assert_num_queries(13):
+        assert client.get(reverse("space-home", args=[space.slug])).status_code == 200
+
+
+# --- Reacting and replying from the card ----------------------------------------------------
+
+
+def test_card_reaction_toggles_in_place(client, space, owner, member):
+    post = make_post(space, owner, title="Retro formats")
+    do_react(actor=owner, kind="like", post=post)
+    client.force_login(member)
+    url = reverse("post-react", args=[post.pk])
+    response = client.post(url, {"kind": "like", "on": "1", "card": "1"}, headers=HTMX)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.startswith('<div class="card-reactions" id="card-reactions-')
+    assert f'data-focus-key="card-react-{post.pk}-like" aria-pressed="true">Like' in body
+    assert '<span class="reaction-count">2</span>' in body
+    assert "afterclass-updated" in response.headers["HX-Trigger-After-Settle"]
+    response = client.post(url, {"kind": "like", "card": "1"}, headers=HTMX)
+    assert 'aria-pressed="false">Like <span class="reaction-count">1</span>' in (
+        response.content.decode()
+    )
+    assert not Reaction.objects.filter(person=member).exists()
+
+
+def test_post_page_reaction_answer_is_unchanged(client, space, owner, member):
+    post = make_post(space, owner, title="Retro formats")
+    client.force_login(member)
+    url = reverse("post-react", args=[post.pk])
+    body = client.post(url, {"kind": "helped", "on": "1"}, headers=HTMX).content.decode()
+    assert body.startswith('<div class="reactions" id="reactions-')
+
+
+def test_card_reply_appears_under_the_card(client, space, owner, member):
+    post = make_post(space, owner, title="Retro formats")
+    client.force_login(member)
+    url = reverse("post-comment", args=[post.pk])
+    response = client.post(url, {"body": "Try a sailboat.", "card": "1"}, headers=HTMX)
+    body = response.content.decode()
+    created = Comment.objects.get(post=post)
+    assert response.headers["HX-Retarget"] == f"#card-comments-{post.pk}"
+    assert response.headers["HX-Reswap"] == "beforeend"
+    assert body.startswith(f'<li class="card-comment" id="card-comment-{created.pk}">')
+    assert "Try a sailboat." in body
+    assert f'id="card-stats-{post.pk}" hx-swap-oob="true"' in body
+    assert "1 comment</a>" in body
+    assert f'id="card-reply-{post.pk}"' in body
+    assert "HX-Replace-Url" not in response.headers  # the person stays on the feed
+    assert f"#card-reply-body-{post.pk}" in response.headers["HX-Trigger-After-Settle"]
+
+
+def test_card_reply_without_javascript_goes_to_the_comment(client, space, owner, member):
+    post = make_post(space, owner, title="Retro formats")
+    client.force_login(member)
+    response = client.post(
+        reverse("post-comment", args=[post.pk]), {"body": "Try a sailboat.", "card": "1"}
+    )
+    created = Comment.objects.get(post=post)
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#comment-{created.pk}")
+
+
+def test_card_reply_refused_shows_why_in_place(client, space, owner, member):
+    post = make_post(space, owner, title="Retro formats")
+    client.force_login(member)
+    response = client.post(
+        reverse("post-comment", args=[post.pk]), {"body": "", "card": "1"}, headers=HTMX
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert response.headers["HX-Retarget"] == f"#card-reply-{post.pk}"
+    assert "Write something first." in body
+    assert 'aria-invalid="true"' in body
+    assert not Comment.objects.exists()
+
+
+def test_card_reply_of_someone_who_may_not_take_part_is_refused(client, space, owner, member):
+    post = make_post(space, owner, title="Retro formats")
+    do_publish_rules(space, "Be kind. Be brief.", actor=owner)
+    client.force_login(member)
+    response = client.post(
+        reverse("post-comment", args=[post.pk]), {"body": "Hi", "card": "1"}, headers=HTMX
+    )
+    assert "ground rules" in response.content.decode()
+    assert not Comment.objects.exists()
