@@ -3,7 +3,16 @@ comments, and the controls on them."""
 
 from django.urls import URLPattern, path
 
-from afterclass.posts.views import compose, composer, feeds, follow, hashtags, moderation, thread
+from afterclass.posts.views import (
+    compose,
+    composer,
+    feeds,
+    follow,
+    hashtags,
+    moderation,
+    preview,
+    thread,
+)
 
 urlpatterns: list[URLPattern] = [
     path("feed/", feeds.home, name="home-feed"),
@@ -19,6 +28,7 @@ urlpatterns: list[URLPattern] = [
         compose.suggest_mentions,
         name="mention-suggestions",
     ),
+    path("spaces/<slug:slug>/preview/", preview.preview, name="post-preview"),
     path("posts/<int:post_id>/", thread.detail, name="post-detail"),
     path("posts/<int:post_id>/edit/", compose.edit, name="post-edit"),
     path("posts/<int:post_id>/remove/", thread.remove, name="post-remove"),
