@@ -10,7 +10,7 @@ PYTHON := $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bi
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' \
 	2>/dev/null; then command -v $$p; break; fi; done)
 
-.PHONY: demo test lint serve clean
+.PHONY: demo test lint serve clean cluster-test
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Afterclass needs Python 3.12 or newer."; exit 1; }
@@ -31,6 +31,12 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/pytest
+
+# nginx in front of two app servers, two task workers, PostgreSQL, Redis and moto's S3, all real
+# processes, checked through nginx (bench/cluster.py; docs/DEPLOYMENT.md). Needs Debian's nginx,
+# PostgreSQL on 127.0.0.1:5432 (user postgres) and Redis on 127.0.0.1:6379.
+cluster-test: $(STAMP)
+	$(BIN)/python bench/cluster.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
