@@ -737,12 +737,16 @@ def check_throttling_keys_on_the_client(cluster: Cluster) -> None:
     bucket; it stays throttled whatever X-Forwarded-For it sends, through nginx or straight to
     an app server (where its header is not believed); 127.0.0.3 signs in meanwhile."""
     guesser = Browser(cluster, source="127.0.0.2")
+    # Half through A, half through B: the bucket is kept in Redis, shared by the servers.
     failures = [
-        outcome(guesser.sign_in(f"nobody{n}@cluster.example", "wrong"))
+        outcome(
+            guesser.sign_in(f"nobody{n}@cluster.example", "wrong", route=f"nginx_{'ab'[n % 2]}")
+        )
         for n in range(FAILED_SIGN_INS_PER_MINUTE)
     ]
     check(set(failures) == {"refused"}, f"failed sign-ins came to {failures}")
     servers = set(upstreams_of(cluster, "POST /accounts/login/")[-FAILED_SIGN_INS_PER_MINUTE:])
+    check(len(servers) == 2, f"the failed sign-ins were answered by {servers}")
     eleventh = outcome(guesser.sign_in(GUESSED))
     check(eleventh == "throttled", f"the 11th sign-in from 127.0.0.2: {eleventh}")
     spoofed = outcome(guesser.sign_in(GUESSED, headers={"X-Forwarded-For": "10.9.9.9"}))
@@ -775,7 +779,7 @@ def check_throttling_keys_on_the_client(cluster: Cluster) -> None:
     signed_in = outcome(other.sign_in(GUESSED))
     check(signed_in == "signed in", f"127.0.0.3 with the right password: {signed_in}")
     say(
-        f"ok   proxy: 10 failed sign-ins from 127.0.0.2 (answered by {len(servers)} servers), "
+        "ok   proxy: 10 failed sign-ins from 127.0.0.2 (5 via A, 5 via B), "
         "then throttled, also with a forged X-Forwarded-For via nginx and straight to B; "
         "127.0.0.3 signs in with the same address (302)"
     )
@@ -838,9 +842,10 @@ def check_server_killed_mid_way(cluster: Cluster, author: Browser, post: dict[st
     retried = [entry for entry in after_kill if ", " in entry]
     say(
         f"ok   kill A: {len(results)} comments posted ({posted_before} before the SIGKILL), "
-        f"{len(acknowledged)} acknowledged, {len(stored)} in the database, 0 lost; "
+        f"{len(acknowledged)} acknowledged, {len(stored)} in the database "
+        f"({len(stored - acknowledged)} of them unacknowledged), 0 lost; "
         f"{len(refused)} not acknowledged {sorted({s for s, _ in refused})}; "
-        f"{len(retried)} sent on to B by nginx after A refused the connection; "
+        f"{len(retried)} moved on to B by nginx (tried on A first); "
         f"post page 200 six times via B"
     )
 
