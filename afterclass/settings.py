@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "afterclass.webapp",
     "afterclass.demo",
     "afterclass.benchdata",
+    "afterclass.ui",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""The look shared by every page: the icon sprite's template tag."""
