@@ -294,8 +294,9 @@ def test_profile_query_count(signed_in, django_assert_num_queries):
 
     # session, person, organisation, the profile with department, parent and level; then what
     # they contributed (posts.activity.contributions): 3 counts, colleagues helped, their
-    # spaces, recent posts and recent answers
-    with django_assert_num_queries(11):
+    # spaces, recent posts and recent answers; where their answers helped (posts.experts.go_to_for:
+    # spaces, topics)
+    with django_assert_num_queries(13):
         response = signed_in.get(reverse("person-profile", args=[someone.pk]))
     assert response.status_code == 200
 

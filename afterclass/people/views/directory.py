@@ -14,6 +14,7 @@ from afterclass.people.forms import PeopleFilterForm
 from afterclass.people.queries import all_levels, department_tree
 from afterclass.people.views import _search
 from afterclass.posts.activity import contributions
+from afterclass.posts.experts import go_to_for
 
 
 @login_required
@@ -39,5 +40,9 @@ def people_directory(request: SignedInRequest) -> HttpResponse:
 @require_GET
 def person_profile(request: SignedInRequest, person_id: int) -> HttpResponse:
     profile = access_person(request.user, person_id)
-    context = {"profile": profile, "activity": contributions(profile, request.user)}
+    context = {
+        "profile": profile,
+        "activity": contributions(profile, request.user),
+        "go_to_for": go_to_for(profile, request.user),
+    }
     return render(request, "people/profile.html", context)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from afterclass.core.confirm import confirm_first
 from afterclass.core.errors import Conflict, InvalidInput
 from afterclass.core.http import SignedInRequest, next_url
+from afterclass.posts.experts import go_to_colleagues
 from afterclass.posts.forms import FeedFilterForm
 from afterclass.posts.queries import space_feed
 from afterclass.posts.views.composer import space_bar
@@ -58,6 +59,7 @@ def home(request: SignedInRequest, slug: str) -> HttpResponse:
         context.update(feed=feed, feed_filters=filters, feed_next=next_url(request, feed.next))
         if request.htmx:
             return render(request, "posts/_space_feed.html#feed-page", context)
+        context["go_to"] = go_to_colleagues(space, request.user)
         if context["place"].is_active_member:
             context["unread_count"] = unread_count(space, request.user)
             context["composer_bar"] = space_bar(request.user, space)
