@@ -367,7 +367,9 @@ SECURE_SSL_REDIRECT = HTTPS and env_bool("AFTERCLASS_SSL_REDIRECT", default=True
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+# Whether a request came over HTTPS is the scheme uvicorn gives it: behind a proxy, from
+# X-Forwarded-Proto only when the proxy is one of FORWARDED_ALLOW_IPS (afterclass serve). Django
+# must not read that header itself (SECURE_PROXY_SSL_HEADER), or it would believe any client.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True

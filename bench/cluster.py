@@ -529,7 +529,7 @@ def upstreams_of(cluster: Cluster, path_part: str) -> list[str]:
 def check_https_behind_the_proxy(cluster: Cluster, author: Browser) -> None:
     """With AFTERCLASS_HTTPS on (production mode) and SSL redirect on, a page through nginx
     (TLS, X-Forwarded-Proto https) is answered, not redirected: request.is_secure() holds. The
-    same request straight to an app server, without the header, is redirected to https."""
+    same request straight to an app server is redirected to https, with the header or without."""
     page = author.get("/feed/", allow_redirects=False)
     check(page.status_code == 200, f"the feed through nginx answered {page.status_code}")
     direct = requests.get(
@@ -539,7 +539,22 @@ def check_https_behind_the_proxy(cluster: Cluster, author: Browser) -> None:
         direct.status_code == 301 and direct.headers["Location"].startswith("https://"),
         f"a plain-HTTP request to B answered {direct.status_code}, not a redirect to https",
     )
-    say("ok   HTTPS behind nginx: /feed/ 200 through nginx (is_secure), 301 to https direct")
+    # A client that reaches B directly and claims HTTPS is not believed: only the proxies of
+    # FORWARDED_ALLOW_IPS are (uvicorn), Django reads no forwarded header itself.
+    client = requests.Session()  # from an address that is not the proxy's
+    client.mount("http://", FromAddress("127.0.0.2"))
+    forged = client.get(
+        f"http://{HOST}:{cluster.ports['app_b']}/feed/",
+        headers={"X-Forwarded-Proto": "https"},
+        allow_redirects=False,
+        timeout=10,
+    )
+    check(
+        forged.status_code == 301,
+        f"a plain-HTTP request to B claiming https answered {forged.status_code}, not 301",
+    )
+    say("ok   HTTPS behind nginx: /feed/ 200 through nginx (is_secure), 301 to https direct,")
+    say("     also when the direct request claims X-Forwarded-Proto: https")
 
 
 def check_session_across_servers(cluster: Cluster) -> Browser:
@@ -734,8 +749,9 @@ def outcome(answer: requests.Response) -> str:
 
 def check_throttling_keys_on_the_client(cluster: Cluster) -> None:
     """Ten failed sign-ins from 127.0.0.2 (spread over A and B by nginx) fill that address's
-    bucket; it stays throttled whatever X-Forwarded-For it sends, through nginx or straight to
-    an app server (where its header is not believed); 127.0.0.3 signs in meanwhile."""
+    bucket; it stays throttled whatever X-Forwarded-For it sends through nginx; straight to an
+    app server its forwarded headers are not believed (a plain-HTTP request, redirected to
+    https); 127.0.0.3 signs in meanwhile."""
     guesser = Browser(cluster, source="127.0.0.2")
     # Half through A, half through B: the bucket is kept in Redis, shared by the servers.
     failures = [
@@ -756,31 +772,26 @@ def check_throttling_keys_on_the_client(cluster: Cluster) -> None:
     direct.mount("http://", FromAddress("127.0.0.2"))
     app_b = f"http://{HOST}:{cluster.ports['app_b']}"
     forged = {"X-Forwarded-For": "10.9.9.9", "X-Forwarded-Proto": "https"}
-    page = direct.get(f"{app_b}/accounts/login/", headers=forged, timeout=10)
-    check(page.status_code == 200, f"B's sign-in page answered {page.status_code} direct")
-    token = direct.cookies["csrftoken"]
+    # Straight to B, neither header is believed (127.0.0.2 is not a proxy): the request stays
+    # plain HTTP, which production mode redirects to https before anything reads the form.
     straight = direct.post(
         f"{app_b}/accounts/login/",
-        data={"login": GUESSED, "password": PASSWORD, "csrfmiddlewaretoken": token},
-        headers={
-            **forged,
-            "Origin": f"https://{HOST}:{cluster.ports['app_b']}",
-            # The cookie is Secure: a client's jar keeps it off plain HTTP, so send it by hand.
-            "Cookie": f"csrftoken={token}",
-        },
+        data={"login": GUESSED, "password": PASSWORD},
+        headers=forged,
         allow_redirects=False,
         timeout=10,
     )
     check(
-        outcome(straight) == "throttled",
-        f"a forged X-Forwarded-For straight to B: {outcome(straight)}",
+        straight.status_code == 301 and straight.headers["Location"].startswith("https://"),
+        f"a forged X-Forwarded-For and -Proto straight to B answered {straight.status_code}",
     )
     other = Browser(cluster, source="127.0.0.3")
     signed_in = outcome(other.sign_in(GUESSED))
     check(signed_in == "signed in", f"127.0.0.3 with the right password: {signed_in}")
     say(
         "ok   proxy: 10 failed sign-ins from 127.0.0.2 (5 via A, 5 via B), "
-        "then throttled, also with a forged X-Forwarded-For via nginx and straight to B; "
+        "then throttled, also with a forged X-Forwarded-For via nginx; forged headers straight "
+        "to B not believed (301 to https); "
         "127.0.0.3 signs in with the same address (302)"
     )
 
