@@ -64,7 +64,7 @@ def space_posts(request: SignedInRequest, slug: str) -> HttpResponse:
     found = list(posts.for_list().order_by("-id")[: CATCH_UP_LIMIT + 1])
     if not found:
         return HttpResponse(status=204)
-    shown = present(found[:CATCH_UP_LIMIT], request.user)
+    shown = present(found[:CATCH_UP_LIMIT], request.user, conversation=True)
     context: dict[str, Any] = {
         "space": space,
         "posts": shown,

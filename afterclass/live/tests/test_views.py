@@ -125,8 +125,9 @@ def test_live_space_posts_query_count_is_flat(
         make_post(space, writer, title=f"Post {number}")
     client.force_login(member)
     # session, person, space with my membership, the new posts, moderated spaces, my
-    # reactions, my read marks, organisation (the template context)
-    with django_assert_num_queries(8):
+    # reactions, my read marks, the cards' last comments, my place in their spaces (the cards'
+    # react and reply controls), organisation (the template context)
+    with django_assert_num_queries(10):
         response = client.get(feed_url(space))
     assert response.content.decode().count("data-live-into") == rows
 

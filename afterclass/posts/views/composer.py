@@ -304,7 +304,7 @@ def _refused(request: SignedInRequest, composer: Composer, status: int) -> HttpR
 def _posted(request: SignedInRequest, composer: Composer, post: Post) -> HttpResponse:
     """(htmx) The new post's card for the top of the list and, out of band, the composer
     emptied for the next post (same space and kind, a new one-time key)."""
-    seen = present([post], request.user)[0]
+    seen = present([post], request.user, conversation=True)[0]
     card = render_to_string(
         "posts/_post_item.html",
         {
