@@ -132,6 +132,19 @@ EXPECTED_OPERATIONS = {
     ("get", "/api/v1/insights/organisation"),
     ("put", "/api/v1/insights/spaces/{slug}/settings"),
     ("post", "/api/v1/spaces/{slug}/pulse"),
+    # Saved posts, followed and muted threads, acknowledgements, and their feeds (issue 14)
+    ("delete", "/api/v1/posts/{post_id}/follow"),
+    ("delete", "/api/v1/posts/{post_id}/mute"),
+    ("delete", "/api/v1/posts/{post_id}/save"),
+    ("get", "/api/v1/feed/following"),
+    ("get", "/api/v1/feed/saved"),
+    ("get", "/api/v1/feed/top"),
+    ("get", "/api/v1/posts/{post_id}/acknowledgements"),
+    ("get", "/api/v1/posts/{post_id}/follow"),
+    ("put", "/api/v1/posts/{post_id}/acknowledge"),
+    ("put", "/api/v1/posts/{post_id}/follow"),
+    ("put", "/api/v1/posts/{post_id}/mute"),
+    ("put", "/api/v1/posts/{post_id}/save"),
 }
 
 

@@ -275,8 +275,9 @@ def test_space_feed_shows_poll_votes_without_a_query_per_poll(
         poll = make_poll(space, poster, question=f"Poll {number}?")
     do_vote_in_poll(poll, actor=member, option_ids=option_ids(poll)[:1])
     client = signed_in(client, member)
-    # The same count as the space feed of any posts (posts.tests.test_views).
-    with django_assert_num_queries(11):
+    # The same count as the space feed of any posts (posts.tests.test_views: with the cards'
+    # last comments and my place in their spaces, and the go-to colleagues).
+    with django_assert_num_queries(14):
         response = client.get(reverse("space-home", args=[space.slug]))
     body = response.content.decode()
     assert "Poll · 1 vote" in body
@@ -294,7 +295,7 @@ def test_post_page_query_count_does_not_grow_with_voters(
         do_vote_in_poll(poll, actor=voter, option_ids=[ids[number % 3]])
     client = signed_in(client, poster)
     # The post page's own queries (see posts.tests.test_views) plus the poll, its options,
-    # my ballot and the voters per option.
-    with django_assert_num_queries(15):
+    # my ballot and the voters per option (the page's own include the thread's controls).
+    with django_assert_num_queries(16):
         response = client.get(reverse("post-detail", args=[poll.post_id]))
     assert f"{rows} vote" in response.content.decode()
