@@ -19,7 +19,7 @@ from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from afterclass.people.models import Person
-from afterclass.posts.models import Comment, ContentState, PostHashtag, PostKind
+from afterclass.posts.models import Comment, ContentState, Post, PostHashtag, PostKind
 from afterclass.spaces.models import Space
 
 if TYPE_CHECKING:
@@ -85,7 +85,11 @@ def go_to_colleagues(
     space: Space, viewer: Person | AnonymousUser | None, *, limit: int = GO_TO_LIMIT
 ) -> list[GoTo]:
     """The colleagues whose answers in `space` were accepted or found helpful most."""
-    answers = _helpful(_answers(viewer).filter(post__space=space))
+    # Driven from the space's questions (the posts' (space, state, …) index, then comments by
+    # post): filtering the comments on their post's space lets the planner read every top-level
+    # comment of the site instead.
+    questions = Post.objects.filter(space=space, state=ContentState.VISIBLE, kind=PostKind.QUESTION)
+    answers = _helpful(_answers(viewer).filter(post__in=questions.values("pk")))
     ranked = list(
         answers.values("author")
         .annotate(
