@@ -80,7 +80,9 @@ def test_profile_shows_what_a_colleague_contributed(open_page):
     expect(stats).to_contain_text("helped 1 colleague")
     expect(page.get_by_role("link", name="A pivot table that explains itself")).to_be_visible()
     expect(page.get_by_role("link", name="How do I lock a header row?")).to_be_visible()
-    expect(page.get_by_role("link", name="Spreadsheet clinic")).to_be_visible()
+    expect(page.get_by_role("link", name="Spreadsheet clinic", exact=True)).to_be_visible()
+    # Their accepted answer there makes them a go-to colleague for it (posts.experts).
+    expect(page.get_by_role("list", name="Go-to for")).to_contain_text("Spreadsheet clinic (1)")
     expect(page.locator("main")).not_to_contain_text("Okapi")
     expect(page.locator("main")).not_to_contain_text("Hush project")
     snap(page, "04-profile-contributions")

@@ -317,7 +317,8 @@ def everyone_sees_the_question_answered(page: Page, space: Space, question: Post
     expect(item).to_contain_text("Answer accepted")
     expect(item).not_to_contain_text("Waiting for an answer")
     expect(item).to_contain_text("2 answers")
-    expect(item).to_contain_text("1 reaction")
+    # The voter's "This helped me" on the question, counted per kind on the card.
+    expect(item.get_by_role("button", name="This helped me")).to_contain_text("1")
     expect(item).to_contain_text("A colleague")
     assert_anonymous(feed.inner_html(), asker, "The space's feed after the acceptance")
     snap(page, "14-colleague-feed-answered")
