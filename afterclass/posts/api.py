@@ -166,6 +166,7 @@ def space_posts(request: HttpRequest, slug: str, params: Query[FeedParams]) -> P
         unanswered=params.unanswered,
         cursor=params.cursor,
         limit=params.limit,
+        conversation=False,
     )
     return PostPage(items=[PostOut.build(post) for post in page.items], next=page.next)
 
@@ -173,7 +174,9 @@ def space_posts(request: HttpRequest, slug: str, params: Query[FeedParams]) -> P
 @router.get("/feed", response={200: PostPage, **READ_ERRORS}, summary="Home feed")
 def feed(request: HttpRequest, params: Query[PageParams]) -> PostPage:
     """What is new across the spaces I am a member of, newest first."""
-    page = home_feed(current_person(request), cursor=params.cursor, limit=params.limit)
+    page = home_feed(
+        current_person(request), cursor=params.cursor, limit=params.limit, conversation=False
+    )
     return PostPage(items=[PostOut.build(post) for post in page.items], next=page.next)
 
 
@@ -184,7 +187,9 @@ def feed(request: HttpRequest, params: Query[PageParams]) -> PostPage:
 )
 def questions_waiting(request: HttpRequest, params: Query[PageParams]) -> PostPage:
     """Unanswered questions across my spaces, the longest waiting first."""
-    page = waiting_questions(current_person(request), cursor=params.cursor, limit=params.limit)
+    page = waiting_questions(
+        current_person(request), cursor=params.cursor, limit=params.limit, conversation=False
+    )
     return PostPage(items=[PostOut.build(post) for post in page.items], next=page.next)
 
 
@@ -197,7 +202,8 @@ def hashtag_posts(request: HttpRequest, tag: str, params: Query[PageParams]) -> 
     name = normalise_tag(tag)
     if name is None:
         raise NotFound("There is no such hashtag.")
-    page = hashtag_feed(name, current_person(request), cursor=params.cursor, limit=params.limit)
+    viewer = current_person(request)
+    page = hashtag_feed(name, viewer, cursor=params.cursor, limit=params.limit, conversation=False)
     return PostPage(items=[PostOut.build(post) for post in page.items], next=page.next)
 
 

@@ -171,18 +171,24 @@ def feed_top(request: HttpRequest, params: Query[TopParams]) -> PostPage:
     """The most helpful posts of my spaces this week (or month), newer ones weighing more."""
     period = params.period if params.period in TOP_PERIODS else "week"
     viewer = current_person(request)
-    return _page(top_feed(viewer, period=period, cursor=params.cursor, limit=params.limit))
+    return _page(
+        top_feed(
+            viewer, period=period, cursor=params.cursor, limit=params.limit, conversation=False
+        )
+    )
 
 
 @router.get("/feed/following", response={200: PostPage, **READ_ERRORS}, summary="Following")
 def feed_following(request: HttpRequest, params: Query[PageParams]) -> PostPage:
     """Threads I follow, the most recently active first."""
     viewer = current_person(request)
-    return _page(following_feed(viewer, cursor=params.cursor, limit=params.limit))
+    return _page(
+        following_feed(viewer, cursor=params.cursor, limit=params.limit, conversation=False)
+    )
 
 
 @router.get("/feed/saved", response={200: PostPage, **READ_ERRORS}, summary="Saved posts")
 def feed_saved(request: HttpRequest, params: Query[PageParams]) -> PostPage:
     """Posts I saved, the most recently saved first."""
     viewer = current_person(request)
-    return _page(saved_feed(viewer, cursor=params.cursor, limit=params.limit))
+    return _page(saved_feed(viewer, cursor=params.cursor, limit=params.limit, conversation=False))

@@ -92,6 +92,7 @@ def top_feed(
     period: str = "week",
     cursor: str | None = None,
     limit: int = 20,
+    conversation: bool = True,
 ) -> FeedPage:
     """The most helpful posts of my spaces started in the last week (or month), newer ones
     weighing more. The window is read from the (space, state, -created_at, -id) index; only
@@ -106,7 +107,11 @@ def top_feed(
         .for_list()
         .annotate(top_score=top_score())
     )
-    return present_page(paginate(posts, order=TOP_ORDER, cursor=cursor, limit=limit), viewer)
+    return present_page(
+        paginate(posts, order=TOP_ORDER, cursor=cursor, limit=limit),
+        viewer,
+        conversation=conversation,
+    )
 
 
 def following_posts(viewer: Person) -> Q:
@@ -118,13 +123,21 @@ def following_posts(viewer: Person) -> Q:
 
 
 def following_feed(
-    viewer: Person | AnonymousUser | None, *, cursor: str | None = None, limit: int = 20
+    viewer: Person | AnonymousUser | None,
+    *,
+    cursor: str | None = None,
+    limit: int = 20,
+    conversation: bool = True,
 ) -> FeedPage:
     """Threads I follow, the most recently active first."""
     if not is_signed_in(viewer):
         return FeedPage(items=[], next=None)
     posts = _feed_posts(viewer).filter(following_posts(viewer)).for_list()
-    return present_page(paginate(posts, order=FOLLOWING_ORDER, cursor=cursor, limit=limit), viewer)
+    return present_page(
+        paginate(posts, order=FOLLOWING_ORDER, cursor=cursor, limit=limit),
+        viewer,
+        conversation=conversation,
+    )
 
 
 SAVED_POST_FIELDS = (
@@ -137,7 +150,11 @@ SAVED_POST_FIELDS = (
 
 
 def saved_feed(
-    viewer: Person | AnonymousUser | None, *, cursor: str | None = None, limit: int = 20
+    viewer: Person | AnonymousUser | None,
+    *,
+    cursor: str | None = None,
+    limit: int = 20,
+    conversation: bool = True,
 ) -> FeedPage:
     """Posts I saved that I may still see, the most recently saved first (the
     (person, -created_at, -id) index of saved posts)."""
@@ -147,7 +164,8 @@ def saved_feed(
         person=viewer, post__in=_feed_posts(viewer).values("pk")
     ).select_related(*SAVED_POST_FIELDS)
     page: Page[SavedPost] = paginate(saves, order=SAVED_ORDER, cursor=cursor, limit=limit)
-    return FeedPage(items=present([saved.post for saved in page.items], viewer), next=page.next)
+    items = present([saved.post for saved in page.items], viewer, conversation=conversation)
+    return FeedPage(items=items, next=page.next)
 
 
 @dataclass(frozen=True, slots=True)

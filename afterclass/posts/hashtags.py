@@ -152,10 +152,15 @@ def hashtag_feed(
     *,
     cursor: str | None = None,
     limit: int = 20,
+    conversation: bool = True,
 ) -> FeedPage:
     """Posts carrying a hashtag, newest first, from the spaces whose posts the viewer may see
     (the feeds' rule, in the query): a tag used only where they cannot look shows nothing."""
     if not is_signed_in(viewer):
         return FeedPage(items=[], next=None)
     posts = Post.objects.filter(_listable(viewer), post_hashtags__tag__name=tag).for_list()
-    return present_page(paginate(posts, order=NEWEST_ORDER, cursor=cursor, limit=limit), viewer)
+    return present_page(
+        paginate(posts, order=NEWEST_ORDER, cursor=cursor, limit=limit),
+        viewer,
+        conversation=conversation,
+    )

@@ -25,14 +25,13 @@ from afterclass.spaces.tests.factories import add_member, make_space
 pytestmark = pytest.mark.django_db
 
 # Queries per request after the token's first use: the token (1), then as commented below.
-# + space, posts, moderated spaces, reactions (mine and counts per kind), my read marks, the
-# last comments, my place in the posts' spaces (a feed's page is presented with its cards'
-# conversation: posts.queries.present_page)
-SPACE_FEED_QUERIES = 8
+# + space, posts, moderated spaces, reactions (mine and counts per kind), my read marks (the
+# API does not show the cards' conversation: present_page(conversation=False))
+SPACE_FEED_QUERIES = 6
 # Across spaces: + my spaces, their first rows merged, those posts, moderated spaces, my
-# reactions, my read marks, last comments, my place (posts.queries._across_spaces).
-HOME_FEED_QUERIES = 9
-WAITING_QUERIES = 9
+# reactions, my read marks (posts.queries._across_spaces; no cards' conversation in the API).
+HOME_FEED_QUERIES = 7
+WAITING_QUERIES = 7
 # + post, space with my place, moderated spaces, my reactions, my read marks, comments, replies,
 # my reactions to them, my votes
 COMMENTS_QUERIES = 10

@@ -361,8 +361,8 @@ def test_hashtag_api_query_count_is_flat(client, django_assert_num_queries, worl
         make_post(world["listed"], world["member"], title=f"Post {number}", body="#flat")
     auth = bearer(world["member"])
     client.get("/api/v1/people/me", **auth)  # the token's first use is recorded once
-    # token, page of posts, moderated spaces, my reactions, my read marks, last comments, my
-    # place in their spaces
-    with django_assert_num_queries(7):
+    # token, page of posts, moderated spaces, my reactions, my read marks (no cards'
+    # conversation in the API)
+    with django_assert_num_queries(5):
         response = client.get("/api/v1/hashtags/flat?limit=100", **auth)
     assert len(response.json()["items"]) == rows
