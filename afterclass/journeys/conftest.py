@@ -63,9 +63,13 @@ def chromium() -> Iterator[Any]:
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
         _missing(INSTALL_HINT)
     try:
-        from playwright.sync_api import sync_playwright
+        from playwright.sync_api import expect, sync_playwright
     except ImportError:
         _missing("Browser tests need Playwright for Python: `pip install -e '.[dev]'`.")
+    # An expectation waits up to 10 s for the page to get there (Playwright's default is 5):
+    # CI runs the SQLite and PostgreSQL suites side by side on two cores, where a post that
+    # answers in half a second alone has been seen to take more than five.
+    expect.set_options(timeout=10_000)
 
     # Playwright's sync API keeps an event loop marked as running in this thread while it is
     # started, and Django then refuses ORM calls from it. The tests' ORM calls are synchronous,
