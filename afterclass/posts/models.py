@@ -9,6 +9,7 @@ its loaders and checks on it; notifications, search, moderation, feeds and live 
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
@@ -122,6 +123,22 @@ def comments_visible_to(viewer: Person | AnonymousUser | None, post: Post | None
     return Q(post_seen) & (_readable_state(viewer) | Q(moderator))
 
 
+def comments_visible_on(
+    viewer: Person | AnonymousUser | None, posts: Sequence[Post], moderated: Collection[int]
+) -> Q:
+    """`comments_visible_to` for the comments of posts already checked (a feed's page, built on
+    `posts_visible_to`): as for one given post, only the comment's own state is filtered, the
+    viewer's role read from `moderated` (the ids of the spaces they moderate). No join to the
+    posts: a feed's cards ask for their comments without reading the posts table again."""
+    if not is_signed_in(viewer):
+        return Q(pk__in=[])
+    ids = [post.pk for post in posts]
+    if viewer.is_org_admin:
+        return Q(post_id__in=ids)
+    theirs = [post.pk for post in posts if post.space_id in moderated]
+    return Q(post_id__in=ids) & (_readable_state(viewer) | Q(post_id__in=theirs))
+
+
 def comments_visible_to_recipient(recipient: Any) -> Q:
     """The same rule as `comments_visible_to`, for the person `recipient` names in an outer
     query (e.g. `OuterRef("recipient")`)."""
@@ -222,6 +239,15 @@ class CommentQuerySet(models.QuerySet["Comment"]):
         """Comments the viewer may see (`comments_visible_to`); of `post` when given."""
         rows = self.filter(comments_visible_to(viewer, post))
         return rows if post is None else rows.filter(post=post)
+
+    def visible_on(
+        self,
+        viewer: Person | AnonymousUser | None,
+        posts: Sequence[Post],
+        moderated: Collection[int],
+    ) -> CommentQuerySet:
+        """Comments of these already-checked posts the viewer may see (`comments_visible_on`)."""
+        return self.filter(comments_visible_on(viewer, posts, moderated))
 
     def visible_to_recipient(self, recipient: Any) -> CommentQuerySet:
         """Comments the person named by `recipient` (an OuterRef) may see."""

@@ -10,7 +10,7 @@ forgotten `post.author`.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -147,7 +147,9 @@ def _is_new(comment: Comment, since: datetime | None, viewer_id: int | None) -> 
 CARD_COMMENTS = 2  # the last comments a feed's card shows
 
 
-def _last_comments(ids: list[int], viewer: Person) -> dict[int, list[Comment]]:
+def _last_comments(
+    posts: Sequence[Post], viewer: Person, moderated: Collection[int]
+) -> dict[int, list[Comment]]:
     """The last `CARD_COMMENTS` visible top-level comments of each of these posts that the
     viewer may see, oldest first, with their authors: one query (a window function numbering
     each post's comments, newest first), however many posts."""
@@ -155,8 +157,8 @@ def _last_comments(ids: list[int], viewer: Person) -> dict[int, list[Comment]]:
         RowNumber(), partition_by=[F("post_id")], order_by=[F("created_at").desc(), F("id").desc()]
     )
     rows = (
-        Comment.objects.visible_to(viewer)
-        .filter(post__in=ids, parent__isnull=True, state=ContentState.VISIBLE)
+        Comment.objects.visible_on(viewer, posts, moderated)
+        .filter(parent__isnull=True, state=ContentState.VISIBLE)
         .select_related("author")
         .annotate(newest=newest)
         .filter(newest__lte=CARD_COMMENTS)
@@ -236,7 +238,7 @@ def present(
         mine, counts = _reactions(ids, viewer)
         marks = _read_marks(ids, viewer)
         if conversation:
-            comments = _last_comments(ids, viewer)
+            comments = _last_comments(posts, viewer, moderated)
             _with_places(posts, viewer)
     with_attachments(posts)  # a query only when there are image posts or resources
     viewer_id = _viewer_id(viewer)

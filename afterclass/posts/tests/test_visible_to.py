@@ -14,6 +14,7 @@ from afterclass.learning.tests.factories import make_activity, make_unit
 from afterclass.people.actions import do_set_active
 from afterclass.people.models import Person
 from afterclass.people.tests.factories import PersonFactory
+from afterclass.posts.access import moderated_space_ids
 from afterclass.posts.actions import (
     do_hide_comment,
     do_hide_post,
@@ -217,3 +218,20 @@ def test_membership_active_in_with_and_without_roles(world):
     # As a subquery, relative to each person of an outer query.
     members = Person.objects.filter(Exists(Membership.objects.active_in(listed, OuterRef("pk"))))
     assert set(members.values_list("pk", flat=True)) == active
+
+
+def test_comments_of_checked_posts_are_those_the_per_viewer_rule_shows(world):
+    """`Comment.objects.visible_on` (a feed's cards: posts already checked) gives each person
+    exactly the comments `visible_to` gives them on the posts they may see."""
+    people, _, _ = world
+    for name, person in people.items():
+        seen = list(Post.objects.visible_to(person).select_related("space"))
+        moderated = moderated_space_ids(person)
+        on = set(Comment.objects.visible_on(person, seen, moderated).values_list("pk", flat=True))
+        expected = set(
+            Comment.objects.visible_to(person)
+            .filter(post__in=[post.pk for post in seen])
+            .values_list("pk", flat=True)
+        )
+        assert on == expected, name
+    assert not Comment.objects.visible_on(AnonymousUser(), list(Post.objects.all()), set())
