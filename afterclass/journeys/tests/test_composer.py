@@ -49,7 +49,11 @@ def test_compose_from_the_feed_in_each_kind(open_page, world):
     page.get_by_role("link", name="Ask a question").click()
     space = page.get_by_label("Post in")
     expect(space).to_be_focused()
+    page.get_by_label("Your question").evaluate("el => el.setAttribute('data-before-space', '')")
     space.select_option(label="Data skills")
+    # Choosing the space redraws the composer in place (htmx): type into the new one, as a
+    # person does, not into the old one while it is being replaced.
+    expect(page.locator("[data-before-space]")).to_have_count(0)
     title = page.get_by_label("Your question")
     title.press_sequentially("Export pivot")
     similar = page.get_by_role("region", name="Similar questions")
