@@ -183,8 +183,11 @@
   document.addEventListener("htmx:beforeSwap", function (event) {
     const xhr = event.detail.xhr;
     if (xhr && xhr.getResponseHeader("Idempotent-Replayed")) {
-      // The same form sent again (a retry): it was posted once, and its card is already here.
-      event.detail.shouldSwap = false;
+      // The same form sent again (a retry): it was posted once. Its card may already be here;
+      // if the first answer never arrived (the browser dropped that request for the second),
+      // the replayed answer is the only one, and it brings the card.
+      const card = /id="(post-\d+)"/.exec(xhr.responseText || "");
+      if (card && document.getElementById(card[1])) event.detail.shouldSwap = false;
     }
   });
 
