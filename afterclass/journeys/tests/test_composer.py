@@ -82,6 +82,8 @@ def test_compose_from_the_feed_in_each_kind(open_page, world):
     expect(top_card(page)).to_contain_text("Quick tips")
 
     # A post: back to the first space, the kind switched in place; a double click posts once.
+    # (Data skills opens on Discussion: the click redraws the composer, and Playwright may type
+    # before the redraw lands: what was typed is kept, as for a person.)
     page.get_by_label("Post in").select_option(label="Data skills")
     page.get_by_role("link", name="Discussion").click()
     expect(page.get_by_role("link", name="Discussion")).to_have_attribute("aria-current", "page")
@@ -96,6 +98,35 @@ def test_compose_from_the_feed_in_each_kind(open_page, world):
         "discussion",
     ]
     snap(page, "feed-after-three-posts")
+
+
+def test_words_typed_while_the_composer_is_redrawn_are_kept(open_page, world):
+    """Switching the kind redraws the composer from the server with the title as it was when the
+    request left: what the person typed until the answer came stays, and so does their place."""
+    page = open_page(as_person=world)
+    page.goto("/feed/")
+    page.get_by_role("link", name="Post…").click()
+    page.get_by_label("Post in").select_option(label="Data skills")
+    expect(page.get_by_role("link", name="Discussion")).to_have_attribute("aria-current", "page")
+    held = []
+    page.route("**/compose/?*kind=question*", lambda route: held.append(route))
+    question = page.get_by_role("link", name="Question", exact=True)
+    question.click()
+    for _ in range(50):  # waiting lets Playwright hand the held request to the route
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert len(held) == 1
+    page.get_by_label("Title").press_sequentially("Who runs the data clinic")
+    held[0].continue_()
+    expect(question).to_have_attribute("aria-current", "page")
+    title = page.get_by_label("Your question")
+    expect(title).to_have_value("Who runs the data clinic")
+    expect(title).to_be_focused()
+    page.keyboard.type("?")
+    expect(title).to_have_value("Who runs the data clinic?")
+    page.get_by_role("button", name="Post").click()
+    expect(top_card(page)).to_contain_text("Who runs the data clinic?")
 
 
 def test_a_draft_survives_a_reload(open_page, world):

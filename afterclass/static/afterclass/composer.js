@@ -178,6 +178,54 @@
     scope.querySelectorAll("#composer[data-composer-drafts]").forEach(offerDraft);
   }
 
+  // --- Redrawn (another space or kind): what was typed meanwhile is kept ------------------
+  // The request carries the title and text as they were when it left; a person who goes on
+  // typing until the answer comes would lose those words (and their place) to the redraw.
+
+  let typedDuringRedraw = null;
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    const detail = event.detail;
+    const config = detail.requestConfig;
+    typedDuringRedraw = null;
+    if (!config || config.verb !== "get" || !detail.target || detail.target.id !== "composer") {
+      return;
+    }
+    const form = detail.target.querySelector("#composer-form");
+    if (!form) return;
+    const values = {};
+    DRAFT_FIELDS.forEach(function (name) {
+      const input = field(form, name);
+      if (input && input.value.trim()) values[name] = input.value;
+    });
+    const active = document.activeElement;
+    typedDuringRedraw = {
+      values: values,
+      focused: active && form.contains(active) && DRAFT_FIELDS.indexOf(active.name) >= 0
+        ? active.name : "",
+    };
+  });
+
+  document.addEventListener("htmx:afterSwap", function () {
+    const kept = typedDuringRedraw;
+    typedDuringRedraw = null;
+    const form = kept && document.getElementById("composer-form");
+    if (!form) return;
+    Object.keys(kept.values).forEach(function (name) {
+      const input = field(form, name);
+      if (input && !input.value.trim()) input.value = kept.values[name];
+    });
+    const focused = kept.focused && field(form, kept.focused);
+    if (focused) {
+      focused.focus();
+      try {
+        focused.setSelectionRange(focused.value.length, focused.value.length);
+      } catch (error) {
+        // A field without a caret (type=url): the focus is enough.
+      }
+    }
+  });
+
   // --- After posting: the new card at the top of the page's own list -----------------------
 
   document.addEventListener("htmx:beforeSwap", function (event) {
