@@ -30,6 +30,19 @@ class ReactionButton:
     on: bool
     count: int = 0
 
+    @property
+    def icon(self) -> str:
+        return REACTION_ICONS[self.kind]
+
+
+# Each reaction kind's icon (afterclass.ui: `{% icon %}`).
+REACTION_ICONS: dict[str, str] = {
+    ReactionKind.LIKE.value: "heart",
+    ReactionKind.HELPED.value: "helped",
+    ReactionKind.CELEBRATE.value: "celebrate",
+    ReactionKind.INSIGHTFUL.value: "insightful",
+}
+
 
 @register.filter
 def reaction_buttons(target: SeenPost | SeenComment) -> list[ReactionButton]:
@@ -48,6 +61,11 @@ def reaction_tally(post: SeenPost) -> list[ReactionButton]:
         ReactionButton(str(kind), str(kind.label), kind in mine, counts.get(kind, 0))
         for kind in ReactionKind
     ]
+
+
+@register.filter
+def reaction_icon(kind: str) -> str:
+    return REACTION_ICONS.get(kind, "heart")
 
 
 @register.filter

@@ -75,9 +75,18 @@ def test_card_counts_reactions_per_kind(client, space, owner, member, asker):
     do_react(actor=asker, kind="like", post=post)
     do_react(actor=asker, kind="insightful", post=post)
     shown = card(feed(client, member), post)
-    assert 'aria-pressed="true">Like <span class="reaction-count">2</span>' in shown
-    assert 'aria-pressed="false">Insightful <span class="reaction-count">1</span>' in shown
-    assert 'aria-pressed="false">Celebrate</button>' in shown
+    icon = '<span class="icon icon-{}" aria-hidden="true"></span>'
+    assert f'aria-pressed="true">{icon.format("heart")}Like <span class="reaction-count">2' in shown
+    assert (
+        f'aria-pressed="false">{icon.format("insightful")}Insightful '
+        '<span class="reaction-count">1</span>'
+    ) in shown
+    assert f'aria-pressed="false">{icon.format("celebrate")}Celebrate</button>' in shown
+    # One form for the four toggles (one CSRF token a card, not four).
+    reactions = shown[shown.index('class="card-reactions"') : shown.index("card-conversation")]
+    assert reactions.count("<form") == 1
+    assert reactions.count('name="csrfmiddlewaretoken"') == 1
+    assert 'name="pressed" value="like"' in reactions
     assert present([post], member)[0].reaction_counts == (("like", 2), ("insightful", 1))
 
 
@@ -208,18 +217,28 @@ def test_card_reaction_toggles_in_place(client, space, owner, member):
     do_react(actor=owner, kind="like", post=post)
     client.force_login(member)
     url = reverse("post-react", args=[post.pk])
-    response = client.post(url, {"kind": "like", "on": "1", "card": "1"}, headers=HTMX)
+    # The card's form sends the pressed button's kind and the kinds it showed pressed.
+    press = {"kind": "like", "pressed": "", "card": "1"}
+    response = client.post(url, press, headers=HTMX)
     body = response.content.decode()
     assert response.status_code == 200
     assert body.startswith('<div class="card-reactions" id="card-reactions-')
-    assert f'data-focus-key="card-react-{post.pk}-like" aria-pressed="true">Like' in body
+    assert f'data-focus-key="card-react-{post.pk}-like" aria-pressed="true">' in body
     assert '<span class="reaction-count">2</span>' in body
+    assert 'name="pressed" value="like"' in body
     assert "afterclass-updated" in response.headers["HX-Trigger-After-Settle"]
-    response = client.post(url, {"kind": "like", "card": "1"}, headers=HTMX)
-    assert 'aria-pressed="false">Like <span class="reaction-count">1</span>' in (
+    # The same press sent again (a double click, a retry) does not take it back.
+    client.post(url, press, headers=HTMX)
+    assert Reaction.objects.filter(person=member, kind="like").count() == 1
+    response = client.post(url, {**press, "pressed": "like"}, headers=HTMX)
+    assert 'aria-pressed="false"><span class="icon icon-heart" aria-hidden="true"></span>Like' in (
         response.content.decode()
     )
+    assert '<span class="reaction-count">1</span>' in response.content.decode()
     assert not Reaction.objects.filter(person=member).exists()
+    # One form per button, with `on` (the post page's reactions), still works from a card.
+    client.post(url, {"kind": "like", "on": "1", "card": "1"}, headers=HTMX)
+    assert Reaction.objects.filter(person=member, kind="like").exists()
 
 
 def test_post_page_reaction_answer_is_unchanged(client, space, owner, member):

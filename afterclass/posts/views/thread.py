@@ -349,7 +349,7 @@ def accept(request: SignedInRequest, post_id: int) -> HttpResponse:
 @require_POST
 def react(request: SignedInRequest, post_id: int) -> HttpResponse:
     post = load_post(request, post_id)
-    form = ReactForm(request.POST)
+    form = _pressed_reaction(request)
     if not form.is_valid():
         messages.error(request, "Choose one of the reactions.")
         return back_to_post(post)
@@ -382,8 +382,9 @@ def _reacted(data: dict[str, Any], count: int) -> str:
 def _pressed_reaction(request: SignedInRequest) -> ReactForm:
     """A comment's reactions are one form (posts/_comment_reactions.html): the button sends its
     `kind`, and `pressed` lists the kinds the page showed pressed, so the press asks for the
-    opposite of what the person saw; sending it twice gives the same result. Without `pressed`
-    (one form per button, as the post's own reactions are), `on` says which."""
+    opposite of what the person saw; sending it twice gives the same result. A card's reactions
+    (posts/_card_reactions.html) are one form too. Without `pressed` (one form per button, as
+    the post page's own reactions are), `on` says which."""
     pressed = request.POST.get("pressed")
     if pressed is None:
         return ReactForm(request.POST)
