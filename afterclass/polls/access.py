@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING
 from django.utils import formats, timezone
 
 from afterclass.core.errors import Conflict, NotAllowed, NotFound
-from afterclass.polls.models import Poll, ResultsShown
+from afterclass.polls.models import Poll
 from afterclass.posts.access import POST_NOT_FOUND, access_post, can_moderate_space
 from afterclass.posts.models import ContentState, PostKind
+from afterclass.posts.poll_part import ResultsShown
 from afterclass.spaces.access import check_can_participate, is_signed_in
 from afterclass.spaces.models import Space
 

@@ -19,9 +19,10 @@ from afterclass.core.validation import clean_choice
 from afterclass.insights.events import record_event
 from afterclass.insights.models import EventKind
 from afterclass.polls.access import check_can_close, check_can_vote
-from afterclass.polls.models import Poll, PollBallot, PollChoice, PollOption, ResultsShown
+from afterclass.polls.models import Poll, PollBallot, PollChoice, PollOption
 from afterclass.posts.actions import do_create_post
 from afterclass.posts.models import Post, PostKind
+from afterclass.posts.poll_part import ResultsShown
 
 if TYPE_CHECKING:
     from afterclass.people.models import Person

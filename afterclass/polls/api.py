@@ -10,7 +10,8 @@ from afterclass.polls.access import access_poll
 from afterclass.polls.actions import do_close_poll, do_take_back_vote, do_vote_in_poll
 from afterclass.polls.models import Poll
 from afterclass.polls.queries import poll_view
-from afterclass.polls.schemas import PollOut, VoteIn
+from afterclass.polls.schemas import VoteIn, poll_out
+from afterclass.posts.schemas import PollOut
 
 router = Router(tags=["polls"])
 
@@ -20,7 +21,7 @@ WRITE_ERRORS = errors(400, 401, 403, 404, 409, 422)
 def _out(request: HttpRequest, poll: Poll) -> PollOut:
     viewer = current_person(request)
     # Read again: the counters were changed with F() in the database.
-    return PollOut.build(poll_view(access_poll(viewer, poll.post_id), viewer))
+    return poll_out(poll_view(access_poll(viewer, poll.post_id), viewer))
 
 
 @router.post(

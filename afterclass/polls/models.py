@@ -10,10 +10,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 
-
-class ResultsShown(models.TextChoices):
-    AFTER_VOTING = "after_voting", "After voting"
-    AFTER_CLOSING = "after_closing", "After the poll closes"
+from afterclass.posts.poll_part import ResultsShown
 
 
 class Poll(models.Model):

@@ -16,9 +16,6 @@ from afterclass.api.schemas import Id, PageParams, errors
 from afterclass.attachments.attach import wanted_files
 from afterclass.core.errors import AfterclassError, InvalidInput, NotAllowed, NotFound
 from afterclass.people.models import Person
-from afterclass.polls.actions import do_create_poll
-from afterclass.polls.queries import poll_of, poll_view
-from afterclass.polls.schemas import PollOut
 from afterclass.posts import actions
 from afterclass.posts.access import (
     access_comment,
@@ -29,6 +26,7 @@ from afterclass.posts.access import (
 )
 from afterclass.posts.hashtags import hashtag_feed, normalise_tag
 from afterclass.posts.models import Comment, ContentState, Post, PostKind, ReactionKind
+from afterclass.posts.poll_part import poll_part
 from afterclass.posts.queries import (
     home_feed,
     post_thread,
@@ -127,7 +125,7 @@ def _detail(post: Post, viewer: Person) -> PostDetailOut:
     seen = present_one(post, viewer)
     poll = None
     if post.kind == PostKind.POLL:
-        poll = PollOut.build(poll_view(poll_of(post), viewer))
+        poll = poll_part().shown_to(post, viewer)
     return PostDetailOut.build_detail(seen, _permissions(viewer, post), poll)
 
 
@@ -226,7 +224,7 @@ def _create(space: Space, viewer: Person, payload: PostCreateIn) -> Post:
         if payload.poll is None:
             raise InvalidInput("A poll needs its options: send them in `poll`.", field="poll")
         settings = payload.poll
-        return do_create_poll(
+        return poll_part().create(
             space,
             actor=viewer,
             question=payload.title,

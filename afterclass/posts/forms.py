@@ -11,9 +11,9 @@ from django import forms
 from django.urls import reverse
 
 from afterclass.core.forms import show_action_error as show_action_error_in
-from afterclass.polls.models import ResultsShown
 from afterclass.posts.actions import TITLED_KINDS, UPDATE_LENGTH
 from afterclass.posts.models import PostKind, ReactionKind
+from afterclass.posts.poll_part import ResultsShown
 from afterclass.spaces.models import AnonymousQuestions, Space
 
 if TYPE_CHECKING:

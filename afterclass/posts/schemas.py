@@ -18,8 +18,8 @@ from pydantic import StrictBool
 from afterclass.api.schemas import Id, InputSchema, PageParams, storable
 from afterclass.attachments.schemas import AttachmentOut
 from afterclass.people.models import Person
-from afterclass.polls.schemas import PollIn, PollOut
 from afterclass.posts.models import ContentState, PostKind, ReactionKind
+from afterclass.posts.poll_part import ResultsShown
 from afterclass.posts.presentation import SeenComment, SeenPost, shown_body, shown_title
 
 ANONYMOUS_LABEL = "A colleague"
@@ -33,6 +33,29 @@ RevealReason = Annotated[str, Field(max_length=500), storable]
 AltText = Annotated[str, Field(max_length=300), storable]
 
 # --- What clients send ----------------------------------------------------------------------
+
+
+# A poll's shapes are a post's: sent with a post of kind "poll" (PollIn), shown in its detail
+# and by the polls API (PollOut, built by polls.schemas.poll_out).
+OptionText = Annotated[str, Field(max_length=140), storable]
+
+
+class PollIn(InputSchema):
+    options: list[OptionText] = Field(
+        max_length=10, description="2-10 options, each written and different from the others."
+    )
+    multiple: StrictBool = Field(False, description="Whether a voter may choose several.")
+    anonymous: StrictBool = Field(
+        False,
+        description="Nobody, admins included, can see who chose what; votes are then final.",
+    )
+    closes_at: datetime | None = Field(
+        None, description="When voting ends, with a time zone, in the future; null: open."
+    )
+    results_shown: ResultsShown = Field(
+        ResultsShown.AFTER_VOTING,
+        description="Results are shown to a voter after voting, or to all after closing.",
+    )
 
 
 class PostCreateIn(InputSchema):
@@ -216,6 +239,36 @@ class PostPermissionsOut(Schema):
     accept: bool = Field(description="Choose the accepted answer (questions).")
     moderate: bool = Field(description="Hide, restore, pin and lock.")
     reveal_asker: bool = Field(description="Organisation admins, on an anonymous question.")
+
+
+class VoterOut(Schema):
+    id: int
+    display_name: str
+
+
+class PollOptionOut(Schema):
+    id: int
+    text: str
+    votes: int | None = Field(description="null while I may not see the results.")
+    voters: list[VoterOut] | None = Field(
+        description="Who chose it: named polls, with the results only; null otherwise."
+    )
+
+
+class PollOut(Schema):
+    options: list[PollOptionOut]
+    multiple: bool
+    anonymous: bool
+    results_shown: ResultsShown
+    closes_at: datetime | None
+    closed: bool
+    closed_at: datetime | None = Field(description="When it closed, early or at closes_at.")
+    results_visible: bool
+    voted: bool
+    my_choices: list[int] = Field(description="My options (named polls; empty when anonymous).")
+    voter_count: int
+    can_vote: bool
+    can_close: bool
 
 
 class PostDetailOut(PostOut):

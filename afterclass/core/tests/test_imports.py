@@ -212,7 +212,6 @@ TWO_WAY_APPS = frozenset(
         ("outbox", "worker"),
         ("people", "posts"),
         ("people", "search"),
-        ("polls", "posts"),
         ("posts", "search"),
         ("posts", "spaces"),
         ("search", "spaces"),

@@ -17,7 +17,6 @@ from afterclass.attachments.queries import files_of, waiting_uploads
 from afterclass.core.errors import Conflict, InvalidInput, NotAllowed
 from afterclass.core.http import SignedInRequest
 from afterclass.people.models import Person
-from afterclass.polls.actions import do_create_poll
 from afterclass.posts.access import can_moderate_space, check_can_edit
 from afterclass.posts.actions import do_create_post, do_edit_post
 from afterclass.posts.forms import (
@@ -28,6 +27,7 @@ from afterclass.posts.forms import (
     writable_kinds,
 )
 from afterclass.posts.models import Post, PostKind
+from afterclass.posts.poll_part import poll_part
 from afterclass.posts.suggestions import mention_suggestions
 from afterclass.posts.views import back_to_post, load_post
 from afterclass.spaces.access import access_space, check_can_participate, check_can_view_content
@@ -114,10 +114,11 @@ def create(request: SignedInRequest, slug: str) -> HttpResponse:
 
 
 def _create(form: PostForm, actor: Person, ids: list[int], alt_texts: list[str]) -> Post:
-    """Write the post the form describes: a poll through polls.actions, any other kind here."""
+    """Write the post the form describes: a poll through the polls app (posts.poll_part), any
+    other kind here."""
     data = form.cleaned_data
     if data["kind"] == PostKind.POLL:
-        return do_create_poll(
+        return poll_part().create(
             form.space,
             actor=actor,
             question=data["title"],
