@@ -129,6 +129,21 @@ def test_words_typed_while_the_composer_is_redrawn_are_kept(open_page, world):
     expect(top_card(page)).to_contain_text("Who runs the data clinic?")
 
 
+def test_closing_the_composer_keeps_the_page_and_the_draft(open_page, world):
+    page = open_page(as_person=world)
+    page.goto("/feed/")
+    mark_document(page)
+    page.get_by_role("link", name="Post…").click()
+    page.get_by_label("Title").fill("Thoughts for later")
+    page.wait_for_timeout(500)  # the draft is saved 300 ms after the last key
+    page.get_by_role("link", name="Close").click()
+    expect(page.get_by_role("link", name="Ask a question")).to_be_focused()
+    expect(page.get_by_label("Title")).to_have_count(0)
+    assert is_same_document(page)
+    page.get_by_role("link", name="Continue your draft").click()
+    expect(page.get_by_label("Title")).to_have_value("Thoughts for later")
+
+
 def test_a_draft_survives_a_reload(open_page, world):
     page = open_page(as_person=world)
     page.goto("/feed/")

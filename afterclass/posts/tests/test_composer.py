@@ -149,6 +149,33 @@ def test_space_home_composer_opens_without_the_choice_of_space(client_of, space,
     assert "Write a post in Data skills" in html
 
 
+def test_closing_the_composer_brings_the_bar_back_in_place(client_of, space, member):
+    client = client_of(member)
+    opened = client.get(reverse("composer"), {"open": "1"}, headers=HTMX).content.decode()
+    assert "?close=1" in opened  # the Close link closes in place
+    response = client.get(reverse("composer"), {"close": "1"}, headers=HTMX)
+    html = response.content.decode()
+    assert html.startswith('<section class="card composer" id="composer"')
+    assert 'class="composer-start"' in html
+    assert 'id="composer-posted"' not in html  # the list of new cards stays where it is
+    assert "#composer .composer-start" in response["HX-Trigger-After-Settle"]
+    at_home = client.get(reverse("composer"), {"close": "1", "at": space.slug}, headers=HTMX)
+    assert f"compose/?at={space.slug}&amp;kind=question&amp;open=1" in at_home.content.decode()
+    # Without JavaScript, Close is a link back to where the composer was.
+    plain = client.get(reverse("composer"), {"close": "1", "at": space.slug})
+    assert plain.status_code == 302
+    assert plain["Location"] == reverse("space-home", args=[space.slug])
+
+
+def test_closing_the_composer_of_a_space_one_may_not_know_is_404(client_of, owner, member):
+    secret = make_space(owner, name="Board", slug="board", visibility=Visibility.SECRET)
+    response = client_of(member).get(
+        reverse("composer"), {"close": "1", "at": secret.slug}, headers=HTMX
+    )
+    assert response.status_code == 404
+    assert "Board" not in response.content.decode()
+
+
 def test_member_who_must_accept_new_rules_is_told_why_not(client_of, owner, space, member):
     do_publish_rules(space, "New rules.", actor=owner)
     html = client_of(member).get(reverse("space-home", args=[space.slug])).content.decode()

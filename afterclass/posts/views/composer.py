@@ -267,8 +267,25 @@ def _page(
 @require_http_methods(["GET", "POST"])
 def compose(request: SignedInRequest) -> HttpResponse:
     if request.method != "POST":
+        if request.GET.get("close"):
+            return _closed(request)
         return _page(request, _open(request, request.GET))
     return _once(request, lambda: _post(request))
+
+
+def _closed(request: SignedInRequest) -> HttpResponse:
+    """Close the composer: the bar again in its place (htmx), focus on its first link; what was
+    typed stays a draft in the browser, offered back on the bar. Without htmx, back to the page
+    the composer was on."""
+    at = request.GET.get("at", "")
+    space = access_space(request.user, at) if at else None
+    if not request.htmx:
+        return redirect(reverse("space-home", args=[at]) if space else reverse("home-feed"))
+    bar = space_bar(request.user, space) if space else feed_bar(request.user)
+    if bar is None:  # no longer a member of the space: nothing to write there
+        return HttpResponse("")
+    response = render(request, "posts/_composer.html#bar", {"composer_bar": bar})
+    return announce(response, "", focus="#composer .composer-start, #composer a")
 
 
 def _post(request: SignedInRequest) -> tuple[HttpResponse, bool]:
