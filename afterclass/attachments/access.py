@@ -1,6 +1,7 @@
 """Who may receive an uploaded file.
 
-An attached file is seen by exactly those who may see what it is attached to:
+An attached file is seen by exactly those who may see what it is attached to, as its owner's
+app says (attachments.owners; posts/file_owners.py, learning/file_owners.py):
 - a post's file by the post's readers (posts.access.access_post), and not at all once the post
   is removed;
 - a learning session's materials by the space's members and facilitators;
@@ -16,14 +17,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from afterclass.attachments.models import Attachment
+from afterclass.attachments.owners import OWNER_FIELDS, owner_check
 from afterclass.core.errors import NotFound
-from afterclass.learning.access import (
-    access_activity,
-    access_session,
-    access_submission,
-    is_facilitator,
-)
-from afterclass.posts.access import access_post
 from afterclass.spaces.access import is_signed_in
 
 if TYPE_CHECKING:
@@ -49,24 +44,12 @@ def access_attachment(viewer: Person | AnonymousUser | None, attachment_id: int)
 
 
 def _check_owner(viewer: Person, attachment: Attachment) -> None:
-    """Raise NotFound unless the viewer may see what the file is attached to."""
-    if attachment.post_id is not None:
-        post = access_post(viewer, attachment.post_id)
-        if post.is_removed:
-            raise NotFound(ATTACHMENT_NOT_FOUND)
-        attachment.post = post
-    elif attachment.session_id is not None:
-        attachment.session = access_session(viewer, attachment.session_id)
-    elif attachment.activity_id is not None:
-        attachment.activity = access_activity(viewer, attachment.activity_id)
-    elif attachment.submission_id is not None:
-        submission = access_submission(viewer, attachment.submission_id)
-        # Stricter than the submission's text: a reflection shared with the group does not
-        # share its author's files.
-        if submission.person_id != viewer.pk and not is_facilitator(
-            viewer, submission.activity.unit.space
-        ):
-            raise NotFound(ATTACHMENT_NOT_FOUND)
-        attachment.submission = submission
-    elif attachment.uploader_id != viewer.pk:
+    """Raise NotFound unless the viewer may see what the file is attached to (its owner's app
+    decides: attachments.owners)."""
+    for owner_field in OWNER_FIELDS:
+        owner_id = getattr(attachment, f"{owner_field}_id")
+        if owner_id is not None:
+            owner_check(owner_field)(viewer, attachment, owner_id)
+            return
+    if attachment.uploader_id != viewer.pk:
         raise NotFound(ATTACHMENT_NOT_FOUND)

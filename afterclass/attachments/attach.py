@@ -1,14 +1,14 @@
 """The rules for the files of a thing, written once: a post (pictures or a resource's file), a
 learning session (its materials), an activity or a task's submission. The actions check the
-files with `check_post_files` or `check_files` before writing anything, then write them with
-`apply_files` inside their own transaction, so the thing and its files change (and are
-audited) together.
+files with `check_files` (or, for a post, posts.files.check_post_files, built on `choose_files`)
+before writing anything, then write them with `apply_files` inside their own transaction, so the
+thing and its files change (and are audited) together.
 
 The rules: the files asked for are the whole new list, in order; each is either a file the
 thing has now or one of the actor's own uploads that nothing has taken yet. Files the thing had
 and that are left out are deleted (their stored files once that is committed). A post adds the
-rules of its kind: an image post has 1-10 pictures, each described (alt text); a resource has at
-most one file, and none only with a link; other posts have no files.
+rules of its kind (posts.files): an image post has 1-10 pictures, each described (alt text); a
+resource has at most one file, and none only with a link; other posts have no files.
 """
 
 from __future__ import annotations
@@ -22,20 +22,15 @@ from django.db.models import Model
 
 from afterclass.attachments.actions import remove_files_on_commit
 from afterclass.attachments.models import Attachment
-from afterclass.attachments.queries import KINDS_WITH_FILES
 from afterclass.core.errors import Conflict, InvalidInput
-from afterclass.posts.models import PostKind
 
 if TYPE_CHECKING:
     from afterclass.people.models import Person
-    from afterclass.posts.models import Post
 
 MAX_FILES = 10
 FIELD = "attachment_ids"
-# A post's files, as the API and the actions name them.
-POST_FIELD = "attachments"
+# A post's alt texts, as the API and the actions name them.
 ALT_FIELD = "alt_texts"
-MAX_IMAGES = 10
 ALT_TEXT_LENGTH = 300
 # When something else takes an upload between the check and the write (the write is refused).
 TAKEN = {
@@ -88,71 +83,18 @@ def check_files(
     """The files a session, activity or submission will have (see the module rules). Raises
     InvalidInput, saying which id is wrong, before anything is written."""
     wanted = [int(pk) for pk in ids]
-    _check_distinct(wanted, FIELD)
+    check_distinct(wanted, FIELD)
     if len(wanted) > MAX_FILES:
         raise InvalidInput(f"Attach at most {MAX_FILES} files.", field=FIELD)
-    return _choose(actor, wanted, current, FIELD, tell_taken=True)
+    return choose_files(actor, wanted, current, FIELD, tell_taken=True)
 
 
-def check_post_files(
-    actor: Person, kind: str, ids: Sequence[int], alt_texts: Sequence[str] = (), *,
-    post: Post | None = None, link_url: str = "",
-) -> FileChange:  # fmt: skip
-    """The files a post of `kind` will have (see the module rules), each with its description:
-    a new post's (`post` None) or, for `post`, its whole new list. `link_url` is the link the
-    post will have, which lets a resource drop its file (a new resource's link is checked with
-    its text). Raises InvalidInput before anything is written."""
-    wanted = [int(pk) for pk in ids]
-    if kind not in KINDS_WITH_FILES:
-        if wanted:
-            raise InvalidInput("Only image posts and resources can have files.", field=POST_FIELD)
-        return FileChange(alt_texts=[])
-    _check_distinct(wanted, POST_FIELD)
-    _check_post_count(kind, len(wanted), editing=post is not None, link_url=link_url)
-    current = list(post.attachments.all()) if post is not None else []
-    change = _choose(actor, wanted, current, POST_FIELD, tell_taken=False)
-    texts = _padded_alt_texts(alt_texts, len(wanted))
-    return FileChange(
-        files=change.files,
-        added=change.added,
-        removed=change.removed,
-        alt_texts=_described(kind, change.files, texts),
-    )
-
-
-def wanted_files(ids: Sequence[int], alt_texts: Sequence[str]) -> list[tuple[int, str]]:
-    """A post's files as (id, description) pairs, from the ids and the descriptions in order
-    (fewer descriptions than files: the others have none)."""
-    return list(zip(ids, _padded_alt_texts(alt_texts, len(ids)), strict=True))
-
-
-def _check_distinct(ids: Sequence[int], field_name: str) -> None:
+def check_distinct(ids: Sequence[int], field_name: str) -> None:
     if len(set(ids)) != len(ids):
         raise InvalidInput("The same file is attached twice.", field=field_name)
 
 
-def _check_post_count(kind: str, count: int, *, editing: bool, link_url: str) -> None:
-    if kind == PostKind.IMAGE:
-        _check_picture_count(count, editing=editing)
-    elif count > 1:
-        hint = ": remove the current one to add another" if editing else ""
-        raise InvalidInput(f"A resource has one file{hint}.", field=POST_FIELD)
-    elif editing and count == 0 and not link_url.strip():
-        raise InvalidInput(
-            "A resource needs a link or a file: give it a link before removing its file.",
-            field=POST_FIELD,
-        )
-
-
-def _check_picture_count(count: int, *, editing: bool) -> None:
-    if count < 1:
-        hint = ": add one before removing the last" if editing else ""
-        raise InvalidInput(f"An image post needs at least one picture{hint}.", field=POST_FIELD)
-    if count > MAX_IMAGES:
-        raise InvalidInput(f"An image post has at most {MAX_IMAGES} pictures.", field=POST_FIELD)
-
-
-def _choose(
+def choose_files(
     actor: Person, wanted: list[int], current: Sequence[Attachment], field_name: str, *,
     tell_taken: bool,
 ) -> FileChange:  # fmt: skip
@@ -192,28 +134,14 @@ def _refuse(
     )
 
 
-def _padded_alt_texts(alt_texts: Sequence[str], count: int) -> list[str]:
+def padded_alt_texts(alt_texts: Sequence[str], count: int) -> list[str]:
     texts = [" ".join(str(text or "").split()) for text in alt_texts]
     if len(texts) > count:
         raise InvalidInput("There are more alt texts than files.", field=ALT_FIELD)
     return texts + [""] * (count - len(texts))
 
 
-def _described(kind: str, files: Sequence[Attachment], texts: Sequence[str]) -> list[str]:
-    """Each file's description: pictures of an image post need one; other files have none."""
-    described = []
-    for number, (attachment, text) in enumerate(zip(files, texts, strict=True), start=1):
-        if kind == PostKind.IMAGE and not attachment.is_image:
-            raise InvalidInput(
-                f"“{attachment.original_name}” is not a picture: an image post takes pictures.",
-                field=POST_FIELD,
-            )
-        _check_alt_text(text, number, required=kind == PostKind.IMAGE)
-        described.append(text if attachment.is_image else "")
-    return described
-
-
-def _check_alt_text(text: str, number: int, *, required: bool) -> None:
+def check_alt_text(text: str, number: int, *, required: bool) -> None:
     if "\x00" in text or len(text) > ALT_TEXT_LENGTH:
         raise InvalidInput(
             f"The description of picture {number} can be at most {ALT_TEXT_LENGTH} characters.",

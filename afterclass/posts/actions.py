@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from afterclass.attachments.attach import FileChange, apply_files, check_post_files
+from afterclass.attachments.attach import FileChange, apply_files
 from afterclass.audit.log import record_audit
 from afterclass.core.errors import Conflict, InvalidInput, NotAllowed
 from afterclass.core.validation import clean_choice, clean_text
@@ -27,6 +27,7 @@ from afterclass.posts.access import (
     check_can_post,
     check_can_reveal_asker,
 )
+from afterclass.posts.files import check_post_files
 from afterclass.posts.hashtags import parse_hashtags, save_post_hashtags
 from afterclass.posts.mentions import render_text, save_mentions
 from afterclass.posts.models import (
@@ -158,8 +159,8 @@ def do_edit_post(
     """The author edits a post: the fields given, and with `files` its files, in one
     transaction; the previous text is kept for moderators. `files` is the whole new list, in
     order, of (attachment id, alt text): files the post has now and the author's own uploads not
-    attached yet; the post's files left out are deleted (see attachments.attach for the rules of
-    each kind). None leaves the files as they are. Nothing is written unless all is valid."""
+    attached yet; the post's files left out are deleted (see posts.files for the rules of each
+    kind). None leaves the files as they are. Nothing is written unless all is valid."""
     check_can_edit(actor, post.author_id, post.state)
     check_can_participate(actor, post.space)
     wanted_link = post.link_url if link_url is None else link_url

@@ -13,7 +13,6 @@ from ninja import Field, Path, Query, Router, Schema, Status
 
 from afterclass.api.auth import current_person
 from afterclass.api.schemas import Id, PageParams, errors
-from afterclass.attachments.attach import wanted_files
 from afterclass.core.errors import AfterclassError, InvalidInput, NotAllowed, NotFound
 from afterclass.people.models import Person
 from afterclass.posts import actions
@@ -24,6 +23,7 @@ from afterclass.posts.access import (
     can_reveal_asker,
     check_can_comment,
 )
+from afterclass.posts.files import wanted_files
 from afterclass.posts.hashtags import hashtag_feed, normalise_tag
 from afterclass.posts.models import Comment, ContentState, Post, PostKind, ReactionKind
 from afterclass.posts.poll_part import poll_part

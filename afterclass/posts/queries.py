@@ -29,7 +29,6 @@ from django.db.models import (
 )
 from django.db.models.functions import RowNumber
 
-from afterclass.attachments.queries import with_attachments
 from afterclass.core.errors import NotAllowed
 from afterclass.core.pagination import Page, after_cursor, check_limit, page_of, paginate
 from afterclass.posts.access import (
@@ -39,6 +38,7 @@ from afterclass.posts.access import (
     moderated_space_ids,
     posts_visible_to,
 )
+from afterclass.posts.files import with_attachments
 from afterclass.posts.models import (
     Comment,
     ContentState,

@@ -195,8 +195,6 @@ TWO_WAY_APPS = frozenset(
         ("api", "spaces"),
         ("api", "surveys"),
         ("api", "worker"),
-        ("attachments", "learning"),
-        ("attachments", "posts"),
         ("core", "people"),
         ("core", "search"),
         ("core", "worker"),

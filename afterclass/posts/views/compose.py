@@ -13,12 +13,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from afterclass.attachments.actions import do_discard_uploads, do_upload, max_upload_bytes
-from afterclass.attachments.queries import files_of, waiting_uploads
+from afterclass.attachments.queries import waiting_uploads
 from afterclass.core.errors import Conflict, InvalidInput, NotAllowed
 from afterclass.core.http import SignedInRequest
 from afterclass.people.models import Person
 from afterclass.posts.access import can_moderate_space, check_can_edit
 from afterclass.posts.actions import do_create_post, do_edit_post
+from afterclass.posts.files import files_of
 from afterclass.posts.forms import (
     PICTURE_SLOTS,
     EditPostForm,
