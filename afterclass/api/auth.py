@@ -1,4 +1,6 @@
-"""API authentication: a personal access token (Bearer) or the browser session with CSRF."""
+"""API authentication: a personal access token (Bearer) or the browser session with CSRF. The
+root (api.api) authenticates every operation with `API_AUTH`; the routers read the person it
+found with core.api.current_person."""
 
 from typing import Any
 
@@ -59,11 +61,3 @@ class ActiveSessionAuth(SessionAuth):
 
 
 API_AUTH = [TokenAuth(), ActiveSessionAuth(csrf=True)]
-
-
-def current_person(request: HttpRequest) -> Person:
-    """The person an authenticated API request acts as (set by one of the classes above)."""
-    person = getattr(request, "auth", None)
-    if not isinstance(person, Person) or not person.is_active:
-        raise AuthenticationError()
-    return person

@@ -4,12 +4,11 @@ from django.http import FileResponse, HttpRequest
 from ninja import File, Path, Router, Status
 from ninja.files import UploadedFile
 
-from afterclass.api.auth import current_person
-from afterclass.api.schemas import Id, errors
 from afterclass.attachments.access import access_attachment
 from afterclass.attachments.actions import do_upload
 from afterclass.attachments.schemas import AttachmentOut
 from afterclass.attachments.views import file_response
+from afterclass.core.api import Id, current_person, errors
 
 router = Router(tags=["attachments"])
 

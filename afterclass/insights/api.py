@@ -6,8 +6,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Path, Query, Router
 
-from afterclass.api.auth import current_person
-from afterclass.api.schemas import errors
+from afterclass.core.api import current_person, errors
 from afterclass.insights.access import (
     access_space_health,
     access_space_insights,

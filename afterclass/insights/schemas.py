@@ -6,7 +6,7 @@ from datetime import date
 
 from ninja import Field, Schema
 
-from afterclass.api.schemas import InputSchema
+from afterclass.core.api import InputSchema
 
 
 class PeriodParams(Schema):

@@ -12,11 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import Path, Query, Router, Status
 
-from afterclass.api.auth import current_person
-from afterclass.api.schemas import Id, PageParams, errors
 from afterclass.attachments.models import Attachment
 from afterclass.attachments.queries import files_by
 from afterclass.attachments.views import file_url
+from afterclass.core.api import Id, PageParams, current_person, errors
 from afterclass.core.errors import InvalidInput, NotFound
 from afterclass.core.pagination import paginate
 from afterclass.learning import actions

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import AwareDatetime, StrictBool
 
-from afterclass.api.schemas import Id, InputSchema, storable
+from afterclass.core.api import Id, InputSchema, storable
 from afterclass.learning.models import ActivityKind
 
 Title = Annotated[str, Field(max_length=200), storable]

@@ -5,8 +5,7 @@ resolve them. Targets are loaded with posts' access functions and reports with `
 from django.http import HttpRequest
 from ninja import Path, Query, Router, Status
 
-from afterclass.api.auth import current_person
-from afterclass.api.schemas import Id, errors
+from afterclass.core.api import Id, current_person, errors
 from afterclass.core.errors import NotFound
 from afterclass.moderation.access import access_report, check_can_see_reports
 from afterclass.moderation.actions import do_report, do_resolve_report

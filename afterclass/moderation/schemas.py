@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import model_validator
 
-from afterclass.api.schemas import Id, InputSchema, PageParams, storable
+from afterclass.core.api import Id, InputSchema, PageParams, storable
 from afterclass.moderation.models import (
     NOTE_LENGTH,
     TEXT_LENGTH,

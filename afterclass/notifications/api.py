@@ -5,8 +5,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from ninja import Query, Router
 
-from afterclass.api.auth import current_person
-from afterclass.api.schemas import PageParams, errors
+from afterclass.core.api import PageParams, current_person, errors
 from afterclass.notifications.actions import (
     do_mark_all_read,
     do_mark_read,

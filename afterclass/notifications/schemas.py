@@ -8,7 +8,7 @@ from datetime import datetime
 from ninja import Field, Schema
 from pydantic import StrictBool, model_validator
 
-from afterclass.api.schemas import MAX_IDS, Id, InputSchema
+from afterclass.core.api import MAX_IDS, Id, InputSchema
 from afterclass.notifications.models import (
     Channel,
     DigestFrequency,

@@ -4,8 +4,7 @@ inviting people and deactivating or reactivating them, through the same actions 
 from django.http import HttpRequest
 from ninja import Path, Query, Router, Status
 
-from afterclass.api.auth import current_person
-from afterclass.api.schemas import Id, errors
+from afterclass.core.api import Id, current_person, errors
 from afterclass.people.access import access_person, check_org_admin
 from afterclass.people.actions import InvitationRow, do_invite_people, do_set_active
 from afterclass.people.actions.validation import normalise_email

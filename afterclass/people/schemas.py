@@ -7,7 +7,7 @@ from typing import Annotated, Self
 
 from ninja import Field, Schema
 
-from afterclass.api.schemas import Id, InputSchema, PageParams, SearchText, storable
+from afterclass.core.api import Id, InputSchema, PageParams, SearchText, storable
 from afterclass.people.actions.invitations import MAX_INVITATIONS_AT_ONCE
 from afterclass.people.models import Department, ManagementLevel, Person
 from afterclass.posts.activity import Contributions

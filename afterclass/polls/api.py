@@ -4,8 +4,7 @@
 from django.http import HttpRequest
 from ninja import Path, Router
 
-from afterclass.api.auth import current_person
-from afterclass.api.schemas import Id, errors
+from afterclass.core.api import Id, current_person, errors
 from afterclass.polls.access import access_poll
 from afterclass.polls.actions import do_close_poll, do_take_back_vote, do_vote_in_poll
 from afterclass.polls.models import Poll

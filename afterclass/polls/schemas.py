@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ninja import Field
 
-from afterclass.api.schemas import Id, InputSchema
+from afterclass.core.api import Id, InputSchema
 from afterclass.polls.queries import PollView
 from afterclass.posts.poll_part import ResultsShown
 from afterclass.posts.schemas import PollOptionOut, PollOut, VoterOut

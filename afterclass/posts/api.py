@@ -11,8 +11,7 @@ from contextlib import contextmanager
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
 
-from afterclass.api.auth import current_person
-from afterclass.api.schemas import Id, PageParams, errors
+from afterclass.core.api import Id, PageParams, current_person, errors
 from afterclass.core.errors import AfterclassError, InvalidInput, NotAllowed, NotFound
 from afterclass.people.models import Person
 from afterclass.posts import actions

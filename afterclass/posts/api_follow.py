@@ -8,8 +8,7 @@ from typing import Literal
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema
 
-from afterclass.api.auth import current_person
-from afterclass.api.schemas import Id, PageParams, errors
+from afterclass.core.api import Id, PageParams, current_person, errors
 from afterclass.people.models import Person
 from afterclass.posts.access import access_post, check_can_see_acknowledgements
 from afterclass.posts.feeds_more import (

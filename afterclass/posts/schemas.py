@@ -15,8 +15,8 @@ from typing import Annotated
 from ninja import Field, Schema
 from pydantic import StrictBool
 
-from afterclass.api.schemas import Id, InputSchema, PageParams, storable
 from afterclass.attachments.schemas import AttachmentOut
+from afterclass.core.api import Id, InputSchema, PageParams, storable
 from afterclass.people.models import Person
 from afterclass.posts.models import ContentState, PostKind, ReactionKind
 from afterclass.posts.poll_part import ResultsShown

@@ -3,8 +3,7 @@
 from django.http import HttpRequest
 from ninja import Query, Router
 
-from afterclass.api.auth import current_person
-from afterclass.api.schemas import errors
+from afterclass.core.api import current_person, errors
 from afterclass.core.errors import InvalidInput
 from afterclass.search.engine import SearchFilters, search
 from afterclass.search.schemas import HitOut, SearchPage, SearchParams

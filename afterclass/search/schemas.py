@@ -7,7 +7,7 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
-from afterclass.api.schemas import CursorText, Id, storable
+from afterclass.core.api import CursorText, Id, storable
 from afterclass.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from afterclass.search.engine import Hit
 from afterclass.search.models import Kind

@@ -7,8 +7,7 @@ secret space is never revealed) and changes it only through the actions.
 from django.http import HttpRequest
 from ninja import Path, Query, Router, Status
 
-from afterclass.api.auth import current_person
-from afterclass.api.schemas import Id, IdsIn, PageParams, errors
+from afterclass.core.api import Id, IdsIn, PageParams, current_person, errors
 from afterclass.core.errors import InvalidInput, NotFound
 from afterclass.people.access import people_visible_to
 from afterclass.people.models import Department, Person

@@ -9,7 +9,7 @@ from typing import Annotated, Literal, Self
 from ninja import Field, Schema
 from pydantic import model_validator
 
-from afterclass.api.schemas import MAX_IDS, Id, InputSchema, PageParams, SearchText, storable
+from afterclass.core.api import MAX_IDS, Id, InputSchema, PageParams, SearchText, storable
 from afterclass.core.markdown import render_markdown
 from afterclass.people.models import Person
 from afterclass.people.schemas import PersonOut

@@ -9,8 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Path, Query, Router, Status
 
-from afterclass.api.auth import current_person
-from afterclass.api.schemas import Id, PageParams, errors
+from afterclass.core.api import Id, PageParams, current_person, errors
 from afterclass.core.errors import InvalidInput, NotAllowed
 from afterclass.core.pagination import paginate
 from afterclass.people.models import Department, ManagementLevel

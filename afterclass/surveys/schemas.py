@@ -9,7 +9,7 @@ from typing import Annotated
 from ninja import Field, Schema
 from pydantic import AwareDatetime
 
-from afterclass.api.schemas import MAX_IDS, Id, InputSchema, storable
+from afterclass.core.api import MAX_IDS, Id, InputSchema, storable
 from afterclass.surveys.models import AudienceKind, Question, QuestionKind, Survey
 
 AnswerText = Annotated[str, Field(max_length=2000), storable]

@@ -3,8 +3,7 @@
 from django.http import HttpRequest
 from ninja import Query, Router
 
-from afterclass.api.auth import current_person
-from afterclass.api.schemas import PageParams, errors
+from afterclass.core.api import PageParams, current_person, errors
 from afterclass.people.access import check_org_admin
 from afterclass.worker.access import access_task
 from afterclass.worker.actions import do_retry_task

@@ -1,11 +1,22 @@
-"""Schemas every part of the API shares: errors, ids, storable text and list parameters."""
+"""What every app's API router uses, below the API root that mounts them (api.api): the person
+a request acts as (`current_person`) and the schemas every part of the API shares: errors, ids,
+storable text and list parameters. The root imports the apps' routers; the routers import this,
+never the root."""
 
-from typing import Annotated
+from __future__ import annotations
 
+from typing import TYPE_CHECKING, Annotated
+
+from django.contrib.auth import get_user_model
+from django.http import HttpRequest
 from ninja import Field, Schema
+from ninja.errors import AuthenticationError
 from pydantic import BeforeValidator, ConfigDict
 
 from afterclass.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
+
+if TYPE_CHECKING:
+    from afterclass.people.models import Person
 
 # Primary keys are 64-bit: a larger number can never name a row, and the databases refuse it.
 MAX_ID = 2**63 - 1
@@ -73,3 +84,12 @@ class PageParams(Schema):
 
 class IdsIn(InputSchema):
     ids: list[Id] = Field(min_length=1, max_length=MAX_IDS)
+
+
+def current_person(request: HttpRequest) -> Person:
+    """The person an authenticated API request acts as (set by the API's authentication,
+    api.auth: a personal access token or the browser session)."""
+    person = getattr(request, "auth", None)
+    if not isinstance(person, get_user_model()) or not person.is_active:
+        raise AuthenticationError()
+    return person
