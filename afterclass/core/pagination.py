@@ -87,9 +87,8 @@ def page_of[M: Model](rows: list[M], *, order: Sequence[str], limit: int) -> Pag
 
 
 def _key(row: Model, field: str) -> Any:
+    """The value of `field` ("author" or "person__display_name") on `row`: a model by its pk."""
     value: Any = row
     for part in field.split("__"):
         value = getattr(value, part)
-        if isinstance(value, Model):
-            value = value.pk
-    return value
+    return value.pk if isinstance(value, Model) else value

@@ -9,13 +9,16 @@ from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema
 
 from afterclass.core.api import Id, PageParams, current_person, errors
+from afterclass.core.pagination import MAX_LIMIT
 from afterclass.people.models import Person
 from afterclass.posts.access import access_post, check_can_see_acknowledgements
 from afterclass.posts.feeds_more import (
+    READERS_PAGE,
     TOP_PERIODS,
-    Reader,
-    acknowledgements,
+    Readers,
+    acknowledgement_counts,
     following_feed,
+    readers,
     saved_feed,
     top_feed,
 )
@@ -59,8 +62,18 @@ class ReaderOut(Schema):
 
 class AcknowledgementsOut(Schema):
     asks: bool = Field(description="Whether the post asks to be acknowledged (else both empty).")
-    read: list[ReaderOut]
-    not_read: list[ReaderOut]
+    members: int = Field(description="The space's active members.")
+    read_count: int = Field(description="How many of them have said they read it.")
+    read: list[ReaderOut] = Field(description="A page of those who have, by name.")
+    read_next: str | None = Field(description="`read_cursor` of the next page of `read`.")
+    not_read: list[ReaderOut] = Field(description="A page of those who have not, by name.")
+    not_read_next: str | None = Field(description="`not_read_cursor` of the next page.")
+
+
+class ReadersParams(Schema):
+    read_cursor: str | None = None
+    not_read_cursor: str | None = None
+    limit: int = Field(READERS_PAGE, ge=1, le=MAX_LIMIT)
 
 
 class TopParams(PageParams):
@@ -148,20 +161,31 @@ def post_acknowledge(request: HttpRequest, post_id: Path[Id]) -> AcknowledgedOut
     response={200: AcknowledgementsOut, **READ_ERRORS},
     summary="Who has read an announcement",
 )
-def post_acknowledgements(request: HttpRequest, post_id: Path[Id]) -> AcknowledgementsOut:
-    """The space's active members who have and have not read it: for its moderators."""
+def post_acknowledgements(
+    request: HttpRequest, post_id: Path[Id], params: Query[ReadersParams]
+) -> AcknowledgementsOut:
+    """The space's active members who have and have not read it, a page of each by name (the
+    `…_next` cursors give the next pages): for its moderators."""
     viewer, post = _post(request, post_id)
     check_can_see_acknowledgements(viewer, post)
-    found = acknowledgements(post)
+    read_count, members = acknowledgement_counts(post)
+    read = readers(post, read=True, cursor=params.read_cursor, limit=params.limit)
+    not_read = readers(post, read=False, cursor=params.not_read_cursor, limit=params.limit)
 
-    def out(readers: list[Reader]) -> list[ReaderOut]:
+    def out(page: Readers) -> list[ReaderOut]:
         return [
             ReaderOut(name=r.name, read_at=r.read_at.isoformat() if r.read_at else None)
-            for r in readers
+            for r in page.people
         ]
 
     return AcknowledgementsOut(
-        asks=post.asks_acknowledgement, read=out(found.read), not_read=out(found.not_read)
+        asks=post.asks_acknowledgement,
+        members=members,
+        read_count=read_count,
+        read=out(read),
+        read_next=read.next,
+        not_read=out(not_read),
+        not_read_next=not_read.next,
     )
 
 

@@ -12,7 +12,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, F, FloatField, Func, OuterRef, Q, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Cast, Ln
 from django.utils import timezone
 
@@ -224,33 +235,87 @@ class Reader:
     read_at: datetime | None
 
 
+READERS_PAGE = 100  # names a list of readers shows at a time
+
+
+@dataclass(frozen=True, slots=True)
+class Readers:
+    """One page of the people who have (or have not) read an announcement, by name."""
+
+    people: list[Reader]
+    next: str | None  # the cursor of the next page, if there is one
+
+
 @dataclass(frozen=True, slots=True)
 class Acknowledgements:
-    """Who among the space's active members has said "I have read this", and who has not."""
+    """Who among the space's active members has said "I have read this", and who has not: how
+    many of each, and the first page of each list (`readers` gives the next ones)."""
 
-    read: list[Reader]
-    not_read: list[Reader]
+    read_count: int
+    members: int
+    read: Readers
+    not_read: Readers
 
     @property
-    def members(self) -> int:
-        return len(self.read) + len(self.not_read)
+    def not_read_count(self) -> int:
+        return self.members - self.read_count
+
+
+def _audience(post: Post) -> QuerySet[Membership]:
+    """The space's active members (deactivated people left out)."""
+    return Membership.objects.active_in(post.space_id).filter(person__is_active=True)
+
+
+def _acknowledged(post: Post) -> Exists:
+    """Whether the member of the row has acknowledged the post."""
+    return Exists(Acknowledgement.objects.filter(post=post, person=OuterRef("person")))
 
 
 def acknowledgements(post: Post) -> Acknowledgements:
-    """The space's active members (deactivated people left out), each with when they
-    acknowledged the post, in one query. For its moderators: check_can_see_acknowledgements."""
+    """How many have read the post and the first page of each list, in three queries. For its
+    moderators: check_can_see_acknowledgements."""
+    if not post.asks_acknowledgement:
+        empty = Readers(people=[], next=None)
+        return Acknowledgements(read_count=0, members=0, read=empty, not_read=empty)
+    read_count, members = acknowledgement_counts(post)
+    return Acknowledgements(
+        read_count=read_count,
+        members=members,
+        read=readers(post, read=True),
+        not_read=readers(post, read=False),
+    )
+
+
+def acknowledgement_counts(post: Post) -> tuple[int, int]:
+    """(how many have read the post, how many active members its space has), in one query."""
+    read = Count("pk", filter=Q(_acknowledged(post)))
+    counts = _audience(post).aggregate(members=Count("pk"), read=read)
+    return counts["read"], counts["members"]
+
+
+def readers(
+    post: Post, *, read: bool, cursor: str | None = None, limit: int | None = None
+) -> Readers:
+    """A page of those who have (`read`) or have not read the post, by name (keyset), with
+    when they said so."""
+    if not post.asks_acknowledgement:
+        return Readers(people=[], next=None)
+    acknowledged = _acknowledged(post)
     when = Acknowledgement.objects.filter(post=post, person=OuterRef("person")).values("created_at")
     rows = (
-        Membership.objects.active_in(post.space_id)
-        .filter(person__is_active=True)
+        _audience(post)
+        .filter(acknowledged if read else ~acknowledged)
+        .select_related("person")
+        .only("person__display_name", "person_id")
         .annotate(read_at=Subquery(when[:1]))
-        .order_by("person__display_name", "person_id")
-        .values_list("person__display_name", "read_at")
     )
-    if not post.asks_acknowledgement:
-        return Acknowledgements(read=[], not_read=[])
-    readers = [Reader(name=name, read_at=read_at) for name, read_at in rows]
-    return Acknowledgements(
-        read=[r for r in readers if r.read_at is not None],
-        not_read=[r for r in readers if r.read_at is None],
-    )
+    order = ("person__display_name", "person_id")
+    page = paginate(rows, order=order, cursor=cursor, limit=limit or READERS_PAGE)
+    people = [Reader(name=row.person.display_name, read_at=_read_at(row)) for row in page.items]
+    return Readers(people=people, next=page.next)
+
+
+def _read_at(row: Membership) -> datetime | None:
+    """The `read_at` that `readers` annotated on a membership."""
+    value: datetime | None = vars(row)["read_at"]
+    return value

@@ -87,3 +87,26 @@ def test_save_follow_and_acknowledge(open_page, world, viewport):
     expect(owners.get_by_text("Mina Member")).to_be_visible()
     expect(owners.get_by_role("heading", name="Have not read it yet (2)")).to_be_visible()
     snap(owners, f"who-has-read-{suffix}")
+
+
+def test_who_has_read_shows_more_names_in_place(open_page, world, monkeypatch):
+    monkeypatch.setattr("afterclass.posts.feeds_more.READERS_PAGE", 2)
+    space = world["notice"].space
+    for n in range(3):
+        add_member(space, PersonFactory(display_name=f"Reader {n}"))
+    page = open_page(as_person=world["owner"])
+    page.goto(reverse("post-acknowledgements", args=[world["notice"].pk]))
+    mark_document(page)
+    expect(page.get_by_role("heading", name="Have not read it yet (6)")).to_be_visible()
+    names = page.locator("#readers-not_read > li")
+    expect(names).to_have_text(["Mina Member", "Ola Other", "Show more"])
+    page.get_by_role("link", name="Show more").click()
+    expect(names).to_have_text(["Mina Member", "Ola Other", "Olive Owner", "Reader 0", "Show more"])
+    # Focus on the first new name, so that a keyboard or screen reader user goes on from there.
+    expect(names.filter(has_text="Olive Owner")).to_be_focused()
+    page.get_by_role("link", name="Show more").click()
+    expect(names).to_have_text(["Mina Member", "Ola Other", "Olive Owner", "Reader 0", "Reader 1",
+                                "Reader 2"])  # fmt: skip
+    expect(names.filter(has_text="Reader 1")).to_be_focused()
+    assert is_same_document(page)
+    check_page(page, "who has read, every name shown")

@@ -3,6 +3,7 @@ and Saved feeds (posts.feeds_more): only for posts one may see, idempotent, noti
 follow the thread's state, moderators alone see who read an announcement, and flat query
 counts."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -14,7 +15,14 @@ from afterclass.people.actions import do_create_access_token
 from afterclass.people.models import Organisation
 from afterclass.people.tests.factories import PersonFactory
 from afterclass.posts.actions import do_create_post, do_react
-from afterclass.posts.feeds_more import following_feed, saved_feed, thread_controls, top_feed
+from afterclass.posts.feeds_more import (
+    acknowledgements,
+    following_feed,
+    readers,
+    saved_feed,
+    thread_controls,
+    top_feed,
+)
 from afterclass.posts.follow import (
     do_acknowledge,
     do_follow,
@@ -284,6 +292,103 @@ def test_who_has_read_is_for_moderators_only(client, announcement, owner, member
     assert "Ola Other" in html
     assert "Have not read it yet (2)" in html  # Ola and the owner
     assert gone.person.display_name not in html
+
+
+def test_who_has_read_pages_through_a_big_space(announcement, owner, space, member, other):
+    # 7 more members (10 active in all, the owner included); 3 of them have read it.
+    people = [add_member(space, PersonFactory(display_name=f"Reader {n}")).person for n in range(7)]
+    for person in people[:3]:
+        do_acknowledge(announcement, actor=person)
+    first = readers(announcement, read=False, limit=2)
+    assert [r.name for r in first.people] == ["Mina Member", "Ola Other"]
+    second = readers(announcement, read=False, cursor=first.next, limit=2)
+    assert [r.name for r in second.people] == ["Olive Owner", "Reader 3"]
+    last = readers(announcement, read=False, cursor=second.next, limit=2)
+    assert [r.name for r in last.people] == ["Reader 4", "Reader 5"]
+    rest = readers(announcement, read=False, cursor=last.next, limit=2)
+    assert [r.name for r in rest.people] == ["Reader 6"]
+    assert rest.next is None
+    done = readers(announcement, read=True, limit=2)
+    assert [r.name for r in done.people] == ["Reader 0", "Reader 1"]
+    assert all(r.read_at is not None for r in done.people)
+    found = acknowledgements(announcement)
+    assert (found.read_count, found.not_read_count, found.members) == (3, 7, 10)
+
+
+def test_who_has_read_shows_more_names_in_place(
+    client, announcement, owner, space, member, monkeypatch
+):
+    monkeypatch.setattr("afterclass.posts.feeds_more.READERS_PAGE", 2)
+    for n in range(3):
+        add_member(space, PersonFactory(display_name=f"Reader {n}"))
+    client.force_login(owner)
+    url = reverse("post-acknowledgements", args=[announcement.pk])
+    html = client.get(url).content.decode()
+    assert "Have not read it yet (5)" in html  # Mina, Olive and the three readers
+    assert "Mina Member" in html
+    assert "Olive Owner" in html
+    assert "Reader 0" not in html
+    link = re.search(r'href="([^"]+list=not_read&amp;after=[^"]+)"', html)
+    assert link is not None
+    more = client.get(link.group(1).replace("&amp;", "&"), headers=HTMX)
+    page = more.content.decode()
+    assert page.startswith('<li tabindex="-1" id="readers-not_read-')
+    assert "Reader 0" in page
+    assert "Reader 1" in page
+    assert "Mina Member" not in page
+    assert "2 more names." in more["HX-Trigger-After-Settle"]
+    # Without JavaScript: a page of that list alone, with the way back.
+    plain = client.get(link.group(1).replace("&amp;", "&")).content.decode()
+    assert "Have not read it yet: more names" in plain
+    assert "Back to both lists" in plain
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"list": "everyone"}, "Choose the list of those who have read it or have not."),
+        ({"list": "read", "after": "not a cursor"}, "This page link is not valid."),
+        ({"list": "read", "after": "e30"}, "This page link is not valid."),
+    ],
+)
+def test_who_has_read_refuses_a_bad_link_clearly(client, announcement, owner, query, message):
+    client.force_login(owner)
+    response = client.get(reverse("post-acknowledgements", args=[announcement.pk]), query)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_who_has_read_costs_the_same_for_a_big_space(
+    client, announcement, owner, space, django_assert_max_num_queries
+):
+    client.force_login(owner)
+    url = reverse("post-acknowledgements", args=[announcement.pk])
+    client.get(url)
+    with django_assert_max_num_queries(50) as few:
+        client.get(url)
+    for n in range(30):
+        add_member(space, PersonFactory(display_name=f"Reader {n}"))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = client.get(url).content.decode()
+    assert "Reader 29" in html
+
+
+def test_api_who_has_read_pages_with_cursors(client, announcement, owner, space, member):
+    for n in range(3):
+        add_member(space, PersonFactory(display_name=f"Reader {n}"))
+    base = f"/api/v1/posts/{announcement.pk}/acknowledgements"
+    body = client.get(base, {"limit": 2}, **bearer(owner)).json()
+    assert (body["members"], body["read_count"]) == (5, 0)
+    assert [r["name"] for r in body["not_read"]] == ["Mina Member", "Olive Owner"]
+    assert body["read"] == []
+    assert body["read_next"] is None
+    after = client.get(
+        base, {"limit": 2, "not_read_cursor": body["not_read_next"]}, **bearer(owner)
+    ).json()
+    assert [r["name"] for r in after["not_read"]] == ["Reader 0", "Reader 1"]
+    bad = client.get(base, {"not_read_cursor": "nonsense!"}, **bearer(owner))
+    assert bad.status_code == 400
+    assert client.get(base, {"limit": 0}, **bearer(owner)).status_code == 422
 
 
 def test_the_new_post_form_offers_acknowledgement_for_announcements_only(client, space, owner):

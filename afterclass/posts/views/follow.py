@@ -5,12 +5,14 @@ the Top, Following and Saved feeds."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_GET, require_POST
 
 from afterclass.core.errors import InvalidInput, NotAllowed, NotFound
@@ -21,6 +23,7 @@ from afterclass.posts.feeds_more import (
     TOP_PERIODS,
     acknowledgements,
     following_feed,
+    readers,
     saved_feed,
     thread_controls,
     top_feed,
@@ -97,21 +100,38 @@ def acknowledge(request: SignedInRequest, post_id: int) -> HttpResponse:
     return _controls(request, post, "Thank you: the owners see that you have read this.")
 
 
+CURSOR = re.compile(r"[A-Za-z0-9_-]{1,200}")
+
+
 @login_required
 @require_GET
 def acknowledgement_list(request: SignedInRequest, post_id: int) -> HttpResponse:
-    """Who has read an announcement and who has not: for the space's owners and moderators."""
+    """Who has read an announcement and who has not: for the space's owners and moderators.
+    Each list shows its first hundred names; "Show more" (`list` and `after`) brings the next
+    ones (htmx: appended in place; without JavaScript: a page of that list alone)."""
     post = load_post(request, post_id)
     check_can_see_acknowledgements(request.user, post)
     if not post.asks_acknowledgement:
         raise NotFound("This post does not ask to be acknowledged.")
-    context = {
-        "post_id": post.pk,
-        "title": headline(post),
-        "space": post.space,
-        "readers": acknowledgements(post),
-    }
-    return render(request, "posts/acknowledgements.html", context)
+    context: dict[str, Any] = {"post_id": post.pk, "title": headline(post), "space": post.space}
+    which = request.GET.get("list")
+    if which is None:
+        return render(
+            request, "posts/acknowledgements.html", {**context, "readers": acknowledgements(post)}
+        )
+    if which not in ("read", "not_read"):
+        raise InvalidInput("Choose the list of those who have read it or have not.", field="list")
+    after = request.GET.get("after") or None
+    if after is not None and not CURSOR.fullmatch(after):
+        raise InvalidInput("This page link is not valid.", field="after")
+    more = readers(post, read=which == "read", cursor=after)
+    context.update(which=which, more=more, page_start=after)
+    if not request.htmx:
+        return render(request, "posts/acknowledgements.html", context)
+    response = render(request, "posts/acknowledgements.html#more", context)
+    said = f"{len(more.people)} more name{pluralize(len(more.people))}."
+    # The cursor is base64url (checked above): safe in a selector.
+    return announce(response, said, focus=f'[id="readers-{which}-{after}"]' if after else "")
 
 
 def _feed(request: SignedInRequest, current: str, page: Any, **extra: Any) -> HttpResponse:
