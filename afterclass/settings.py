@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "afterclass.live",
     "afterclass.search",
     "afterclass.api",
+    "afterclass.scim",
     "afterclass.worker",
     "afterclass.outbox",
     "afterclass.webapp",

@@ -7,6 +7,7 @@ from django.urls import include, path, re_path
 from afterclass.api.api import api
 from afterclass.core import bare_view
 from afterclass.core import views as core_views
+from afterclass.scim import urls as scim_urls
 from afterclass.worker import views as worker_views
 
 urlpatterns = [
@@ -18,6 +19,8 @@ urlpatterns = [
     path("media/<path:name>", core_views.media, name="media"),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
+    path("scim/v2/", include(scim_urls.scim_urlpatterns)),
+    path("manage/provisioning/", include(scim_urls.manage_urlpatterns)),
     path("backoffice/", admin.site.urls),
     path("", include("afterclass.people.urls")),
     path("welcome/", include("afterclass.spaces.onboarding_urls")),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 
@@ -131,11 +133,19 @@ def do_create_person(
     return person
 
 
-def do_set_active(person: Person, active: bool, *, actor: Person) -> Person:
-    """Deactivate (they cannot sign in; their content stays) or reactivate a person."""
-    check_org_admin(actor)
-    if person.pk == actor.pk and not active:
-        raise NotAllowed("You cannot deactivate yourself.")
+def do_set_active(
+    person: Person, active: bool, *, actor: Person | None, **audit: Any
+) -> Person:
+    """Deactivate (they cannot sign in; their content stays) or reactivate a person.
+
+    Deactivating ends their sessions and revokes their access tokens at once. `actor=None` is
+    the system: the organisation's identity provider through SCIM (afterclass.scim), which
+    authenticates with its own token and says so in `audit`; a person must be an admin.
+    """
+    if actor is not None:
+        check_org_admin(actor)
+        if person.pk == actor.pk and not active:
+            raise NotAllowed("You cannot deactivate yourself.")
     if person.is_active == active:
         raise Conflict(f"{person} is already {'active' if active else 'deactivated'}.")
     with transaction.atomic():
@@ -144,9 +154,27 @@ def do_set_active(person: Person, active: bool, *, actor: Person) -> Person:
         person.save(update_fields=["is_active", "deactivated_at"])
         if not active:
             person.access_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
-        record_audit("person.activate" if active else "person.deactivate", person, actor=actor)
+            end_sessions(person)
+        record_audit(
+            "person.activate" if active else "person.deactivate", person, actor=actor, **audit
+        )
     reindex_person_on_commit(person.pk)
     return person
+
+
+def end_sessions(person: Person) -> int:
+    """Delete every stored session of a person (they are signed out everywhere at once).
+
+    Sessions are not indexed by person, so the unexpired ones are decoded one by one: this runs
+    on deactivation, not on a hot path.
+    """
+    ended = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get(SESSION_KEY) == str(person.pk)
+    ]
+    Session.objects.filter(pk__in=ended).delete()
+    return len(ended)
 
 
 def do_set_org_admin(person: Person, is_admin: bool, *, actor: Person) -> Person:
