@@ -4,6 +4,7 @@ quirks), delete; and what deactivating does to a person."""
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
+from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -420,3 +421,11 @@ def test_unknown_user_is_404(scim):
         response = scim.get(path)
         assert response.status_code == 404
         assert response.json()["status"] == "404"
+
+
+def test_a_provisioned_person_can_choose_a_password_until_single_sign_on(scim, client):
+    create(scim)
+    response = client.post("/accounts/password/reset/", {"email": "ada.lovelace@example.org"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["ada.lovelace@example.org"]
