@@ -21,6 +21,8 @@ from afterclass.live.access import TOPIC_REFUSED, Subscription, access_topic
 from afterclass.live.events import person_group
 from afterclass.people.models import Person
 
+# The close code of a socket whose person was deactivated (4000-4999: the application's own).
+CLOSED_DEACTIVATED = 4403
 # A page follows one or two topics; the cap keeps one connection from joining a group per post.
 MAX_TOPICS = 10
 UNKNOWN_MESSAGE = 'Send {"subscribe": "<topic>"} or {"unsubscribe": "<topic>"}.'
@@ -112,3 +114,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
                 await self.send_json({"type": "refused", "topic": topic, "message": TOPIC_REFUSED})
                 return
         await self.send_json(message["event"])
+
+    async def live_close(self, message: dict[str, Any]) -> None:
+        """The person was deactivated (afterclass.live.events.close_connections_of)."""
+        await self.close(code=CLOSED_DEACTIVATED)

@@ -26,6 +26,9 @@ logger = logging.getLogger(__name__)
 MESSAGE_TYPE = "live.event"
 
 
+CLOSE_TYPE = "live.close"
+
+
 def person_group(person_id: int) -> str:
     return f"person.{person_id}"
 
@@ -100,3 +103,9 @@ def ring_bells(person_ids: Iterable[int]) -> None:
     about anyone else."""
     message = _message({"type": "bell"})
     _publish([(person_group(pk), message) for pk in sorted(set(person_ids))])
+
+
+def close_connections_of(person_id: int) -> None:
+    """A person was deactivated: their open pages' sockets are closed now rather than at their
+    next event (a reconnect is refused anyway, their sessions being gone)."""
+    _publish([(person_group(person_id), {"type": CLOSE_TYPE})])

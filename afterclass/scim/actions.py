@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from afterclass.audit.log import record_audit
 from afterclass.core.errors import Conflict, InvalidInput, NotAllowed
+from afterclass.live.events import close_connections_of
 from afterclass.people.actions import do_create_person, do_set_active, hash_secret
 from afterclass.people.actions.validation import clean_text, normalise_email
 from afterclass.people.models import Department, Person
@@ -168,6 +169,14 @@ def _returning(fields: PersonFields) -> Person | None:
     )
 
 
+def _deactivate(person: Person, client: ProvisioningToken) -> None:
+    """Deactivate at once: sessions and API tokens (do_set_active), and after the commit the
+    person's open live-update sockets are closed."""
+    do_set_active(person, False, actor=None, scim_token=client.pk)
+    person_id = person.pk
+    transaction.on_commit(lambda: close_connections_of(person_id))
+
+
 def do_provision_person(fields: PersonFields, *, client: ProvisioningToken) -> Person:
     """Create a person from the identity provider (POST /Users), or bring back one it deleted.
 
@@ -202,7 +211,7 @@ def do_provision_person(fields: PersonFields, *, client: ProvisioningToken) -> P
         )
         record_audit("scim.person.create", person, actor=None, scim_token=client.pk)
         if not clean.active:
-            do_set_active(person, False, actor=None, scim_token=client.pk)
+            _deactivate(person, client)
     return person
 
 
@@ -248,7 +257,10 @@ def do_update_provisioned_person(
         )
         record_audit("scim.person.update", person, actor=None, scim_token=client.pk, fields=changed)
         if person.is_active != clean.active:
-            do_set_active(person, clean.active, actor=None, scim_token=client.pk)
+            if clean.active:
+                do_set_active(person, True, actor=None, scim_token=client.pk)
+            else:
+                _deactivate(person, client)
     reindex_person_on_commit(person.pk)
     return person
 
@@ -259,7 +271,7 @@ def do_deprovision_person(person: Person, *, client: ProvisioningToken) -> Perso
     send them again)."""
     with transaction.atomic():
         if person.is_active:
-            do_set_active(person, False, actor=None, scim_token=client.pk)
+            _deactivate(person, client)
         ProvisionedPerson.objects.update_or_create(
             person=person,
             defaults={"deleted_at": timezone.now()},
