@@ -24,7 +24,7 @@ def uvicorn_calls(monkeypatch):
     monkeypatch.setattr("uvicorn.run", lambda app, **kwargs: calls.append({"app": app, **kwargs}))
     # No server runs, so no worker beside it either (test_worker's suites start real ones).
     monkeypatch.setattr(
-        "afterclass.core.management.commands.serve.supervised_worker", contextlib.nullcontext
+        "afterclass.worker.management.commands.serve.supervised_worker", contextlib.nullcontext
     )
     return calls
 

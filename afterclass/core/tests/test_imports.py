@@ -187,7 +187,6 @@ TWO_WAY_APPS = frozenset(
         ("api", "posts"),
         ("core", "people"),
         ("core", "search"),
-        ("core", "worker"),
         ("insights", "learning"),
         ("insights", "posts"),
         ("insights", "spaces"),

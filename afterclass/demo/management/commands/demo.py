@@ -12,11 +12,6 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 
 from afterclass.core.errors import AfterclassError
-from afterclass.core.management.commands.serve import (
-    add_address_arguments,
-    default_port,
-    run_server,
-)
 from afterclass.demo.load import load_demo
 from afterclass.demo.people import (
     ADMIN_EMAIL,
@@ -24,6 +19,11 @@ from afterclass.demo.people import (
     DEMO_PASSWORD,
     NEWCOMER_EMAIL,
     ORGANISATION_NAME,
+)
+from afterclass.worker.management.commands.serve import (
+    add_address_arguments,
+    default_port,
+    run_server,
 )
 from afterclass.worker.supervisor import supervised_worker
 

@@ -1,7 +1,9 @@
 """`afterclass serve`: production mode, the ASGI application under uvicorn.
 
 It refuses to start without a real SECRET_KEY in the environment, runs the deployment checks,
-collects the static files WhiteNoise serves, and then hands over to uvicorn.
+collects the static files WhiteNoise serves, and then hands over to uvicorn, with a worker
+supervised beside it (worker.supervisor; `--no-worker` without). Here, in the worker app, because
+it runs the worker: core imports no app.
 """
 
 import argparse

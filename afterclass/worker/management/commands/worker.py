@@ -9,8 +9,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.crypto import get_random_string
 
-from afterclass.core.management.commands.serve import positive_number
 from afterclass.worker import shutdown
+from afterclass.worker.management.commands.serve import positive_number
 from afterclass.worker.runner import IDLE_INTERVAL, Worker
 
 
