@@ -9,6 +9,7 @@ The identity provider acts as the system, not as a person: the people actions ge
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -265,6 +266,16 @@ def do_update_provisioned_person(
     return person
 
 
+def do_patch_provisioned_person(
+    person: Person, patch: Callable[[Person], PersonFields], *, client: ProvisioningToken
+) -> Person:
+    """PATCH /Users/<id>: `patch` reads the person as they stand, under a row lock, so that two
+    PATCHes at once do not overwrite each other's change."""
+    with transaction.atomic():
+        locked = Person.objects.select_for_update(of=("self",)).get(pk=person.pk)
+        return do_update_provisioned_person(locked, patch(locked), client=client)
+
+
 def do_deprovision_person(person: Person, *, client: ProvisioningToken) -> Person:
     """DELETE /Users/<id>: deactivate the person at once and drop them from SCIM. They and their
     content stay in Afterclass (an admin can reactivate them, or the identity provider can
@@ -368,6 +379,19 @@ def do_update_provisioned_department(
         )
     reindex_department_on_commit(department.pk)
     return department
+
+
+def do_patch_provisioned_department(
+    department: Department,
+    patch: Callable[[Department], DepartmentFields],
+    *,
+    client: ProvisioningToken,
+) -> Department:
+    """PATCH /Groups/<id>: `patch` reads the department and its members under a row lock, so
+    that member changes sent one after another in parallel are all kept."""
+    with transaction.atomic():
+        locked = Department.objects.select_for_update(of=("self",)).get(pk=department.pk)
+        return do_update_provisioned_department(locked, patch(locked), client=client)
 
 
 def do_deprovision_department(department: Department, *, client: ProvisioningToken) -> None:

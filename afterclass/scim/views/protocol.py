@@ -23,6 +23,8 @@ from afterclass.scim import resources
 from afterclass.scim.actions import (
     do_deprovision_department,
     do_deprovision_person,
+    do_patch_provisioned_department,
+    do_patch_provisioned_person,
     do_provision_department,
     do_provision_person,
     do_update_provisioned_department,
@@ -325,9 +327,14 @@ def user(request: HttpRequest, client: ProvisioningToken, person_id: str) -> Htt
             fields = person_fields_of(_body(request), replacing=True)
             do_update_provisioned_person(person, fields, client=client)
         case "PATCH":
-            current = resources.user_resource(person, _location(request))
-            fields = patched_person_fields(current, _body(request))
-            do_update_provisioned_person(person, fields, client=client)
+            body, location = _body(request), _location(request)
+            do_patch_provisioned_person(
+                person,
+                lambda current: patched_person_fields(
+                    resources.user_resource(current, location), body
+                ),
+                client=client,
+            )
         case _:
             do_deprovision_person(person, client=client)
             return scim_response(None, 204)
@@ -365,9 +372,17 @@ def group(request: HttpRequest, client: ProvisioningToken, department_id: str) -
             fields = department_fields_of(_body(request), replacing=True)
             do_update_provisioned_department(department, fields, client=client)
         case "PATCH":
-            current = _group(request, department)
-            fields = patched_department_fields(current, _body(request))
-            do_update_provisioned_department(department, fields, client=client)
+            body, location = _body(request), _location(request)
+            do_patch_provisioned_department(
+                department,
+                lambda current: patched_department_fields(
+                    resources.group_resource(
+                        current, current.people.values_list("pk", flat=True), location
+                    ),
+                    body,
+                ),
+                client=client,
+            )
         case _:
             do_deprovision_department(department, client=client)
             return scim_response(None, 204)
