@@ -222,3 +222,11 @@ def test_no_new_pair_of_apps_imports_each_other() -> None:
         "(docs/ARCHITECTURE.md, Import direction):\n"
         + "\n".join(f"{first} <-> {second}" for first, second in added)
     )
+
+
+def test_two_way_apps_lists_only_pairs_that_still_import_each_other() -> None:
+    # The ratchet only tightens: a pair that no longer imports both ways comes off the list.
+    gone = sorted(TWO_WAY_APPS - two_way_pairs())
+    assert not gone, "These apps no longer import each other: take them off TWO_WAY_APPS:\n" + (
+        "\n".join(f"{first} <-> {second}" for first, second in gone)
+    )
