@@ -54,6 +54,16 @@ class Conflict(AfterclassError):
     status = 409
 
 
+class TooManyRequests(AfterclassError):
+    """Asked again too soon (429); `retry_after` says in how many seconds to ask again."""
+
+    status = 429
+
+    def __init__(self, message: str, *, retry_after: int = 1, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.retry_after = retry_after
+
+
 class StorageFull(InvalidInput):
     """The file store has no room left (507). An InvalidInput, so that every form showing a
     refused upload shows this beside the file too; nothing was stored and nothing changed."""

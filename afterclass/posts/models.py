@@ -522,3 +522,29 @@ class Acknowledgement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} read {self.post_id}"
+
+
+class Draft(models.Model):
+    """A long post one person is writing in the composer, kept on the server (posts.drafts) so
+    that it survives a lost browser and can be continued on another device: one per person,
+    space and kind, as the browser keeps its own. Seen by its author alone."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="post_drafts"
+    )
+    space = models.ForeignKey("spaces.Space", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=PostKind.choices)
+    title = models.CharField(max_length=200, blank=True)
+    body = models.TextField(max_length=20000, blank=True)
+    link_url = models.CharField(max_length=1000, blank=True)
+    options = models.TextField(max_length=2000, blank=True)  # a poll's options, one a line
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar = [
+            # Also the index of a person's drafts: a handful each (posts.drafts.MAX_DRAFTS).
+            models.UniqueConstraint(fields=["person", "space", "kind"], name="draft_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}'s {self.kind} draft in {self.space_id}"

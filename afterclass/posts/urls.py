@@ -6,6 +6,7 @@ from django.urls import URLPattern, path
 from afterclass.posts.views import (
     compose,
     composer,
+    drafts,
     feeds,
     follow,
     hashtags,
@@ -22,6 +23,9 @@ urlpatterns: list[URLPattern] = [
     path("feed/saved/", follow.saved, name="saved-feed"),
     path("hashtags/<str:tag>/", hashtags.tag_page, name="hashtag"),
     path("compose/", composer.compose, name="composer"),
+    path("compose/drafts/", drafts.drafts, name="composer-drafts"),
+    path("compose/drafts/save/", drafts.save, name="composer-draft-save"),
+    path("compose/drafts/<int:draft_id>/discard/", drafts.discard, name="composer-draft-discard"),
     path("spaces/<slug:slug>/posts/new/", compose.create, name="post-create"),
     path(
         "spaces/<slug:slug>/mention-suggestions/",

@@ -40,6 +40,7 @@ from afterclass.core.http import SignedInRequest
 from afterclass.core.updates import announce
 from afterclass.people.models import Person
 from afterclass.posts.access import can_moderate_space
+from afterclass.posts.drafts import do_discard_drafts_of_post
 from afterclass.posts.forms import PostForm, show_action_error, writable_kinds
 from afterclass.posts.models import Post, PostKind
 from afterclass.posts.queries import present
@@ -302,6 +303,8 @@ def _post(request: SignedInRequest) -> tuple[HttpResponse, bool]:
         do_discard_uploads(uploads, actor=request.user)
         show_action_error(form, error)
         return _refused(request, composer, error.status), False
+    # Its draft on the server is done with (the browser forgets its own on "composer-posted").
+    do_discard_drafts_of_post(composer.space, actor=request.user, kind=post.kind)
     if not request.htmx:
         messages.success(request, "Your post is up.")
         return redirect(composer.back), True

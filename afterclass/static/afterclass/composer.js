@@ -40,6 +40,7 @@
       .filter(Boolean);
     const typed = fields.some(function (input) { return input.value.trim(); });
     const draft = readDraft(key);
+    if (draft && draft.serverId) form.dataset.serverDraftId = draft.serverId;
     if (draft && draft.fields && !typed) {
       fields.forEach(function (input) {
         if (draft.fields[input.name]) input.value = draft.fields[input.name];
@@ -60,6 +61,7 @@
         if (any) {
           store.setItem(key, JSON.stringify({
             url: form.dataset.draftUrl, fields: values, saved: Date.now(),
+            serverId: form.dataset.serverDraftId || null,
           }));
         } else {
           store.removeItem(key);
@@ -73,10 +75,110 @@
       window.clearTimeout(timer);
       timer = window.setTimeout(save, SAVE_DELAY_MS);
     });
+    // Words typed before this ran (htmx settles the new composer before announcing it) are
+    // kept too: no input event will come for them.
+    if (typed) timer = window.setTimeout(save, SAVE_DELAY_MS);
+    setUpServerDrafts(form, fields);
+  }
+
+  // --- Long drafts are kept on the server too (posts/drafts.py), to go on elsewhere -------
+  // Sent after a pause in the typing, only once title and text are long; a draft that gets
+  // short again (or empty) is taken off the server. A refusal keeps it in this browser only.
+
+  const SERVER_DRAFT_MIN = 200; // characters of title, text and options together
+  const SERVER_SAVE_DELAY_MS = 2000;
+
+  function postTo(form, url, body) {
+    const token = field(form, "csrfmiddlewaretoken");
+    return window.fetch(url, {
+      method: "POST", body: body, credentials: "same-origin",
+      headers: { "X-CSRFToken": token ? token.value : "" },
+    });
+  }
+
+  function setUpServerDrafts(form, fields) {
+    const saveUrl = form.dataset.draftSave;
+    if (!saveUrl || !window.fetch) return;
+    let timer = null;
+    function rememberId(id) {
+      if (id) form.dataset.serverDraftId = id; else delete form.dataset.serverDraftId;
+      const store = storage();
+      const draft = readDraft(form.dataset.draftKey);
+      if (!store || !draft) return;
+      draft.serverId = id || null;
+      try {
+        store.setItem(form.dataset.draftKey, JSON.stringify(draft));
+      } catch (error) {
+        // Storage full: the id is only needed to discard the draft, which posting does too.
+      }
+    }
+    function send() {
+      const length = fields.reduce(function (sum, input) {
+        return sum + (input.name === "link_url" ? 0 : input.value.trim().length);
+      }, 0);
+      const id = form.dataset.serverDraftId;
+      if (length < SERVER_DRAFT_MIN) {
+        if (id) {
+          rememberId(null);
+          postTo(form, form.dataset.draftDiscard.replace("/0/", "/" + id + "/"), null)
+            .catch(function () {});
+        }
+        return;
+      }
+      const body = new FormData();
+      body.append("space", form.dataset.draftSpace || "");
+      body.append("kind", (field(form, "kind") || {}).value || "");
+      fields.forEach(function (input) { body.append(input.name, input.value); });
+      postTo(form, saveUrl, body).then(function (response) {
+        if (response.status === 429) {
+          const wait = parseInt(response.headers.get("Retry-After") || "2", 10);
+          window.clearTimeout(timer);
+          timer = window.setTimeout(send, Math.max(1, wait) * 1000);
+          return null;
+        }
+        return response.ok ? response.json() : null;
+      }).then(function (saved) {
+        if (saved && saved.id && form.isConnected) rememberId(String(saved.id));
+      }).catch(function () {
+        // Offline: kept in this browser; sent again at the next pause in the typing.
+      });
+    }
+    form.addEventListener("input", function (event) {
+      if (fields.indexOf(event.target) < 0 || !event.isTrusted) return;
+      window.clearTimeout(timer);
+      timer = window.setTimeout(send, SERVER_SAVE_DELAY_MS);
+    });
+  }
+
+  // A browser without a draft of its own asks the server for this person's long drafts
+  // (written on another device, or before this browser's storage was cleared) and keeps them
+  // as its own, so that the bar offers the newest and the composer brings it back.
+  function fetchServerDrafts(bar) {
+    const url = bar.dataset.composerServerDrafts;
+    const store = storage();
+    if (!url || !store || !window.fetch || bar.dataset.serverDraftsAsked) return;
+    bar.dataset.serverDraftsAsked = "1";
+    window.fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (found) {
+        if (!found || !found.drafts || !found.drafts.length) return;
+        found.drafts.forEach(function (draft) {
+          if (store.getItem(draft.key)) return;
+          try {
+            store.setItem(draft.key, JSON.stringify({
+              url: draft.url, fields: draft.fields, saved: draft.saved, serverId: String(draft.id),
+            }));
+          } catch (error) {
+            // Storage full: this draft stays on the server only.
+          }
+        });
+        if (bar.isConnected) offerDraft(bar, true);
+      })
+      .catch(function () {});
   }
 
   // The closed bar offers the newest draft of this person (and space, on a space home).
-  function offerDraft(bar) {
+  function offerDraft(bar, fromServer) {
     const prefix = bar.dataset.composerDrafts;
     const offer = bar.querySelector("[data-composer-draft]");
     const store = storage();
@@ -88,7 +190,10 @@
       const draft = readDraft(key);
       if (draft && draft.url && (!newest || draft.saved > newest.saved)) newest = draft;
     }
-    if (!newest) return;
+    if (!newest) {
+      if (!fromServer) fetchServerDrafts(bar);
+      return;
+    }
     const link = offer.querySelector("a");
     const url = newest.url + "&open=1";
     link.setAttribute("href", url);
