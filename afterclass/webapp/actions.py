@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.db import transaction
 
 from afterclass.audit.log import record_audit
 from afterclass.people.models import Person
-from afterclass.webapp.models import PushSubscription
+from afterclass.webapp.models import PushDelivery, PushSubscription
+
+# How long a delivery is kept once written: enough to see what was sent lately; a notice is not
+# pushed again after this (its deliveries are written once, at its fan-out).
+KEEP_DELIVERIES = timedelta(days=30)
 
 
 def do_save_push_subscription(
@@ -38,3 +44,12 @@ def do_delete_push_subscription(*, actor: Person, endpoint: str) -> bool:
 def do_forget_expired_subscription(subscription_id: int) -> None:
     """The push service says the subscription is gone (404 or 410): stop sending to it."""
     PushSubscription.objects.filter(pk=subscription_id).delete()
+
+
+def do_prune_push(now: datetime) -> tuple[int, int]:
+    """Housekeeping: forget the deliveries older than KEEP_DELIVERIES, and the devices of people
+    deactivated since (do_set_active forgets them at once; this catches any left). Returns how
+    many deliveries and devices were deleted."""
+    deliveries, _ = PushDelivery.objects.filter(created_at__lt=now - KEEP_DELIVERIES).delete()
+    devices, _ = PushSubscription.objects.filter(person__is_active=False).delete()
+    return deliveries, devices

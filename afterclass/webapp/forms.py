@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import binascii
 import ipaddress
+import socket
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -27,20 +28,51 @@ def _decoded(value: str, length: int, what: str) -> str:
     return value
 
 
+PRIVATE_NETWORK = "The push service's address must be on the internet, not a private network."
+
+
 def check_endpoint(endpoint: str) -> str:
-    """A push service's https address by name, never a bare IP address or localhost: the server
-    posts to it. Tests run their push service on loopback (AFTERCLASS_PUSH_ALLOW_LOOPBACK)."""
+    """A push service's https address by name, never a bare IP address, localhost, or a name on
+    a private, loopback or link-local network: the server posts to it, and must not be made to
+    post inside its own network. Tests run their push service on loopback
+    (AFTERCLASS_PUSH_ALLOW_LOOPBACK)."""
     parts = urlsplit(endpoint)
-    host = parts.hostname or ""
+    host = (parts.hostname or "").rstrip(".")
     if getattr(settings, "AFTERCLASS_PUSH_ALLOW_LOOPBACK", False) and host == "127.0.0.1":
         return endpoint
-    if parts.scheme != "https" or not host or host == "localhost" or parts.username:
+    if parts.scheme != "https" or not host or parts.username:
         raise forms.ValidationError("The push service's address must be an https address.")
+    if host == "localhost" or host.endswith(LOCAL_SUFFIXES):
+        raise forms.ValidationError(PRIVATE_NETWORK)
     try:
         ipaddress.ip_address(host)
     except ValueError:
-        return endpoint
-    raise forms.ValidationError("The push service's address must be a name, not a number.")
+        pass
+    else:
+        raise forms.ValidationError("The push service's address must be a name, not a number.")
+    if any(not address.is_global for address in _addresses(host, parts.port or 443)):
+        raise forms.ValidationError(PRIVATE_NETWORK)
+    return endpoint
+
+
+# Names that never leave the local network (RFC 6761, 6762, 8375 and common internal ones).
+LOCAL_SUFFIXES = (".localhost", ".local", ".internal", ".home.arpa", ".lan", ".intranet")
+
+
+def _addresses(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    """What the name resolves to now; nothing when it does not resolve (a push to it fails, and
+    the device is forgotten as expired)."""
+    try:
+        found = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return []
+    addresses = []
+    for _family, _type, _proto, _name, sockaddr in found:
+        try:
+            addresses.append(ipaddress.ip_address(str(sockaddr[0]).split("%")[0]))
+        except ValueError:
+            continue
+    return addresses
 
 
 class PushSubscriptionForm(forms.Form):

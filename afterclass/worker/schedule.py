@@ -44,6 +44,7 @@ SCHEDULE: tuple[Periodic, ...] = (
     Periodic("afterclass.worker.tasks.prune_finished_tasks", DAY, offset=timedelta(hours=4)),
     Periodic("afterclass.core.tasks.refresh_database_statistics", DAY, timedelta(hours=4.25)),
     Periodic("afterclass.api.tasks.prune_idempotency_keys", HOUR, offset=timedelta(minutes=40)),
+    Periodic("afterclass.webapp.tasks.prune_push", DAY, offset=timedelta(hours=4.5)),
 )
 
 

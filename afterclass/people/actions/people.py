@@ -138,9 +138,10 @@ def do_set_active(
 ) -> Person:
     """Deactivate (they cannot sign in; their content stays) or reactivate a person.
 
-    Deactivating ends their sessions and revokes their access tokens at once. `actor=None` is
-    the system: the organisation's identity provider through SCIM (afterclass.scim), which
-    authenticates with its own token and says so in `audit`; a person must be an admin.
+    Deactivating ends their sessions, revokes their access tokens and forgets the push
+    subscriptions of their devices at once. `actor=None` is the system: the organisation's
+    identity provider through SCIM (afterclass.scim), which authenticates with its own token and
+    says so in `audit`; a person must be an admin.
     """
     if actor is not None:
         check_org_admin(actor)
@@ -155,6 +156,8 @@ def do_set_active(
         if not active:
             person.access_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
             end_sessions(person)
+            # No more pushes to their devices (webapp's periodic prune_push catches any left).
+            person.push_subscriptions.all().delete()
         record_audit(
             "person.activate" if active else "person.deactivate", person, actor=actor, **audit
         )

@@ -52,7 +52,7 @@ def test_a_device_subscribed_again_by_someone_else_is_theirs_alone(client: Clien
     [
         ({"endpoint": "http://push.example.org/x"}, "https"),
         ({"endpoint": "https://10.0.0.7/x"}, "name, not a number"),
-        ({"endpoint": "https://localhost/x"}, "https"),
+        ({"endpoint": "https://localhost/x"}, "not a private network"),
         ({"endpoint": ""}, "endpoint"),
         ({"keys": {"p256dh": "not base64!", "auth": "AAAAAAAAAAAAAAAAAAAAAA"}}, "p256dh"),
         ({"keys": {"p256dh": "BAAA", "auth": "AAAAAAAAAAAAAAAAAAAAAA"}}, "right kind"),
