@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "channels",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
     "django_htmx",
     "ninja",
     "afterclass.core",
@@ -108,6 +110,9 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Someone who must enrol a second factor reaches only enrolment and sign-out; a signed-in
+    # session's "last seen" is refreshed every few minutes (afterclass.people.middleware).
+    "afterclass.people.middleware.AccountSecurityMiddleware",
     "afterclass.core.middleware.DomainErrorMiddleware",
     # After authentication, and last, so that a replayed answer gets every header a first one does.
     "afterclass.api.idempotency.IdempotencyMiddleware",
@@ -277,6 +282,24 @@ ACCOUNT_RATE_LIMITS = {
 # append to X-Forwarded-For, or all clients would share one throttle.
 ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("AFTERCLASS_TRUSTED_PROXIES") or 0)
 ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = None
+# Two-factor sign-in (allauth.mfa): authenticator apps, security keys and passkeys, recovery
+# codes. Who must enrol is the organisation's setting (afterclass.people.two_factor).
+MFA_ADAPTER = "afterclass.people.two_factor.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+# Addresses are not verified by e-mail here (ACCOUNT_EMAIL_VERIFICATION): who may sign up is
+# checked against invitations and allowed domains instead, so allauth's "verify your address
+# before adding a second factor" would stop everyone from enrolling.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+# WebAuthn needs a secure origin; http://localhost counts only when this is on (development and
+# the browser tests): on by default only outside production mode.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env_bool(
+    "AFTERCLASS_WEBAUTHN_INSECURE_ORIGIN", default=not PRODUCTION
+)
+# Sessions a person can see and end (allauth.usersessions): recorded at sign-in; "last seen" is
+# refreshed by our middleware every few minutes rather than by allauth on every request, which
+# would cost queries on every page.
+USERSESSIONS_TRACK_ACTIVITY = False
 INVITATION_DAYS = 14
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from afterclass.api.api import api
 from afterclass.core import bare_view
@@ -17,6 +18,8 @@ urlpatterns = [
     path("readyz", worker_views.readyz, name="readyz"),
     path("manage/system/", include("afterclass.worker.urls")),
     path("media/<path:name>", core_views.media, name="media"),
+    # allauth's own list of sessions shows full addresses: ours shows networks (people.sessions).
+    path("accounts/sessions/", RedirectView.as_view(pattern_name="my-sessions")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("scim/v2/", include(scim_urls.scim_urlpatterns)),

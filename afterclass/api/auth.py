@@ -9,13 +9,21 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer, SessionAuth
 from ninja.utils import check_csrf
 
-from afterclass.people.actions import person_for_token
-from afterclass.people.models import Person
+from afterclass.people.actions import token_for
+from afterclass.people.models import Person, TokenScope
 
 UNKNOWN_BEARER = (
     "This access token is not valid: it may be mistyped, revoked, or belong to a deactivated "
     "person. Create a new one on your profile page."
 )
+EXPIRED_BEARER = (
+    "This access token expired on {date}. Create a new one under My account → Sessions and tokens."
+)
+READ_ONLY_BEARER = (
+    "This access token may only read: it cannot change anything. Use a token with the "
+    "“read and write” scope for this request."
+)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_FAILED = (
     "The CSRF check failed. Send the csrftoken cookie's value in the X-CSRFToken header, "
     "or use a personal access token instead of the session."
@@ -24,12 +32,20 @@ CSRF_FAILED = (
 
 class TokenAuth(HttpBearer):
     """`Authorization: Bearer <token>`. A token that is sent but not valid is refused outright
-    (401) rather than silently falling back to a browser session."""
+    (401) rather than silently falling back to a browser session; so is an expired one. A
+    read-only token is refused any change (403)."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Person:
-        person = person_for_token(token.strip())
-        if person is None:
+        found = token_for(token.strip())
+        if found is None:
             raise AuthenticationError(401, UNKNOWN_BEARER)
+        if found.is_expired and found.expires_at is not None:
+            raise AuthenticationError(
+                401, EXPIRED_BEARER.format(date=f"{found.expires_at:%d %b %Y}")
+            )
+        if found.scope == TokenScope.READ and request.method not in SAFE_METHODS:
+            raise HttpError(403, READ_ONLY_BEARER)
+        person = found.person
         request.user = person
         return person
 

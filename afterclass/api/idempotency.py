@@ -26,7 +26,7 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.utils import timezone
-from ninja.errors import AuthenticationError
+from ninja.errors import HttpError
 
 from afterclass.api.auth import TokenAuth
 from afterclass.api.models import IdempotencyKey
@@ -76,8 +76,8 @@ def sender(request: HttpRequest) -> Person | None:
     (as API_AUTH tries it first), else the signed-in session's person."""
     try:
         person = _bearer(request)
-    except AuthenticationError:
-        return None  # a token that is not valid: ninja answers 401 itself
+    except HttpError:
+        return None  # a token not valid, or not for this: ninja answers 401 or 403 itself
     if isinstance(person, Person):
         return person
     user = request.user

@@ -7,7 +7,9 @@ password-reset form, where that rule must not apply.
 
 from typing import Any, ClassVar
 
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context
 from allauth.core.internal.ratelimit import get_ip
 from django.http import HttpRequest
 from django.urls import reverse
@@ -15,6 +17,12 @@ from django.urls import reverse
 from afterclass.people.access import needs_onboarding
 from afterclass.people.actions import do_accept_invitation, usable_invitation_for
 from afterclass.people.models import Person
+from afterclass.people.sessions import start_seen_clock
+from afterclass.people.two_factor import (
+    ENROL_SESSION_KEY,
+    remember_enrolment_due,
+    signed_in_recently,
+)
 
 INVITATION_SESSION_KEY = "afterclass_invitation_email"
 
@@ -38,7 +46,30 @@ class AccountAdapter(DefaultAccountAdapter):
         address = super()._get_login_attempts_cache_key(request, **credentials)
         return f"{address}:{get_ip(request)}"
 
+    def login(self, request: HttpRequest, user: Any) -> None:
+        super().login(request, user)
+        # Decided once per sign-in and kept in the session: whether this person must first
+        # enrol a second factor (people.middleware holds them there until they have).
+        remember_enrolment_due(request.session, user, signing_in=True)
+        start_seen_clock(request.session)
+
+    def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
+        # Someone sent to enrol a second factor right after typing their password is not asked
+        # for it again (allauth asks before any change to how one signs in), up to their
+        # recovery codes: only within allauth's own reauthentication window from that sign-in.
+        request = context.request
+        if (
+            app == "allauth.mfa"
+            and request is not None
+            and signed_in_recently(request.session, account_settings.REAUTHENTICATION_TIMEOUT)
+        ):
+            return False
+        return bool(super().is_reauthentication_required(app=app, **kwargs))
+
     def get_login_redirect_url(self, request: HttpRequest) -> str:
+        # Two-factor enrolment, when the organisation requires it, comes before anything.
+        if request.session.get(ENROL_SESSION_KEY):
+            return reverse("mfa_index")
         # Someone new is welcomed first (a `next` they came with is followed instead: allauth
         # asks here only when there is none).
         if needs_onboarding(request.user):

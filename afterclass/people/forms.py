@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import codecs
+from datetime import date, datetime, time
 from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.http import HttpRequest
+from django.utils import timezone
 
 from afterclass.core.errors import InvalidInput
 from afterclass.people.actions import (
@@ -17,7 +19,13 @@ from afterclass.people.actions import (
     parse_invitation_text,
     usable_invitation_for,
 )
-from afterclass.people.models import Department, ManagementLevel, Person
+from afterclass.people.models import (
+    Department,
+    ManagementLevel,
+    Person,
+    TokenScope,
+    TwoFactorRequirement,
+)
 from afterclass.people.queries import MAX_QUERY_LENGTH
 
 MAX_CSV_BYTES = 1024 * 1024
@@ -216,6 +224,32 @@ class AccessTokenForm(forms.Form):
         help_text="What it is for, e.g. “weekly report script”.",
         error_messages=_limits("The token name", 80),
     )
+    scope = forms.ChoiceField(
+        label="What it may do",
+        choices=TokenScope.choices,
+        initial=TokenScope.READ,
+        widget=forms.RadioSelect,
+        required=False,  # left out: read only, the safer choice
+        error_messages={"invalid_choice": "Choose what the token may do."},
+    )
+
+    def clean_scope(self) -> str:
+        return str(self.cleaned_data.get("scope") or TokenScope.READ)
+
+    expires_on = forms.DateField(
+        label="Expires on",
+        required=False,
+        help_text="Optional, at most a year from today. After this day the token stops working.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Type a date like 2027-03-31, or leave it empty."},
+    )
+
+    def expires_at(self) -> datetime | None:
+        """The end of the chosen day, in the site's time zone."""
+        day: date | None = self.cleaned_data.get("expires_on")
+        if day is None:
+            return None
+        return timezone.make_aware(datetime.combine(day, time.max))
 
 
 # --- Accepting an invitation --------------------------------------------------------------
@@ -287,6 +321,18 @@ class OrganisationForm(forms.Form):
         label="Anyone can create spaces",
         required=False,
         help_text="When off, only organisation admins create spaces.",
+    )
+    two_factor_required_for = forms.ChoiceField(
+        label="Require two-factor sign-in for",
+        choices=TwoFactorRequirement.choices,
+        widget=forms.RadioSelect,
+        required=False,  # left out: unchanged
+        help_text=(
+            "Who must use an authenticator app or a security key besides their password. They "
+            "are led to set one up right after signing in, and can do nothing else until they "
+            "have. People who sign in through your identity provider are not asked."
+        ),
+        error_messages={"invalid_choice": "Choose who must use two-factor sign-in."},
     )
 
     def clean_allowed_domains(self) -> list[str]:

@@ -12,6 +12,14 @@ from django.utils import timezone
 DEFAULT_LEVELS = ["Staff", "Team lead", "Manager", "Director", "Executive"]
 
 
+class TwoFactorRequirement(models.TextChoices):
+    """Who must sign in with a second factor (people.two_factor applies it)."""
+
+    NOBODY = "nobody", "Nobody"
+    ADMINS = "admins", "Organisation admins"
+    EVERYONE = "everyone", "Everyone with a password"
+
+
 class Organisation(models.Model):
     """The single organisation of this installation (always pk=1)."""
 
@@ -19,6 +27,9 @@ class Organisation(models.Model):
     logo = models.ImageField(upload_to="organisation/", blank=True)
     allowed_domains = models.JSONField(default=list, blank=True)
     anyone_can_create_spaces = models.BooleanField(default=True)
+    two_factor_required_for = models.CharField(
+        max_length=10, choices=TwoFactorRequirement.choices, default=TwoFactorRequirement.NOBODY
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -189,6 +200,13 @@ class Invitation(models.Model):
         )
 
 
+class TokenScope(models.TextChoices):
+    """What an access token may do: read only (safe methods) or read and write."""
+
+    READ = "read", "Read only"
+    WRITE = "write", "Read and write"
+
+
 class AccessToken(models.Model):
     """A personal access token for the API. Only its SHA-256 is stored; it is shown once."""
 
@@ -199,9 +217,16 @@ class AccessToken(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Tokens made before scopes existed could do everything: they stay "write".
+    scope = models.CharField(max_length=5, choices=TokenScope.choices, default=TokenScope.WRITE)
+    expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering: ClassVar = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()

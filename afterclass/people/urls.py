@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from afterclass.people.views import directory, invitations, manage, me, onboarding
+from afterclass.people.views import directory, invitations, manage, me, onboarding, security
 
 urlpatterns: list[URLPattern] = [
     path("people/", directory.people_directory, name="people-directory"),
@@ -11,6 +11,9 @@ urlpatterns: list[URLPattern] = [
     path("welcome/done/", onboarding.welcome_done, name="onboarding-done"),
     path("me/", me.my_profile, name="my-profile"),
     path("me/avatar/", me.my_avatar, name="my-avatar"),
+    path("me/sessions/", security.my_sessions, name="my-sessions"),
+    path("me/sessions/<int:session_id>/end/", security.my_session_end, name="my-session-end"),
+    path("me/sessions/end-others/", security.my_sessions_end_others, name="my-sessions-end-others"),
     path("me/tokens/", me.my_tokens, name="my-tokens"),
     path("me/tokens/<int:token_id>/revoke/", me.my_token_revoke, name="my-token-revoke"),
     path("invitations/<str:token>/", invitations.accept_invitation, name="accept-invitation"),
@@ -20,6 +23,11 @@ urlpatterns: list[URLPattern] = [
         "manage/people/<int:person_id>/active/",
         manage.manage_person_active,
         name="manage-person-active",
+    ),
+    path(
+        "manage/people/<int:person_id>/sessions/end/",
+        manage.manage_person_sessions_end,
+        name="manage-person-sessions-end",
     ),
     path(
         "manage/people/<int:person_id>/admin/",

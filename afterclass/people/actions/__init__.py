@@ -1,7 +1,7 @@
-"""Every change to people, departments, the organisation, invitations and access tokens.
+"""Every change to people, departments, the organisation, invitations, sessions and tokens.
 
-The actions live in modules by noun (`organisation`, `people`, `invitations`, `tokens`); this
-package re-exports them so callers import from `afterclass.people.actions`.
+The actions live in modules by noun (`organisation`, `people`, `invitations`, `sessions`,
+`tokens`); this package re-exports them so callers import from `afterclass.people.actions`.
 """
 
 from afterclass.people.actions.invitations import (
@@ -33,12 +33,18 @@ from afterclass.people.actions.people import (
     do_set_org_admin,
     do_update_profile,
 )
+from afterclass.people.actions.sessions import (
+    do_end_all_sessions,
+    do_end_other_sessions,
+    do_end_session,
+)
 from afterclass.people.actions.tokens import (
     TOKEN_PREFIX,
     do_create_access_token,
     do_revoke_access_token,
     hash_secret,
     person_for_token,
+    token_for,
 )
 from afterclass.people.actions.validation import email_domain_allowed, normalise_email
 
@@ -53,6 +59,9 @@ __all__ = [
     "do_create_access_token",
     "do_create_department",
     "do_create_person",
+    "do_end_all_sessions",
+    "do_end_other_sessions",
+    "do_end_session",
     "do_finish_onboarding",
     "do_invite_people",
     "do_register_invited_person",
@@ -72,5 +81,6 @@ __all__ = [
     "parse_invitation_csv",
     "parse_invitation_text",
     "person_for_token",
+    "token_for",
     "usable_invitation_for",
 ]

@@ -14,7 +14,14 @@ from afterclass.core.filestore import save_to_file_store
 from afterclass.core.images import prepare_image
 from afterclass.people.access import check_org_admin
 from afterclass.people.actions.validation import clean_text
-from afterclass.people.models import Department, ManagementLevel, Organisation, Person
+from afterclass.people.models import (
+    Department,
+    ManagementLevel,
+    Organisation,
+    Person,
+    TwoFactorRequirement,
+)
+from afterclass.people.two_factor import mark_sessions_due
 from afterclass.search.queue import reindex_department_on_commit
 
 
@@ -24,9 +31,11 @@ def do_update_organisation(
     name: str | None = None,
     allowed_domains: Iterable[str] | None = None,
     anyone_can_create_spaces: bool | None = None,
+    two_factor_required_for: str | None = None,
     logo: Any = None,
 ) -> Organisation:
-    """Change the organisation's name, logo, allowed domains or space-creation policy."""
+    """Change the organisation's name, logo, allowed domains, space-creation policy or who
+    must sign in with a second factor (whose open sessions are then sent to enrolment)."""
     check_org_admin(actor)
     organisation = Organisation.current()
     changed: list[str] = []
@@ -49,6 +58,16 @@ def do_update_organisation(
     if anyone_can_create_spaces is not None:
         organisation.anyone_can_create_spaces = anyone_can_create_spaces
         changed.append("anyone_can_create_spaces")
+    if (
+        two_factor_required_for is not None
+        and two_factor_required_for != organisation.two_factor_required_for
+    ):
+        if two_factor_required_for not in TwoFactorRequirement.values:
+            raise InvalidInput(
+                "Choose who must use two-factor sign-in.", field="two_factor_required_for"
+            )
+        organisation.two_factor_required_for = two_factor_required_for
+        changed.append("two_factor_required_for")
     with transaction.atomic():
         if logo is not None:
             image = prepare_image(logo, max_size=(400, 400), name="logo")
@@ -56,6 +75,8 @@ def do_update_organisation(
             changed.append("logo")
         organisation.save(update_fields=[*changed, "updated_at"])
         record_audit("organisation.update", organisation, actor=actor, fields=changed)
+        if "two_factor_required_for" in changed:
+            transaction.on_commit(lambda: mark_sessions_due(organisation))
     return organisation
 
 

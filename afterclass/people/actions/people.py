@@ -15,7 +15,14 @@ from afterclass.core.filestore import save_to_file_store
 from afterclass.core.images import prepare_image
 from afterclass.people.access import check_org_admin
 from afterclass.people.actions.validation import clean_text, normalise_email
-from afterclass.people.models import Department, Invitation, ManagementLevel, Person
+from afterclass.people.models import (
+    Department,
+    Invitation,
+    ManagementLevel,
+    Organisation,
+    Person,
+)
+from afterclass.people.two_factor import mark_sessions_due
 from afterclass.search.queue import reindex_person_on_commit
 
 PROFILE_FIELDS = {"display_name", "job_title", "bio", "interests"}
@@ -188,6 +195,10 @@ def do_set_org_admin(person: Person, is_admin: bool, *, actor: Person) -> Person
         person.is_org_admin = is_admin
         person.save(update_fields=["is_org_admin"])
         record_audit("person.admin", person, actor=actor, is_admin=is_admin)
+        if is_admin:
+            # When admins must use two-factor sign-in, a new admin's open sessions go to
+            # enrolment at their next request.
+            transaction.on_commit(lambda: mark_sessions_due(Organisation.current(), person=person))
     return person
 
 

@@ -310,7 +310,8 @@ def test_my_profile_shows_my_details_and_links_to_tokens(signed_in, person):
     body = response.content.decode()
     assert response.status_code == 200
     assert f'value="{person.display_name}"' in body
-    assert reverse("my-tokens") in body
+    assert reverse("my-sessions") in body
+    assert reverse("mfa_index") in body
     assert reverse("account_change_password") in body
 
 

@@ -22,6 +22,7 @@ from afterclass.people.access import (
 )
 from afterclass.people.actions import (
     do_create_department,
+    do_end_all_sessions,
     do_invite_people,
     do_rename_department,
     do_revoke_invitation,
@@ -123,6 +124,19 @@ def manage_person_admin(request: SignedInRequest, person_id: int) -> HttpRespons
     do_set_org_admin(target, make_admin, actor=request.user)
     done = "now an organisation admin" if make_admin else "no longer an organisation admin"
     messages.success(request, f"{target.display_name} is {done}.")
+    return redirect("manage-person", person_id=target.pk)
+
+
+@login_required
+@require_POST
+def manage_person_sessions_end(request: SignedInRequest, person_id: int) -> HttpResponse:
+    check_org_admin(request.user)
+    target = access_person(request.user, person_id)
+    ended = do_end_all_sessions(target, actor=request.user)
+    plural = "session" if ended == 1 else "sessions"
+    messages.success(
+        request, f"{target.display_name} is signed out everywhere: {ended} {plural} ended."
+    )
     return redirect("manage-person", person_id=target.pk)
 
 
@@ -238,6 +252,7 @@ def _organisation_initial(organisation: Organisation) -> dict[str, Any]:
         "name": organisation.name,
         "allowed_domains": "\n".join(organisation.allowed_domains),
         "anyone_can_create_spaces": organisation.anyone_can_create_spaces,
+        "two_factor_required_for": organisation.two_factor_required_for,
     }
 
 
@@ -274,6 +289,7 @@ def manage_organisation(request: SignedInRequest) -> HttpResponse:
                 name=data["name"],
                 allowed_domains=data["allowed_domains"],
                 anyone_can_create_spaces=data["anyone_can_create_spaces"],
+                two_factor_required_for=data["two_factor_required_for"] or None,
                 logo=data["logo"] or None,
             )
         except InvalidInput as error:

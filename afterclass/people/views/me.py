@@ -88,9 +88,15 @@ def my_tokens(request: SignedInRequest) -> HttpResponse:
     if form.is_bound:
         if form.is_valid():
             try:
-                _, new_token = do_create_access_token(me, form.cleaned_data["name"], actor=me)
+                _, new_token = do_create_access_token(
+                    me,
+                    form.cleaned_data["name"],
+                    actor=me,
+                    scope=form.cleaned_data["scope"],
+                    expires_at=form.expires_at(),
+                )
             except InvalidInput as error:
-                show_action_error(form, error)
+                show_action_error(form, error, renamed={"expires_at": "expires_on"})
             else:
                 form = AccessTokenForm()
         status = 200 if new_token else 400
@@ -112,4 +118,5 @@ def my_token_revoke(request: SignedInRequest, token_id: int) -> HttpResponse:
         messages.error(request, error.message)
     else:
         messages.success(request, f"The token “{token.name}” is revoked: it no longer works.")
-    return redirect("my-tokens")
+    # Revoked from the Sessions and tokens page or from the tokens page: back where it was.
+    return redirect("my-sessions" if request.POST.get("back") == "sessions" else "my-tokens")
