@@ -16,7 +16,13 @@ from ninja.openapi.schema import OpenAPISchema
 
 from afterclass.api.auth import API_AUTH
 from afterclass.attachments.api import router as attachments_router
-from afterclass.core.errors import DATABASE_UNAVAILABLE, SERVER_ERROR, AfterclassError, error_body
+from afterclass.core.errors import (
+    DATABASE_UNAVAILABLE,
+    SERVER_ERROR,
+    AfterclassError,
+    TooManyRequests,
+    error_body,
+)
 from afterclass.insights.api import router as insights_router
 from afterclass.learning.api import router as learning_router
 from afterclass.moderation.api import router as moderation_router
@@ -24,6 +30,7 @@ from afterclass.notifications.api import router as notifications_router
 from afterclass.people.api import router as people_router
 from afterclass.polls.api import router as polls_router
 from afterclass.posts.api import router as posts_router
+from afterclass.posts.api_drafts import router as posts_drafts_router
 from afterclass.posts.api_follow import router as posts_follow_router
 from afterclass.search.api import router as search_router
 from afterclass.spaces.api import router as spaces_router
@@ -106,7 +113,10 @@ api = AfterclassAPI(
 @api.exception_handler(AfterclassError)
 def domain_error(request: HttpRequest, error: AfterclassError) -> HttpResponse:
     body = error_body(error.message, field=error.field)
-    return api.create_response(request, body, status=error.status)
+    response = api.create_response(request, body, status=error.status)
+    if isinstance(error, TooManyRequests):
+        response["Retry-After"] = str(error.retry_after)
+    return response
 
 
 NOT_SIGNED_IN = "Sign in, or send a personal access token as 'Authorization: Bearer <token>'."
@@ -176,6 +186,7 @@ def _register_routers() -> None:
     api.add_router("/spaces", spaces_router)
     api.add_router("/", posts_router)
     api.add_router("/", posts_follow_router)
+    api.add_router("/", posts_drafts_router)
     api.add_router("/", polls_router)
     api.add_router("/", moderation_router)
     api.add_router("/", attachments_router)

@@ -30,6 +30,7 @@ DRAFT_NOT_FOUND = "There is no such draft."
 MIN_INTERVAL = timedelta(seconds=2)
 # Drafts a person may keep at once (one per space and kind: more means something is wrong).
 MAX_DRAFTS = 50
+OFFERED = 10  # the newest drafts offered back (on a composer's bar, in the API's list)
 LIMITS = {"title": 200, "body": 20000, "link_url": 1000, "options": 2000}
 LABELS = {"title": "title", "body": "text", "link_url": "link", "options": "options"}
 

@@ -1,6 +1,7 @@
 """Drafts kept on the server (posts/drafts.py, posts/views/drafts.py): one per person, space and
 kind; the author's alone (404 for anyone else); refused with a clear 4xx when too big, too soon,
-too many, empty, or where the author may not post; deleted when the post is sent."""
+too many, empty, or where the author may not post; deleted when the post is sent; the same
+through the API (/api/v1/drafts)."""
 
 from datetime import timedelta
 
@@ -9,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from afterclass.core.errors import Conflict, InvalidInput, NotAllowed, NotFound, TooManyRequests
+from afterclass.people.actions import do_create_access_token
 from afterclass.people.models import Organisation
 from afterclass.people.tests.factories import PersonFactory
 from afterclass.posts import drafts as drafts_module
@@ -286,3 +288,51 @@ def test_the_composer_tells_the_browser_where_drafts_go(client, space, member):
     assert f'data-draft-space="{space.slug}"' in body
     assert 'data-draft-save="/compose/drafts/save/"' in body
     assert 'data-draft-discard="/compose/drafts/0/discard/"' in body
+
+
+# --- The API: /api/v1/drafts --------------------------------------------------------------------
+
+
+def bearer(person):
+    _, raw = do_create_access_token(person, "tests", actor=person)
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+def put(client, auth, **body):
+    return client.put("/api/v1/drafts", body, content_type="application/json", **auth)
+
+
+def test_api_keeps_lists_and_discards_my_drafts(client, space, member, other):
+    auth = bearer(member)
+    kept = put(client, auth, space=space.slug, kind="question", title="Who owns it?", body=LONG)
+    assert kept.status_code == 200
+    draft = Draft.objects.get()
+    assert kept.json()["id"] == draft.pk
+    assert kept.json()["space"] == space.slug
+    listed = client.get("/api/v1/drafts", **auth).json()
+    assert [(d["id"], d["kind"], d["title"]) for d in listed] == [
+        (draft.pk, "question", "Who owns it?")
+    ]
+    # Someone else's: not listed, not discarded (404, as a draft that does not exist).
+    theirs = bearer(other)
+    assert client.get("/api/v1/drafts", **theirs).json() == []
+    refused = client.delete(f"/api/v1/drafts/{draft.pk}", **theirs)
+    assert refused.status_code == 404
+    assert refused.json()["detail"] == "There is no such draft."
+    assert client.delete(f"/api/v1/drafts/{draft.pk}", **auth).status_code == 204
+    assert not Draft.objects.exists()
+
+
+def test_api_refusals_are_clear_4xx(client, owner, space, member):
+    auth = bearer(member)
+    assert put(client, auth, space=space.slug, kind="discussion", body=LONG).status_code == 200
+    too_soon = put(client, auth, space=space.slug, kind="discussion", body=LONG)
+    assert too_soon.status_code == 429
+    assert too_soon["Retry-After"] in {"1", "2"}
+    too_long = put(client, auth, space=space.slug, kind="question", title="x" * 201)
+    assert (too_long.status_code, too_long.json()["field"]) == (400, "title")
+    assert put(client, auth, space=space.slug, kind="essay", body=LONG).status_code == 422
+    assert put(client, auth, space=space.slug, kind="announcement", body=LONG).status_code == 403
+    secret = make_space(owner, name="Board", slug="board", visibility=Visibility.SECRET)
+    assert put(client, auth, space=secret.slug, kind="discussion", body=LONG).status_code == 404
+    assert client.get("/api/v1/drafts").status_code == 401

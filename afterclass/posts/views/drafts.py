@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from afterclass.core.errors import AfterclassError, TooManyRequests, error_body
 from afterclass.core.http import SignedInRequest
 from afterclass.posts.drafts import (
+    OFFERED,
     DraftText,
     access_draft,
     do_discard_draft,
@@ -29,7 +30,6 @@ from afterclass.spaces.access import access_space
 # fields: anything much bigger is not a draft.
 MAX_REQUEST_BYTES = 64 * 1024
 TOO_BIG = "This draft is too big to keep on the server: it is kept in this browser only."
-OFFERED = 10  # the newest drafts offered back on a bar
 
 
 def _json_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
