@@ -3,7 +3,8 @@ chose push become one delivery per (notification, subscription), written once; e
 its own task, which claims it first, re-checks that the recipient may still see what it is
 about, sends only the notification's own text and link, and marks it sent. A 404 or 410 from
 the push service means the subscription is gone: it is deleted. Any other failure releases the
-claim and raises, so the worker retries it later and, in the end, shows it as failed."""
+claim and raises, so the worker retries it later and, in the end, shows it as failed. The
+endpoint is checked again before each send (forms.check_endpoint): never a private network."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import datetime
 import json
 
 import requests
+from django.core.exceptions import ValidationError
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +21,7 @@ from pywebpush import WebPushException, webpush
 from afterclass.notifications.access import notifications_still_shown
 from afterclass.notifications.models import Channel, Notification
 from afterclass.webapp.actions import do_forget_expired_subscription
+from afterclass.webapp.forms import check_endpoint
 from afterclass.webapp.models import PushDelivery, PushSubscription
 from afterclass.webapp.vapid import vapid_keys, vapid_subject
 
@@ -98,6 +101,12 @@ def send_delivery(delivery_id: int) -> str:
         # Hidden since, no longer the recipient's to see, or the device changed hands.
         _finish(delivery_id, now, note="Not sent: no longer for this device.")
         return "withheld"
+    try:
+        # Checked again as it is sent: the name may point elsewhere since it was subscribed.
+        check_endpoint(device.endpoint)
+    except ValidationError as refused:
+        _finish(delivery_id, now, note=f"Not sent: {refused.messages[0]}")
+        return "refused"
     try:
         webpush(
             {"endpoint": device.endpoint, "keys": {"p256dh": device.p256dh, "auth": device.auth}},

@@ -14,6 +14,7 @@ from afterclass.notifications.models import Channel, Notification
 from afterclass.people.actions.people import do_set_active
 from afterclass.people.tests.factories import AdminFactory, PersonFactory
 from afterclass.webapp import forms as push_forms
+from afterclass.webapp import pushing
 from afterclass.webapp.actions import KEEP_DELIVERIES, do_prune_push
 from afterclass.webapp.forms import PRIVATE_NETWORK, check_endpoint
 from afterclass.webapp.models import PushDelivery, PushSubscription
@@ -149,3 +150,18 @@ def test_subscribing_a_private_push_service_is_a_400_that_says_why(client, monke
     assert response.status_code == 400
     assert PRIVATE_NETWORK in response.json()["error"]
     assert not PushSubscription.objects.exists()
+
+
+def test_a_push_service_moved_to_a_private_network_is_not_sent_to(monkeypatch):
+    person = PersonFactory()
+    sent = delivery(device(person, "moved"), timedelta(0))
+    resolving_to(monkeypatch, "192.168.0.10")  # the name now points inside the network
+
+    def no_sending(*args, **kwargs):
+        raise AssertionError("nothing may be sent to a private network")
+
+    monkeypatch.setattr(pushing, "webpush", no_sending)
+    assert pushing.send_delivery(sent.pk) == "refused"
+    sent.refresh_from_db()
+    assert sent.sent_at is not None
+    assert sent.last_error == f"Not sent: {PRIVATE_NETWORK}"
