@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -86,6 +85,5 @@ class AccountSecurityMiddleware:
             response["HX-Redirect"] = enrol
             return response
         if request.method in ("GET", "HEAD") and not request.path_info.startswith("/api/"):
-            messages.warning(request, ENROL_FIRST)
-            return HttpResponseRedirect(enrol)
+            return HttpResponseRedirect(enrol)  # which says why (mfa/index.html)
         return core_views.forbidden(request, PermissionDenied(ENROL_FIRST))

@@ -138,7 +138,7 @@ def test_security_key_enrolment_and_sign_in_with_chromiums_virtual_authenticator
     page.get_by_role("link", name="Add a security key or passkey").click()
     expect(page.get_by_role("heading", name="Add a security key or passkey")).to_be_visible()
     page.get_by_label("Name").fill("Laptop key")
-    page.get_by_label("Passwordless").check()
+    page.get_by_label("Also a passkey").check()
     snap(page, "webauthn-add")
     page.get_by_role("button", name="Add", exact=True).click()
 
