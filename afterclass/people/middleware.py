@@ -15,7 +15,8 @@ from afterclass.people.sessions import touch_last_seen
 from afterclass.people.two_factor import ENROL_SESSION_KEY, must_enrol
 
 # What someone who must enrol may still open: enrolment itself (allauth asks for their password
-# again before adding a factor), their recovery codes, signing out, and the site's plumbing.
+# again before adding a factor), their recovery codes, signing out, and the site's plumbing (not
+# their files: a picture or attachment waits until they have enrolled).
 OPEN_WHILE_ENROLLING = frozenset(
     {
         "account_logout",
@@ -34,7 +35,6 @@ OPEN_WHILE_ENROLLING = frozenset(
         "webapp-manifest",
         "service-worker",
         "offline",
-        "media",
     }
 )
 HTMX_STOP_POLLING = 286
