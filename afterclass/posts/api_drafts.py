@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated
 
 from django.http import HttpRequest
-from ninja import Field, Path, Router, Schema
+from ninja import Field, Path, Router, Schema, Status
 
 from afterclass.core.api import Id, InputSchema, current_person, errors, storable
 from afterclass.posts.drafts import (
@@ -82,7 +82,7 @@ def draft_save(request: HttpRequest, payload: DraftIn) -> DraftOut:
 @router.delete(
     "/drafts/{draft_id}", response={204: None, **errors(401, 404, 422)}, summary="Discard a draft"
 )
-def draft_discard(request: HttpRequest, draft_id: Path[Id]) -> tuple[int, None]:
+def draft_discard(request: HttpRequest, draft_id: Path[Id]) -> Status[None]:
     viewer = current_person(request)
     do_discard_draft(access_draft(viewer, draft_id), actor=viewer)
-    return 204, None
+    return Status(204, None)
