@@ -27,7 +27,7 @@ def sign_in(page: Page, email: str, password: str) -> None:
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
     page.locator("#id_login").fill(email)
     page.locator("#id_password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()  # not "…with a passkey"
     expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
 
