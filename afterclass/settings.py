@@ -16,6 +16,7 @@ import dj_database_url
 from django.utils.csp import CSP
 
 from afterclass.live.layers import redis_channel_layer
+from afterclass.sso.environment import providers_from_environment
 
 
 def env_bool(name: str, *, default: bool) -> bool:
@@ -72,6 +73,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "django_htmx",
     "ninja",
     "afterclass.core",
@@ -90,6 +93,7 @@ INSTALLED_APPS = [
     "afterclass.search",
     "afterclass.api",
     "afterclass.scim",
+    "afterclass.sso",
     "afterclass.worker",
     "afterclass.outbox",
     "afterclass.webapp",
@@ -262,7 +266,8 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_ADAPTER = "afterclass.people.adapter.AccountAdapter"
+# people's adapter with single sign-on's password-sign-in policy on top (afterclass.sso.adapter).
+ACCOUNT_ADAPTER = "afterclass.sso.adapter.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "afterclass.people.forms.SignupExtraForm"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = None
@@ -300,6 +305,16 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env_bool(
 # refreshed by our middleware every few minutes rather than by allauth on every request, which
 # would cost queries on every page.
 USERSESSIONS_TRACK_ACTIVITY = False
+# Single sign-on with OpenID Connect (afterclass.sso): providers added under Manage → Sign-in are
+# allauth SocialApp rows; those named in AFTERCLASS_OIDC come from the environment (see
+# afterclass/sso/environment.py and docs/DEPLOYMENT.md, "Single sign-on").
+SOCIALACCOUNT_ADAPTER = "afterclass.sso.adapter.SocialSignInAdapter"
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": providers_from_environment(os.environ)}}
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_LOGIN_ON_GET = False  # a provider's button is a form: no sign-in started by a link
+SOCIALACCOUNT_STORE_TOKENS = False  # we only sign people in: no provider tokens kept
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # matched by address in our adapter, not by allauth
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
 INVITATION_DAYS = 14
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

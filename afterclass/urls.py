@@ -9,6 +9,7 @@ from afterclass.api.api import api
 from afterclass.core import bare_view
 from afterclass.core import views as core_views
 from afterclass.scim import urls as scim_urls
+from afterclass.sso import views as sso_views
 from afterclass.worker import views as worker_views
 
 urlpatterns = [
@@ -20,6 +21,9 @@ urlpatterns = [
     path("media/<path:name>", core_views.media, name="media"),
     # allauth's own list of sessions shows full addresses: ours shows networks (people.sessions).
     path("accounts/sessions/", RedirectView.as_view(pattern_name="my-sessions")),
+    # The sign-in page lets its "Sign in with …" forms go on to the providers (sso.views).
+    path("accounts/login/", sso_views.sign_in, name="account_login"),
+    path("", include("afterclass.sso.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("scim/v2/", include(scim_urls.scim_urlpatterns)),

@@ -1,0 +1,216 @@
+"""How allauth signs people in through OpenID Connect here, and the password-sign-in policy.
+
+`SocialSignInAdapter` (SOCIALACCOUNT_ADAPTER) matches a person by the provider's `sub` (allauth's
+SocialAccount) or else by e-mail address (people made by SCIM or invited), refuses a deactivated
+person and an address outside the allowed domains, makes accounts just in time and keeps name,
+job title and department up to date from the claims. Every refusal, its own or a token allauth
+would not accept, is a page saying why in plain words, and an audit entry.
+
+`AccountAdapter` (ACCOUNT_ADAPTER) adds to people's adapter the organisation's choice to switch
+password sign-in off for everyone but the break-glass admins.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jwt
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialLogin
+from allauth.socialaccount.providers.base import AuthError
+from django.http import HttpRequest
+from django.shortcuts import render
+from django.urls import reverse
+from requests import RequestException
+
+from afterclass.people.actions.validation import email_domain_allowed
+from afterclass.people.adapter import AccountAdapter as PeopleAccountAdapter
+from afterclass.people.models import Person
+from afterclass.sso.access import may_sign_in_with_password
+from afterclass.sso.actions import (
+    do_create_person_from_claims,
+    do_record_refused_sign_in,
+    do_update_person_from_claims,
+)
+from afterclass.sso.models import SignInPolicy
+
+PROVIDER_SESSION_KEY = "afterclass_sso_provider"
+
+REFUSALS = {
+    "deactivated": (
+        "Your account here has been deactivated, so you cannot sign in, even through your "
+        "organisation's sign-in. If you think this is a mistake, ask an administrator."
+    ),
+    "domain": (
+        "Accounts here are only for addresses at your organisation's domains, and {email} is "
+        "not one of them. Sign in with your work account, or ask an administrator."
+    ),
+    "no_email": (
+        "Your identity provider did not tell us your e-mail address, so we cannot find or make "
+        "your account. Ask an administrator to let the provider share it."
+    ),
+    "wrong_audience": (
+        "The sign-in answer from {provider} was meant for another application, so we did not "
+        "accept it. Please try again; if it keeps happening, tell an administrator."
+    ),
+    "wrong_issuer": (
+        "The sign-in answer did not come from {provider} as configured, so we did not accept "
+        "it. Please try again; if it keeps happening, tell an administrator."
+    ),
+    "expired": (
+        "The sign-in answer from {provider} had already expired (or was not valid yet). Check "
+        "that your device's clock is right and try again."
+    ),
+    "replayed": (
+        "This sign-in answer from {provider} had already been used, so we did not accept it "
+        "again. Please sign in afresh."
+    ),
+    "invalid_token": (
+        "We could not check the sign-in answer from {provider}, so we did not accept it. Please "
+        "try again; if it keeps happening, tell an administrator."
+    ),
+    "state_mismatch": (
+        "This sign-in did not start here, or it started too long ago or in another browser, so "
+        "we stopped it to keep your account safe. Please start again from the sign-in page."
+    ),
+    "unreachable": (
+        "We could not reach {provider} to finish signing you in. Please try again in a few minutes."
+    ),
+    "provider_error": (
+        "{provider} did not sign you in. Please try again; if it keeps happening, tell an "
+        "administrator."
+    ),
+    "cancelled": "You cancelled signing in with {provider}.",
+    "password_off": (
+        "Your organisation signs people in through its own sign-in, not with a password here. "
+        "Use the “Sign in with …” button on the sign-in page."
+    ),
+}
+
+TOKEN_ERRORS: list[tuple[type[Exception], str]] = [
+    (jwt.InvalidAudienceError, "wrong_audience"),
+    (jwt.InvalidIssuerError, "wrong_issuer"),
+    (jwt.ExpiredSignatureError, "expired"),
+    (jwt.ImmatureSignatureError, "expired"),
+]
+
+
+def refusal(
+    request: HttpRequest,
+    reason: str,
+    *,
+    provider: str,
+    email: str = "",
+    person: Person | None = None,
+    detail: str = "",
+) -> ImmediateHttpResponse:
+    """Record the refusal and give the page that says why (403)."""
+    do_record_refused_sign_in(reason, provider=provider, email=email, person=person, detail=detail)
+    message = REFUSALS[reason].format(provider=provider or "your identity provider", email=email)
+    response = render(
+        request, "sso/refused.html", {"message": message, "reason": reason}, status=403
+    )
+    return ImmediateHttpResponse(response)
+
+
+def claims_of(sociallogin: SocialLogin) -> dict[str, Any]:
+    """The ID token's claims with the userinfo endpoint's over them (its answer is fresher)."""
+    extra = sociallogin.account.extra_data or {}
+    if "userinfo" not in extra and "id_token" not in extra:
+        return dict(extra)
+    return {**(extra.get("id_token") or {}), **(extra.get("userinfo") or {})}
+
+
+def reason_for(error: Any, exception: BaseException | None, extra: dict[str, Any]) -> str:
+    if error == AuthError.CANCELLED:
+        return "cancelled"
+    if exception is None:
+        # allauth found no sign-in it started for this `state`.
+        return "state_mismatch" if "state_id" in extra else "provider_error"
+    if isinstance(exception, RequestException):
+        return "unreachable"
+    cause = exception.__cause__
+    for kind, reason in TOKEN_ERRORS:
+        if isinstance(cause, kind):
+            return reason
+    if "already used" in str(exception):
+        return "replayed"
+    if cause is not None and isinstance(cause, jwt.PyJWTError):
+        return "invalid_token"
+    return "provider_error"
+
+
+class SocialSignInAdapter(DefaultSocialAccountAdapter):
+    def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
+        app = sociallogin.provider.app
+        claims = claims_of(sociallogin)
+        email = str(claims.get("email") or sociallogin.user.email or "").strip().lower()
+        person: Person | None = sociallogin.user if sociallogin.is_existing else None
+        if person is None and email:
+            person = Person.objects.filter(email=email).first()
+        if person is not None and not person.is_active:
+            raise refusal(request, "deactivated", provider=app.name, email=email, person=person)
+        if person is None:
+            if not email:
+                raise refusal(request, "no_email", provider=app.name)
+            if not email_domain_allowed(email):
+                raise refusal(request, "domain", provider=app.name, email=email)
+        elif not sociallogin.is_existing:
+            # Known by address (invited, made by an admin or by SCIM): linked to this provider's
+            # `sub` from now on, so a changed address later still finds them.
+            sociallogin.connect(request, person)
+        if person is not None:
+            do_update_person_from_claims(person, claims, app.settings, provider=app.name)
+        request.session[PROVIDER_SESSION_KEY] = app.provider_id
+
+    def on_authentication_error(
+        self,
+        request: HttpRequest,
+        provider: Any,
+        error: Any = None,
+        exception: BaseException | None = None,
+        extra_context: dict[str, Any] | None = None,
+    ) -> None:
+        reason = reason_for(error, exception, extra_context or {})
+        raise refusal(request, reason, provider=provider.name, detail=repr(exception or ""))
+
+    def is_open_for_signup(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:
+        # pre_social_login has refused an address outside the allowed domains.
+        return True
+
+    def is_auto_signup_allowed(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:
+        return True
+
+    def save_user(self, request: HttpRequest, sociallogin: SocialLogin, form: Any = None) -> Person:
+        app = sociallogin.provider.app
+        claims = claims_of(sociallogin)
+        email = str(claims.get("email") or sociallogin.user.email).strip().lower()
+        person = do_create_person_from_claims(email, claims, app.settings, provider=app.name)
+        sociallogin.user = person
+        sociallogin.save(request)
+        return person
+
+
+class AccountAdapter(PeopleAccountAdapter):
+    def pre_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> Any:
+        # Every way in but a provider (a password, a passkey, signing in right after signing up)
+        # goes through here: with password sign-in off, only the break-glass admins pass.
+        signal_kwargs = kwargs.get("signal_kwargs") or {}
+        if "sociallogin" not in signal_kwargs and not may_sign_in_with_password(
+            user, SignInPolicy.current()
+        ):
+            raise refusal(request, "password_off", provider="", email=user.email, person=user)
+        return super().pre_login(request, user, **kwargs)
+
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        # With password sign-in off, accounts are made by the provider (or SCIM) only.
+        return SignInPolicy.current().password_sign_in
+
+    def get_logout_redirect_url(self, request: HttpRequest) -> str:
+        # Asked before the session ends: someone who came through a provider is offered to sign
+        # out of it too (sso.views.signed_out).
+        provider_id = request.session.get(PROVIDER_SESSION_KEY)
+        if provider_id:
+            return f"{reverse('sso-signed-out')}?provider={provider_id}"
+        return str(super().get_logout_redirect_url(request))

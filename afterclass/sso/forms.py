@@ -1,0 +1,74 @@
+"""The forms of Manage → Sign-in: an OpenID Connect provider, and the password policy."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+
+from afterclass.people.models import Person
+
+
+class ProviderForm(forms.Form):
+    name = forms.CharField(
+        label="Name on the button",
+        max_length=40,
+        help_text="People see “Sign in with” and this name, e.g. “Entra ID”.",
+        error_messages={"required": "Give the provider a name."},
+    )
+    server_url = forms.URLField(
+        label="Issuer (server) URL",
+        max_length=300,
+        assume_scheme="https",
+        help_text="Where its /.well-known/openid-configuration is, e.g. "
+        "https://login.microsoftonline.com/<tenant>/v2.0",
+        error_messages={
+            "required": "Enter the provider's issuer URL.",
+            "invalid": "Enter the issuer as a full address starting with https://.",
+        },
+    )
+    client_id = forms.CharField(
+        label="Client ID",
+        max_length=191,
+        error_messages={"required": "Enter the client ID the provider gave you."},
+    )
+    secret = forms.CharField(
+        label="Client secret",
+        max_length=191,
+        required=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+    )
+    job_title_claim = forms.CharField(
+        label="Job title claim", max_length=60, required=False, initial="job_title"
+    )
+    department_claim = forms.CharField(
+        label="Department claim", max_length=60, required=False, initial="department"
+    )
+
+    def __init__(self, *args: Any, secret_hint: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["secret"].help_text = (
+            f"Stored: {secret_hint}. Leave empty to keep it."
+            if secret_hint
+            else "Never shown again once saved."
+        )
+
+
+class PolicyForm(forms.Form):
+    password_sign_in = forms.BooleanField(
+        label="People may also sign in with a password",
+        required=False,
+        help_text="When off, only the admins chosen below may sign in with a password.",
+    )
+    break_glass = forms.ModelMultipleChoiceField(
+        label="Break-glass admins",
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="They may still sign in with a password if the identity provider is down.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast("forms.ModelMultipleChoiceField[Person]", self.fields["break_glass"])
+        field.queryset = Person.objects.active().filter(is_org_admin=True)

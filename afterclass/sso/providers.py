@@ -1,0 +1,74 @@
+"""The providers people can sign in with, as the sign-in page and Manage → Sign-in list them,
+and what the sign-in page's Content-Security-Policy must allow for them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode, urlsplit
+
+from allauth.socialaccount.adapter import get_adapter
+from allauth.socialaccount.models import SocialApp
+from django.core.cache import cache
+from django.http import HttpRequest
+
+OIDC = "openid_connect"
+DISCOVERY_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class SignInProvider:
+    provider_id: str
+    name: str
+    login_url: str
+    server_url: str
+    pk: int | None  # None: configured by the environment
+
+    @property
+    def origin(self) -> str:
+        parts = urlsplit(self.server_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+
+def sign_in_providers(request: HttpRequest) -> list[SignInProvider]:
+    """Every OpenID Connect provider, from Manage → Sign-in (rows) and the environment (one
+    query)."""
+    apps: list[SocialApp] = get_adapter().list_apps(request, provider=OIDC)
+    return sorted(
+        (
+            SignInProvider(
+                provider_id=app.provider_id,
+                name=app.name,
+                login_url=app.get_provider(request).get_login_url(request),
+                server_url=app.settings.get("server_url", ""),
+                pk=app.pk,
+            )
+            for app in apps
+        ),
+        key=lambda provider: provider.name.lower(),
+    )
+
+
+def end_session_url(request: HttpRequest, provider_id: str, after: str) -> tuple[str, str] | None:
+    """The provider's name and its RP-initiated logout address, when its discovery document
+    advertises an `end_session_endpoint` (read once every few minutes); else None."""
+    apps = [
+        app
+        for app in get_adapter().list_apps(request, provider=OIDC)
+        if app.provider_id == provider_id
+    ]
+    if not apps:
+        return None
+    app = apps[0]
+    key = f"sso:end_session:{provider_id}"
+    endpoint = cache.get(key)
+    if endpoint is None:
+        try:
+            config = app.get_provider(request).get_oauth2_adapter(request).openid_config
+        except Exception:
+            return None
+        endpoint = str(config.get("end_session_endpoint") or "")
+        cache.set(key, endpoint, DISCOVERY_SECONDS)
+    if not endpoint:
+        return None
+    query = urlencode({"client_id": app.client_id, "post_logout_redirect_uri": after})
+    return app.name, f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"

@@ -1,0 +1,20 @@
+"""URLs of single sign-on's pages (Manage → Sign-in, the signed-out page)."""
+
+from django.urls import URLPattern, path
+
+from afterclass.sso import views
+
+urlpatterns: list[URLPattern] = [
+    path("manage/sign-in/", views.manage_sign_in, name="manage-sign-in"),
+    path(
+        "manage/sign-in/providers/<int:provider_pk>/",
+        views.manage_sign_in_provider,
+        name="manage-sign-in-provider",
+    ),
+    path(
+        "manage/sign-in/providers/<int:provider_pk>/delete/",
+        views.manage_sign_in_provider_delete,
+        name="manage-sign-in-provider-delete",
+    ),
+    path("accounts/signed-out/", views.signed_out, name="sso-signed-out"),
+]

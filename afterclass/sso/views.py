@@ -1,0 +1,174 @@
+"""Manage → Sign-in (providers and the password policy), the sign-in page's policy header, and
+the page after signing out that offers to sign out of the provider too."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from allauth.account.views import LoginView
+from allauth.socialaccount.models import SocialApp
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.csp import CSP
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from afterclass.core.errors import Conflict, InvalidInput
+from afterclass.core.forms import show_action_error
+from afterclass.core.http import SignedInRequest
+from afterclass.sso.access import check_manage_sign_in
+from afterclass.sso.actions import OIDC, do_delete_provider, do_save_provider, do_set_sign_in_policy
+from afterclass.sso.forms import PolicyForm, ProviderForm
+from afterclass.sso.models import SignInPolicy
+from afterclass.sso.providers import end_session_url, sign_in_providers
+
+SHOWN_PROVIDERS = 50
+
+
+def secret_hint(secret: str) -> str:
+    """Enough of a stored secret to tell which one it is, never the secret."""
+    return f"••••{secret[-4:]}" if len(secret) >= 12 else "••••"
+
+
+def allowing_providers(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The sign-in page's "Sign in with …" forms post to us, and we redirect them to the
+    provider: browsers apply the page's form-action to that redirect, so it names the providers'
+    origins (the same policy as every page otherwise)."""
+
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        origins = sorted({provider.origin for provider in sign_in_providers(request)})
+        if origins:
+            policy = dict(settings.SECURE_CSP)
+            policy["form-action"] = [CSP.SELF, *origins]
+            response._csp_config = policy  # type: ignore[attr-defined]  # what csp_override sets
+        return response
+
+    return wrapped
+
+
+sign_in = allowing_providers(LoginView.as_view())
+
+
+def _provider_row(request: HttpRequest, provider_pk: int) -> SocialApp:
+    check_manage_sign_in(request.user)  # type: ignore[arg-type]
+    app = SocialApp.objects.filter(provider=OIDC, pk=provider_pk).first()
+    if app is None:
+        raise Http404
+    return app
+
+
+def _save(form: ProviderForm, app: SocialApp | None, actor: Any) -> SocialApp | None:
+    if not form.is_valid():
+        return None
+    try:
+        return do_save_provider(app, actor=actor, **form.cleaned_data)
+    except (InvalidInput, Conflict) as error:
+        show_action_error(form, error)
+        return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def manage_sign_in(request: SignedInRequest) -> HttpResponse:
+    me = request.user
+    check_manage_sign_in(me)
+    policy = SignInPolicy.current()
+    status = 200
+    provider_form = ProviderForm()
+    policy_form = PolicyForm(
+        initial={
+            "password_sign_in": policy.password_sign_in,
+            "break_glass": policy.break_glass.all(),
+        }
+    )
+    if request.method == "POST" and "save_policy" in request.POST:
+        policy_form = PolicyForm(request.POST)
+        if policy_form.is_valid():
+            try:
+                do_set_sign_in_policy(actor=me, **policy_form.cleaned_data)
+            except InvalidInput as error:
+                show_action_error(policy_form, error)
+            else:
+                messages.success(request, "The sign-in policy is saved.")
+                return redirect("manage-sign-in")
+        status = 400
+    elif request.method == "POST":
+        provider_form = ProviderForm(request.POST)
+        app = _save(provider_form, None, me)
+        if app is not None:
+            messages.success(request, f"People can now sign in with {app.name}.")
+            return redirect("manage-sign-in")
+        status = 400
+    context = {
+        "providers": sign_in_providers(request)[:SHOWN_PROVIDERS],
+        "provider_form": provider_form,
+        "policy_form": policy_form,
+        "callback_example": request.build_absolute_uri("/accounts/oidc/<id>/login/callback/"),
+    }
+    response = render(request, "sso/manage_sign_in.html", context, status=status)
+    add_never_cache_headers(response)
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def manage_sign_in_provider(request: SignedInRequest, provider_pk: int) -> HttpResponse:
+    app = _provider_row(request, provider_pk)
+    hint = secret_hint(app.secret)
+    status = 200
+    if request.method == "POST":
+        form = ProviderForm(request.POST, secret_hint=hint)
+        if _save(form, app, request.user) is not None:
+            messages.success(request, f"{app.name} is saved.")
+            return redirect("manage-sign-in")
+        status = 400
+    else:
+        form = ProviderForm(
+            initial={
+                "name": app.name,
+                "server_url": app.settings.get("server_url", ""),
+                "client_id": app.client_id,
+                "job_title_claim": app.settings.get("job_title_claim", ""),
+                "department_claim": app.settings.get("department_claim", ""),
+            },
+            secret_hint=hint,
+        )
+    callback = request.build_absolute_uri(
+        reverse("openid_connect_callback", kwargs={"provider_id": app.provider_id})
+    )
+    response = render(
+        request, "sso/manage_provider.html", {"app": app, "form": form, "callback": callback},
+        status=status,
+    )  # fmt: skip
+    add_never_cache_headers(response)
+    return response
+
+
+@login_required
+@require_POST
+def manage_sign_in_provider_delete(request: SignedInRequest, provider_pk: int) -> HttpResponse:
+    app = _provider_row(request, provider_pk)
+    do_delete_provider(app, actor=request.user)
+    messages.success(request, f"{app.name} is removed: nobody can sign in with it any more.")
+    return redirect("manage-sign-in")
+
+
+@require_GET
+def signed_out(request: HttpRequest) -> HttpResponse:
+    """After signing out of Afterclass: offer to sign out of the provider too (RP-initiated
+    logout), when it supports it."""
+    if request.user.is_authenticated:
+        return redirect("home")
+    provider_id = request.GET.get("provider", "")
+    after = request.build_absolute_uri(reverse("account_login"))
+    logout = end_session_url(request, provider_id, after) if provider_id else None
+    if logout is None:
+        return redirect("account_login")
+    name, url = logout
+    return render(request, "sso/signed_out.html", {"provider_name": name, "logout_url": url})
