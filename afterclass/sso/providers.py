@@ -32,8 +32,11 @@ class SignInProvider:
 def sign_in_providers(request: HttpRequest) -> list[SignInProvider]:
     """Every OpenID Connect provider, from Manage → Sign-in (rows) and the environment (one
     query)."""
+    remembered: list[SignInProvider] | None = getattr(request, "_sign_in_providers", None)
+    if remembered is not None:  # the page and its Content-Security-Policy both ask
+        return remembered
     apps: list[SocialApp] = get_adapter().list_apps(request, provider=OIDC)
-    return sorted(
+    providers = sorted(
         (
             SignInProvider(
                 provider_id=app.provider_id,
@@ -46,6 +49,8 @@ def sign_in_providers(request: HttpRequest) -> list[SignInProvider]:
         ),
         key=lambda provider: provider.name.lower(),
     )
+    request._sign_in_providers = providers  # type: ignore[attr-defined]
+    return providers
 
 
 def end_session_url(request: HttpRequest, provider_id: str, after: str) -> tuple[str, str] | None:

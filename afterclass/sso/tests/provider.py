@@ -55,7 +55,8 @@ class IdentityProvider:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(self.process.stderr.read().decode() if self.process.stderr else "")
+                errors = self.process.stderr.read() if self.process.stderr else b""
+                raise RuntimeError(errors.decode())
             try:
                 if requests.get(f"http://127.0.0.1:{self.port}/ready", timeout=1).ok:
                     return self
