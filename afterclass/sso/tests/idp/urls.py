@@ -29,7 +29,7 @@ def form_page(next_url: str) -> str:
     )
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width">'
+        '<meta name="viewport" content="width=device-width"><link rel="icon" href="data:,">'
         "<title>Test identity provider</title></head><body><main>"
         "<h1>Test identity provider</h1>"
         f'<form method="post"><input type="hidden" name="next" value="{escape(next_url)}">'
