@@ -16,6 +16,7 @@ from ninja.openapi.schema import OpenAPISchema
 
 from afterclass.api.auth import API_AUTH
 from afterclass.attachments.api import router as attachments_router
+from afterclass.audit.api import router as audit_router
 from afterclass.core.errors import (
     DATABASE_UNAVAILABLE,
     SERVER_ERROR,
@@ -196,6 +197,7 @@ def _register_routers() -> None:
     api.add_router("/", learning_router)
     api.add_router("/", insights_router)
     api.add_router("/", worker_router)
+    api.add_router("/", audit_router)
 
 
 _register_routers()

@@ -432,7 +432,7 @@ class LearningWriter:
     def stamp(self, when: datetime) -> None:
         """Date the events and audit entries recorded since the last stamp."""
         Event.objects.filter(pk__gt=self.event_mark).update(time=when)
-        AuditEntry.objects.filter(pk__gt=self.audit_mark).update(time=when)
+        AuditEntry._base_manager.filter(pk__gt=self.audit_mark).update(time=when)
         self.event_mark = _last_pk(Event.objects.all())
         self.audit_mark = _last_pk(AuditEntry.objects.all())
 

@@ -90,7 +90,7 @@ class PulseWriter:
             health_visible_to_members=self.pulse.health_visible_to_members,
         )
         InsightSettings.objects.filter(space=self.space).update(updated_at=switched_on)
-        AuditEntry.objects.filter(pk__gt=audit_mark).update(time=switched_on)
+        AuditEntry._base_manager.filter(pk__gt=audit_mark).update(time=switched_on)
         people = self.rng.sample(self.members, len(self.members))
         answered = 0
         for person in people:

@@ -38,6 +38,7 @@ from afterclass.surveys.models import (
     SurveyInvitation,
     SurveyState,
 )
+from afterclass.surveys.queries import results_csv
 
 MAX_QUESTIONS = 30
 MIN_OPTIONS = 2
@@ -507,3 +508,13 @@ def do_withdraw_launch_sign_up(space: Space, *, actor: Person) -> None:
         deleted, _ = SpaceInterest.objects.filter(space=space, person=actor).delete()
         if deleted:
             record_audit("space.interest_withdrawn", space, actor=actor, space_id=space.pk)
+
+
+def do_export_survey_results(survey: Survey, *, actor: Person) -> str:
+    """A survey's managers download its results as CSV (an anonymous survey only once enough
+    people answered: `results_csv` refuses before); each download is audited."""
+    check_can_manage_survey(actor, survey)
+    export = results_csv(survey)
+    # One INSERT: atomic on its own, no savepoint needed.
+    record_audit("survey.export", survey, actor=actor, space_id=survey.space_id)
+    return export

@@ -25,11 +25,12 @@ from afterclass.surveys.actions import (
     do_answer_survey,
     do_close_survey,
     do_create_survey,
+    do_export_survey_results,
     do_open_survey,
     do_remind_survey,
 )
 from afterclass.surveys.models import SurveyInvitation
-from afterclass.surveys.queries import my_invitation, results_csv, results_json, survey_results
+from afterclass.surveys.queries import my_invitation, results_json, survey_results
 from afterclass.surveys.schemas import (
     AnsweredOut,
     AnswersIn,
@@ -199,6 +200,8 @@ def survey_results_export(request: HttpRequest, survey_id: Path[Id]) -> HttpResp
     viewer = current_person(request)
     survey = access_survey(viewer, survey_id)
     check_can_manage_survey(viewer, survey)
-    response = HttpResponse(results_csv(survey), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        do_export_survey_results(survey, actor=viewer), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}.csv"'
     return response

@@ -32,6 +32,7 @@ from afterclass.surveys.actions import (
     do_close_survey,
     do_create_prelaunch_survey,
     do_create_survey,
+    do_export_survey_results,
     do_open_survey,
     do_remind_survey,
     do_sign_up_for_launch,
@@ -50,7 +51,6 @@ from afterclass.surveys.queries import (
     is_interested,
     managed_surveys,
     my_invitation,
-    results_csv,
     survey_results,
     surveys_for,
 )
@@ -239,7 +239,9 @@ def survey_results_page(request: SignedInRequest, survey_id: int) -> HttpRespons
 def survey_results_csv(request: SignedInRequest, survey_id: int) -> HttpResponse:
     survey = access_survey(request.user, survey_id)
     check_can_manage_survey(request.user, survey)
-    response = HttpResponse(results_csv(survey), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        do_export_survey_results(survey, actor=request.user), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}.csv"'
     return response
 

@@ -20,6 +20,7 @@ from afterclass.learning.actions.progress import (
     do_give_feedback,
     do_mark_done,
     do_nudge,
+    do_record_progress_export,
     do_submit,
     do_view_activity,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "do_move_activity",
     "do_move_unit",
     "do_nudge",
+    "do_record_progress_export",
     "do_reorder_activities",
     "do_reorder_units",
     "do_submit",

@@ -33,7 +33,7 @@ from afterclass.learning.models import (
 from afterclass.notifications.actions import Notice, notify
 from afterclass.notifications.models import NotificationKind
 from afterclass.posts.models import Comment, ContentState
-from afterclass.spaces.models import Membership, MembershipState, Role
+from afterclass.spaces.models import Membership, MembershipState, Role, Space
 
 if TYPE_CHECKING:
     from afterclass.people.models import Person
@@ -246,3 +246,10 @@ def do_nudge(activity: Activity, *, actor: Person) -> int:
             people,
         )  # fmt: skip
     return len(people)
+
+
+def do_record_progress_export(space: Space, *, actor: Person) -> None:
+    """Facilitators download the learners' progress as CSV (names and states): audited."""
+    check_is_facilitator(actor, space)
+    # One INSERT: atomic on its own, no savepoint needed.
+    record_audit("progress.export", space, actor=actor, space_id=space.pk)

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from afterclass.audit.models import AuditEntry
 from afterclass.learning.actions import do_mark_done, do_submit
 from afterclass.learning.models import Progress, Submission, Unit
 from afterclass.learning.tests.factories import make_activity, make_course, make_unit
@@ -217,6 +218,8 @@ def test_grid_sorts_and_exports_csv(client, space, unit, facilitator, learner, o
     assert "Lee Learner,Not started,0" in lines
     assert "Ola Other,Done,100" in lines
     assert lines[-1] == "Completion %,50,"
+    exported = AuditEntry.objects.get(action="progress.export")
+    assert (exported.actor_id, exported.space_id) == (facilitator.pk, space.pk)
 
 
 def test_session_ics_and_calendar_feed(client, space, facilitator, learner):

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from afterclass.core.errors import AfterclassError
 from afterclass.core.http import SignedInRequest, next_url, page_or_partial
 from afterclass.learning.access import access_activity, access_submission, check_is_facilitator
-from afterclass.learning.actions import do_give_feedback, do_nudge
+from afterclass.learning.actions import do_give_feedback, do_nudge, do_record_progress_export
 from afterclass.learning.forms import FeedbackForm
 from afterclass.learning.models import ProgressState, SubmissionState
 from afterclass.learning.queries import GRID_SORTS, progress_grid, review_queue
@@ -31,6 +31,7 @@ def grid(request: SignedInRequest, slug: str) -> HttpResponse:
     check_is_facilitator(request.user, space)
     table = progress_grid(space, sort=request.GET.get("sort", "name"))
     if request.GET.get("format") == "csv":
+        do_record_progress_export(space, actor=request.user)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{space.slug}-progress.csv"'
         writer = csv.writer(response)

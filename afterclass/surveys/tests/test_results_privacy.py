@@ -9,6 +9,7 @@ import json
 import pytest
 from django.urls import reverse
 
+from afterclass.audit.models import AuditEntry
 from afterclass.core.errors import Conflict
 from afterclass.people.actions import do_create_access_token
 from afterclass.people.tests.factories import PersonFactory
@@ -136,6 +137,7 @@ def test_api_results_are_withheld_with_how_many_more_are_needed(client, org_admi
     assert export.status_code == 409
     assert "4 more answers are needed" in export.content.decode()
     assert "api-canary" not in export.content.decode()
+    assert not AuditEntry.objects.filter(action="survey.export").exists()
 
 
 def test_api_results_are_shown_from_the_minimum_group(client, org_admin, min_group_3):
@@ -148,6 +150,8 @@ def test_api_results_are_shown_from_the_minimum_group(client, org_admin, min_gro
     assert body["questions"][3]["withheld"] is False
     export = client.get(f"/api/v1/surveys/{survey.pk}/results.csv", **auth)
     assert export.status_code == 200
+    exported = AuditEntry.objects.get(action="survey.export")
+    assert (exported.actor_id, exported.target_id) == (org_admin.pk, survey.pk)
     assert "api-shown" in export.content.decode()
 
 
