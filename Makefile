@@ -10,7 +10,7 @@ PYTHON := $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bi
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' \
 	2>/dev/null; then command -v $$p; break; fi; done)
 
-.PHONY: demo test lint serve clean cluster-test
+.PHONY: demo demo-sso test lint serve clean cluster-test
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Afterclass needs Python 3.12 or newer."; exit 1; }
@@ -22,6 +22,17 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/afterclass migrate --noinput
 	$(BIN)/afterclass demo --serve --port $(PORT)
+
+# The demo with single sign-on: the tests' OpenID Connect provider on port 9000 beside it, as
+# "Sign in with Test provider" (README, "Trying single sign-on").
+SSO_ENV := AFTERCLASS_OIDC=test-idp AFTERCLASS_OIDC_TEST_IDP_NAME="Test provider" \
+	AFTERCLASS_OIDC_TEST_IDP_SERVER_URL=http://127.0.0.1:9000/o \
+	AFTERCLASS_OIDC_TEST_IDP_CLIENT_ID=afterclass AFTERCLASS_OIDC_TEST_IDP_SECRET=demo-secret
+demo-sso: $(STAMP)
+	$(BIN)/python -m afterclass.sso.tests.idp --port 9000 --client-id afterclass \
+		--secret demo-secret --email ada@example.org --state-dir var/test-idp \
+		--redirect-uri http://127.0.0.1:$(PORT)/accounts/oidc/test-idp/login/callback/ & \
+	trap "kill $$!" EXIT INT TERM; $(SSO_ENV) $(MAKE) demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

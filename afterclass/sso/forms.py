@@ -21,7 +21,7 @@ class ProviderForm(forms.Form):
         max_length=300,
         assume_scheme="https",
         help_text="Where its /.well-known/openid-configuration is, e.g. "
-        "https://login.microsoftonline.com/<tenant>/v2.0",
+        "https://login.microsoftonline.com/YOUR-TENANT-ID/v2.0",
         error_messages={
             "required": "Enter the provider's issuer URL.",
             "invalid": "Enter the issuer as a full address starting with https://.",

@@ -109,7 +109,7 @@ def manage_sign_in(request: SignedInRequest) -> HttpResponse:
         "providers": sign_in_providers(request)[:SHOWN_PROVIDERS],
         "provider_form": provider_form,
         "policy_form": policy_form,
-        "callback_example": request.build_absolute_uri("/accounts/oidc/<id>/login/callback/"),
+        "callback_example": request.build_absolute_uri("/accounts/oidc/") + "<id>/login/callback/",
     }
     response = render(request, "sso/manage_sign_in.html", context, status=status)
     add_never_cache_headers(response)

@@ -139,3 +139,25 @@ def test_sso_password_sign_in_off_lets_only_the_break_glass_admin_in(open_page, 
     page.locator("#id_password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page).not_to_have_url(re.compile(r"/accounts/"))
+
+
+def test_sso_manage_sign_in_adds_a_provider_without_showing_its_secret(open_page, northwind):
+    admin = AdminFactory()
+    page = open_page(as_person=admin, expected=("400",))
+    page.goto("/manage/sign-in/")
+    expect(page.get_by_role("cell", name=PROVIDER_NAME)).to_be_visible()  # from the environment
+    page.get_by_label("Name on the button").fill("Entra ID")
+    page.get_by_label("Issuer (server) URL").fill("https://login.example.com/tenant/v2.0")
+    page.get_by_label("Client ID").fill("client-123")
+    page.get_by_role("button", name="Add provider").click()
+    expect(page.get_by_text("Enter the client secret the provider gave you.")).to_be_visible()
+    page.get_by_label("Client secret").fill("entra-secret-value-9876")
+    page.get_by_role("button", name="Add provider").click()
+    expect(page.get_by_text("People can now sign in with Entra ID.")).to_be_visible()
+    page.get_by_role("link", name="Change Entra ID").click()
+    expect(page.get_by_text("Stored: ••••9876")).to_be_visible()
+    assert "entra-secret-value-9876" not in page.content()
+    snap(page, "manage-provider")
+    phone = open_page(as_person=admin, viewport=PHONE)
+    phone.goto("/manage/sign-in/")
+    snap(phone, "manage-sign-in-phone")

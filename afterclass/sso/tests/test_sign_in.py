@@ -5,6 +5,7 @@ provider's token, userinfo and JWKS endpoints over HTTP as in production."""
 from urllib.parse import urlsplit
 
 import pytest
+import requests
 from allauth.socialaccount.models import SocialAccount
 from django.urls import reverse
 
@@ -209,6 +210,11 @@ def test_sign_out_offers_to_sign_out_of_the_provider(client, oidc):
     text = page.content.decode()
     assert f"Sign out of {PROVIDER_NAME} too" in text
     assert f"http://127.0.0.1:{oidc.port}/o/logout/?client_id=" in text
+    # The provider accepts it: our client and our sign-in page as where to come back to.
+    logout = page.context["logout_url"]
+    answer = requests.get(logout, timeout=10, allow_redirects=False)
+    assert answer.status_code == 302, answer.text[:300]
+    assert answer.headers["Location"] == "http://testserver/accounts/login/"
 
 
 def test_sign_out_after_a_password_goes_to_the_sign_in_page(client, oidc):

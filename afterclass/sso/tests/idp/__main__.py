@@ -32,11 +32,13 @@ def main() -> None:
     parser.add_argument("--secret", default="demo-secret")
     parser.add_argument("--redirect-uri", action="append", required=True)
     parser.add_argument("--state-dir", default="")
+    parser.add_argument("--email", default="ada@northwind.example", help="the form's first address")
     args = parser.parse_args()
     state = Path(args.state_dir or tempfile.mkdtemp(prefix="afterclass-idp-"))
     state.mkdir(parents=True, exist_ok=True)
     signing_key(state / "signing-key.pem")
     os.environ["IDP_STATE_DIR"] = str(state)
+    os.environ["IDP_DEFAULT_EMAIL"] = args.email
     os.environ["DJANGO_SETTINGS_MODULE"] = "afterclass.sso.tests.idp.settings"
 
     import django

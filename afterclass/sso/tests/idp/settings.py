@@ -33,7 +33,14 @@ CACHES = {
         "LOCATION": str(STATE_DIR / "claims"),
     }
 }
-TEMPLATES: list = []
+# django-oauth-toolkit's own pages (the RP-initiated logout's confirmation); no links outside.
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "APP_DIRS": True,
+        "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+    }
+]
 USE_TZ = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LOGIN_URL = "/login/"

@@ -1,5 +1,7 @@
 """The test provider's addresses: OIDC under /o/, its own sign-in form at /login/."""
 
+import os
+
 from django.contrib.auth import get_user_model, login
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -11,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from afterclass.sso.tests.idp.validator import FAULTS
 
 FIELDS = [
-    ("email", "E-mail address", "ada@northwind.example"),
+    ("email", "E-mail address", os.environ.get("IDP_DEFAULT_EMAIL", "ada@northwind.example")),
     ("name", "Name", "Ada Lovelace"),
     ("job_title", "Job title", "Analyst"),
     ("department", "Department", "Engineering"),
