@@ -17,4 +17,9 @@ urlpatterns: list[URLPattern] = [
         name="manage-sign-in-provider-delete",
     ),
     path("accounts/signed-out/", views.signed_out, name="sso-signed-out"),
+    path(
+        "accounts/oidc/<str:provider_id>/login/",
+        views.provider_sign_in,
+        name="openid_connect_login",
+    ),
 ]

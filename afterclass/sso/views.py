@@ -8,6 +8,7 @@ from typing import Any
 
 from allauth.account.views import LoginView
 from allauth.socialaccount.models import SocialApp
+from allauth.socialaccount.providers.openid_connect import views as openid_connect_views
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,12 +18,14 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.csp import CSP
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from requests import RequestException
 
 from afterclass.core.errors import Conflict, InvalidInput
 from afterclass.core.forms import show_action_error
 from afterclass.core.http import SignedInRequest
 from afterclass.sso.access import check_manage_sign_in
 from afterclass.sso.actions import OIDC, do_delete_provider, do_save_provider, do_set_sign_in_policy
+from afterclass.sso.adapter import refusal
 from afterclass.sso.forms import PolicyForm, ProviderForm
 from afterclass.sso.models import SignInPolicy
 from afterclass.sso.providers import end_session_url, sign_in_providers
@@ -53,6 +56,20 @@ def allowing_providers(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
 
 
 sign_in = allowing_providers(LoginView.as_view())
+
+
+def provider_sign_in(request: HttpRequest, provider_id: str) -> HttpResponse:
+    """allauth's start of a sign-in with a provider, which first reads the provider's discovery
+    document: a provider that does not answer is a page saying so, not an error."""
+    try:
+        response: HttpResponse = openid_connect_views.login(request, provider_id)
+    except RequestException as error:
+        names = [p.name for p in sign_in_providers(request) if p.provider_id == provider_id]
+        refused: HttpResponse = refusal(
+            request, "unreachable", provider=names[0] if names else "", detail=repr(error)
+        ).response
+        return refused
+    return response
 
 
 def _provider_row(request: HttpRequest, provider_pk: int) -> SocialApp:

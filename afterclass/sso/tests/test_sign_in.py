@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 from allauth.socialaccount.models import SocialAccount
+from django.test import Client
 from django.urls import reverse
 
 from afterclass.audit.models import AuditEntry
@@ -15,7 +16,7 @@ from afterclass.people.models import Department, Person
 from afterclass.people.tests.factories import AdminFactory, PersonFactory
 from afterclass.scim.models import ProvisionedPerson
 from afterclass.sso.actions import do_set_sign_in_policy
-from afterclass.sso.tests.provider import PROVIDER_ID, PROVIDER_NAME
+from afterclass.sso.tests.provider import PROVIDER_ID, PROVIDER_NAME, free_port
 
 LOGIN = reverse("openid_connect_login", kwargs={"provider_id": PROVIDER_ID})
 
@@ -159,9 +160,7 @@ def test_sign_in_refuses_a_tampered_state(client, oidc):
     assert not Person.objects.exists()
 
 
-def test_sign_in_refuses_a_callback_from_another_browser(client, oidc, django_user_model):
-    from django.test import Client
-
+def test_sign_in_refuses_a_callback_from_another_browser(client, oidc):
     callback = oidc.sign_in(start(client), email="ada@northwind.example")
     answer = finish(Client(), callback)  # someone else's browser: no sign-in started there
     refused(answer, "state_mismatch")
@@ -222,3 +221,11 @@ def test_sign_out_after_a_password_goes_to_the_sign_in_page(client, oidc):
     client.force_login(person)
     answer = client.post(reverse("account_logout"))
     assert answer["Location"] == reverse("account_login")
+
+
+def test_sign_in_with_a_provider_that_does_not_answer_says_so(client, oidc, settings):
+    app = settings.SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"][0]
+    app["settings"] = {**app["settings"], "server_url": f"http://127.0.0.1:{free_port()}/o"}
+    answer = client.post(LOGIN)
+    refused(answer, "unreachable")
+    assert "could not reach Northwind ID" in answer.content.decode()
