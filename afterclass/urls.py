@@ -29,6 +29,7 @@ urlpatterns = [
     path("scim/v2/", include(scim_urls.scim_urlpatterns)),
     path("manage/provisioning/", include(scim_urls.manage_urlpatterns)),
     path("manage/audit/", include("afterclass.audit.urls")),
+    path("", include("afterclass.exports.urls")),
     path("backoffice/", admin.site.urls),
     path("", include("afterclass.people.urls")),
     path("welcome/", include("afterclass.spaces.onboarding_urls")),

@@ -17,6 +17,7 @@ from ninja.openapi.schema import OpenAPISchema
 from afterclass.api.auth import API_AUTH
 from afterclass.attachments.api import router as attachments_router
 from afterclass.audit.api import router as audit_router
+from afterclass.exports.api import router as exports_router
 from afterclass.core.errors import (
     DATABASE_UNAVAILABLE,
     SERVER_ERROR,
@@ -198,6 +199,7 @@ def _register_routers() -> None:
     api.add_router("/", insights_router)
     api.add_router("/", worker_router)
     api.add_router("/", audit_router)
+    api.add_router("/", exports_router)
 
 
 _register_routers()

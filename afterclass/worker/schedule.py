@@ -45,6 +45,7 @@ SCHEDULE: tuple[Periodic, ...] = (
     Periodic("afterclass.core.tasks.refresh_database_statistics", DAY, timedelta(hours=4.25)),
     Periodic("afterclass.api.tasks.prune_idempotency_keys", HOUR, offset=timedelta(minutes=40)),
     Periodic("afterclass.webapp.tasks.prune_push", DAY, offset=timedelta(hours=4.5)),
+    Periodic("afterclass.exports.tasks.delete_expired_exports", HOUR, timedelta(minutes=50)),
 )
 
 

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from afterclass.api.api import api
 from afterclass.attachments.tests.factories import make_upload
+from afterclass.exports.actions import do_request_export
 from afterclass.learning.actions import do_create_session, do_submit
 from afterclass.learning.tests.factories import make_activity, make_course, make_unit
 from afterclass.moderation.actions import do_report
@@ -41,7 +42,11 @@ pytestmark = pytest.mark.django_db
 
 PREFIX = "/api/v1"
 # Answers that are not JSON: their schema is documented as none.
-NOT_JSON = {"/surveys/{survey_id}/results.csv", "/attachments/{attachment_id}"}
+NOT_JSON = {
+    "/surveys/{survey_id}/results.csv",
+    "/attachments/{attachment_id}",
+    "/me/export/{export_id}/file",
+}
 QUERY = {"/search": {"q": "retrospective"}, "/spaces/{slug}/mention-suggestions": {"q": "m"}}
 
 
@@ -85,6 +90,7 @@ def world(django_capture_on_commit_callbacks):
             starts_at=start, ends_at=start + timedelta(hours=2), facilitator_ids=[admin.pk],
         )  # fmt: skip
         attachment = make_upload(admin)
+        export = do_request_export(admin, actor=admin)
     rebuild()
     return {
         "admin": admin,
@@ -100,6 +106,7 @@ def world(django_capture_on_commit_callbacks):
             "submission_id": submission.pk,
             "unit_id": unit.pk,
             "attachment_id": attachment.pk,
+            "export_id": export.pk,
         },
         "started": timezone.now(),
     }
