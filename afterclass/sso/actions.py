@@ -12,7 +12,7 @@ from django.utils.text import slugify
 
 from afterclass.audit.log import record_audit
 from afterclass.core.errors import Conflict, InvalidInput
-from afterclass.people.actions import do_create_person
+from afterclass.people.actions import do_accept_invitation, do_create_person
 from afterclass.people.actions.validation import clean_text
 from afterclass.people.models import Department, Organisation, Person
 from afterclass.search.queue import reindex_person_on_commit
@@ -140,11 +140,12 @@ def do_create_person_from_claims(
     email: str, claims: Mapping[str, Any], mapping: Mapping[str, Any], *, provider: str
 ) -> Person:
     """A person's first sign-in through a provider makes their account (just in time); the
-    caller has checked that the address is in an allowed domain."""
+    caller has checked that the address is in an allowed domain or invited."""
     with transaction.atomic():
         fields = _fields_from_claims(claims, mapping)
         display_name = fields.pop("display_name", "") or email.split("@")[0]
         person = do_create_person(email, actor=None, display_name=display_name, **fields)
+        do_accept_invitation(person)  # someone invited: their invitation is used up
         record_audit("sso.person.create", person, actor=None, provider=provider)
     return person
 

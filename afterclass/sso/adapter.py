@@ -24,6 +24,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from requests import RequestException
 
+from afterclass.people.actions import usable_invitation_for
 from afterclass.people.actions.validation import email_domain_allowed
 from afterclass.people.adapter import AccountAdapter as PeopleAccountAdapter
 from afterclass.people.models import Person
@@ -154,7 +155,7 @@ class SocialSignInAdapter(DefaultSocialAccountAdapter):
         if person is None:
             if not email:
                 raise refusal(request, "no_email", provider=app.name)
-            if not email_domain_allowed(email):
+            if not email_domain_allowed(email) and usable_invitation_for(email) is None:
                 raise refusal(request, "domain", provider=app.name, email=email)
         elif not sociallogin.is_existing:
             # Known by address (invited, made by an admin or by SCIM): linked to this provider's
@@ -205,7 +206,7 @@ class AccountAdapter(PeopleAccountAdapter):
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # With password sign-in off, accounts are made by the provider (or SCIM) only.
-        return SignInPolicy.current().password_sign_in
+        return SignInPolicy.password_sign_in_on()
 
     def get_logout_redirect_url(self, request: HttpRequest) -> str:
         # Asked before the session ends: someone who came through a provider is offered to sign

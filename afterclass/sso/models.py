@@ -22,6 +22,12 @@ class SignInPolicy(models.Model):
         return "Sign-in policy"
 
     @classmethod
+    def password_sign_in_on(cls) -> bool:
+        """Whether password sign-in is on, in one query that writes nothing (pages read it)."""
+        value = cls.objects.filter(pk=1).values_list("password_sign_in", flat=True).first()
+        return True if value is None else value
+
+    @classmethod
     def current(cls) -> SignInPolicy:
         policy, _ = cls.objects.get_or_create(pk=1)
         return policy

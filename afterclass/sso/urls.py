@@ -17,6 +17,8 @@ urlpatterns: list[URLPattern] = [
         name="manage-sign-in-provider-delete",
     ),
     path("accounts/signed-out/", views.signed_out, name="sso-signed-out"),
+    # Before people's own page of the same address (afterclass/urls.py includes this first).
+    path("invitations/<str:token>/", views.accept_invitation, name="accept-invitation"),
     path(
         "accounts/oidc/<str:provider_id>/login/",
         views.provider_sign_in,

@@ -23,6 +23,7 @@ from requests import RequestException
 from afterclass.core.errors import Conflict, InvalidInput
 from afterclass.core.forms import show_action_error
 from afterclass.core.http import SignedInRequest
+from afterclass.people.views import invitations
 from afterclass.sso.access import check_manage_sign_in
 from afterclass.sso.actions import OIDC, do_delete_provider, do_save_provider, do_set_sign_in_policy
 from afterclass.sso.adapter import refusal
@@ -70,6 +71,15 @@ def provider_sign_in(request: HttpRequest, provider_id: str) -> HttpResponse:
         ).response
         return refused
     return response
+
+
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """An invitation's page chooses a password, which the organisation may have switched off:
+    then it says to sign in through the provider (the invitation is used at that first sign-in)."""
+    if request.user.is_authenticated or SignInPolicy.password_sign_in_on():
+        return invitations.accept_invitation(request, token)
+    context = {"providers": sign_in_providers(request)}
+    return render(request, "sso/invitation.html", context)
 
 
 def _provider_row(request: HttpRequest, provider_pk: int) -> SocialApp:

@@ -622,8 +622,9 @@ def test_accept_invitation_when_signed_in_offers_to_sign_out(signed_in):
 def test_accept_invitation_query_count(client, django_assert_num_queries):
     make_invitation(invited_by=PersonFactory(), department=DepartmentFactory())
 
-    # invitation, organisation, inviter, department
-    with django_assert_num_queries(4):
+    # sign-in policy (afterclass.sso: may people choose a password?), invitation, organisation,
+    # inviter, department
+    with django_assert_num_queries(5):
         response = client.get(reverse("accept-invitation", args=["tok-123"]))
     assert response.status_code == 200
 

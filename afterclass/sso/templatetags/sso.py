@@ -17,5 +17,5 @@ def sign_in_choices(context: dict[str, Any]) -> dict[str, Any]:
     request = context["request"]
     return {
         "providers": sign_in_providers(request),
-        "password_sign_in": SignInPolicy.current().password_sign_in,
+        "password_sign_in": SignInPolicy.password_sign_in_on(),
     }

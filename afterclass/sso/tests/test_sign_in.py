@@ -11,8 +11,8 @@ from django.test import Client
 from django.urls import reverse
 
 from afterclass.audit.models import AuditEntry
-from afterclass.people.actions import do_set_active
-from afterclass.people.models import Department, Person
+from afterclass.people.actions import InvitationRow, do_invite_people, do_set_active
+from afterclass.people.models import Department, Invitation, Person
 from afterclass.people.tests.factories import AdminFactory, PersonFactory
 from afterclass.scim.models import ProvisionedPerson
 from afterclass.sso.actions import do_set_sign_in_policy
@@ -229,3 +229,25 @@ def test_sign_in_with_a_provider_that_does_not_answer_says_so(client, oidc, sett
     answer = client.post(LOGIN)
     refused(answer, "unreachable")
     assert "could not reach Northwind ID" in answer.content.decode()
+
+
+def test_password_sign_in_off_an_invitation_leads_to_the_provider(client, oidc):
+    admin = AdminFactory()
+    do_set_sign_in_policy(actor=admin, password_sign_in=False, break_glass=[admin])
+    (sent,) = do_invite_people([InvitationRow(email="guest@partner.example")], actor=admin)
+    page = client.get(reverse("accept-invitation", args=[sent.token]))
+    assert page.templates[0].name == "sso/invitation.html"
+    answer = client.post(
+        reverse("accept-invitation", args=[sent.token]),
+        {
+            "display_name": "Guest",
+            "password1": "a-long-password-1",
+            "password2": "a-long-password-1",
+        },
+    )
+    assert not Person.objects.filter(email="guest@partner.example").exists()
+    assert answer.templates[0].name == "sso/invitation.html"
+    # Invited, so let in through the provider though outside the allowed domains.
+    assert sign_in(client, oidc, email="guest@partner.example").status_code == 302
+    guest = Person.objects.get(email="guest@partner.example")
+    assert Invitation.objects.get(email="guest@partner.example").accepted_by == guest
