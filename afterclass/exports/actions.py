@@ -105,9 +105,18 @@ def ready_email(export: DataExport) -> EmailMessage:
     return EmailMessage(subject=subject, body=body, to=[export.requested_by.email])
 
 
+# Longer than any build with every retry (the worker's backoff tops out at 10 minutes).
+GIVE_UP_AFTER = timedelta(hours=6)
+
+
 def delete_expired_exports(now: datetime | None = None) -> int:
-    """Delete exports past their 7 days, and their files; failed ones after the same time."""
+    """Delete exports past their 7 days, and their files; failed ones after the same time.
+    An export still waiting long after its task gave up is marked failed, so its page says
+    so and a new one can be asked for."""
     moment = now or timezone.now()
+    DataExport.objects.filter(state__in=IN_PROGRESS, created_at__lte=moment - GIVE_UP_AFTER).update(
+        state=ExportState.FAILED
+    )
     expired = DataExport.objects.filter(
         Q(expires_at__lte=moment) | Q(state=ExportState.FAILED, created_at__lte=moment - KEEP_FOR)
     )

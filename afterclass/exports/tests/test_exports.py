@@ -271,3 +271,33 @@ def test_api_export_request_state_and_download(client, person, built):
     other = bearer(PersonFactory())
     assert client.get(body["download_url"], **other).status_code == 404
     assert client.post("/api/v1/me/export").status_code == 401
+
+
+def test_an_export_whose_task_gave_up_is_marked_failed(person, settings):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    export = do_request_export(person, actor=person)
+    delete_expired_exports(timezone.now() + timedelta(hours=1))
+    export.refresh_from_db()
+    assert export.state == ExportState.QUEUED
+    delete_expired_exports(timezone.now() + timedelta(hours=7))
+    export.refresh_from_db()
+    assert export.state == ExportState.FAILED
+    assert do_request_export(person, actor=person).pk != export.pk
+
+
+@pytest.mark.parametrize("items", [1, 50])
+def test_my_data_page_and_api_query_counts(client, person, built, django_assert_num_queries, items):
+    for n in range(items):
+        Notification.objects.create(recipient=person, kind="reply", message=f"n{n}", url="/")
+    built(do_request_export, person, actor=person)
+    client.force_login(person)
+    client.get(reverse("my-data"))
+    # session, person, the latest export, the organisation (the layout)
+    with django_assert_num_queries(4):
+        assert client.get(reverse("my-data")).status_code == 200
+    client.logout()
+    auth = bearer(person)
+    client.get("/api/v1/me/export", **auth)
+    # token, the latest export
+    with django_assert_num_queries(2):
+        assert client.get("/api/v1/me/export", **auth).status_code == 200
