@@ -84,7 +84,8 @@ REFUSALS = {
     ),
     "cancelled": "You cancelled signing in with {provider}.",
     "password_off": (
-        "Your organisation signs people in through its own sign-in, not with a password here. "
+        "Your organisation signs people in through its own sign-in, not with a password or a "
+        "passkey here. "
         "Use the “Sign in with …” button on the sign-in page."
     ),
 }

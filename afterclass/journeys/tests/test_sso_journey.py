@@ -131,7 +131,7 @@ def test_sso_password_sign_in_off_lets_only_the_break_glass_admin_in(open_page, 
     page.locator("#id_login").fill("bob@northwind.example")
     page.locator("#id_password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in", exact=True).click()
-    expect(page.get_by_role("alert")).to_contain_text("not with a password here")
+    expect(page.get_by_role("alert")).to_contain_text("not with a password or a passkey")
 
     page.get_by_role("link", name="Back to the sign-in page").click()
     page.get_by_text("Administrators: sign in with a password").click()
