@@ -46,3 +46,28 @@ def test_person_downloads_their_data(open_page):
     narrow = open_page(as_person=mia, viewport={"width": 320, "height": 640})
     narrow.goto("/me/data/")
     assert horizontal_overflow(narrow) is None, horizontal_overflow(narrow)
+
+
+def test_admin_exports_a_persons_data_for_a_subject_access_request(open_page):
+    admin = AdminFactory(display_name="Alex Morgan")
+    do_update_organisation(actor=admin, name="Northwind")
+    mia = PersonFactory(display_name="Mia Mine")
+
+    page = open_page(as_person=admin)
+    page.goto(f"/manage/people/{mia.pk}/")
+    page.get_by_role("link", name="export the data of Mia Mine").click()
+    expect(page.get_by_role("heading", name="Export the data of Mia Mine", level=1)).to_be_visible()
+    page.get_by_role("button", name="Prepare the export").click()
+    for _ in range(20):
+        if page.get_by_text("Ready to download").count():
+            break
+        page.wait_for_timeout(250)
+        page.reload()
+    expect(page.get_by_role("link", name="Download the zip")).to_be_visible()
+    snap(page, "subject-access-desktop")
+    check_page(page, "subject-access export ready")
+
+    phone = open_page(as_person=admin, viewport={"width": 320, "height": 640})
+    phone.goto(f"/manage/people/{mia.pk}/export/")
+    assert horizontal_overflow(phone) is None, horizontal_overflow(phone)
+    snap(phone, "subject-access-320")
