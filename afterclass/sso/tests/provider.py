@@ -4,6 +4,7 @@ what a person does there: fill its sign-in form, then be sent back to us with a 
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -68,6 +69,7 @@ class IdentityProvider:
         if self.process is not None:
             self.process.terminate()
             self.process.wait(10)
+        shutil.rmtree(self.state, ignore_errors=True)
 
     def environment(self) -> dict[str, str]:
         """How an unattended install would configure it (afterclass.sso.environment)."""
