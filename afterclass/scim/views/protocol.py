@@ -311,10 +311,15 @@ def users(request: HttpRequest, client: ProvisioningToken) -> HttpResponse:
 
 @scim_view({"POST"})
 def users_search(request: HttpRequest, client: ProvisioningToken) -> HttpResponse:
+    return _search(request, users=True)
+
+
+def _search(request: HttpRequest, *, users: bool) -> HttpResponse:
+    """POST …/.search: the listing's parameters in a JSON object (RFC 7644 §3.4.3)."""
     body = _body(request)
     if not isinstance(body, dict):
         raise ScimError(400, "invalidSyntax", "The body must be a JSON object.")
-    return _listing(request, body, users=True)
+    return _listing(request, body, users=users)
 
 
 @scim_view({"GET", "PUT", "PATCH", "DELETE"})
@@ -356,10 +361,7 @@ def groups(request: HttpRequest, client: ProvisioningToken) -> HttpResponse:
 
 @scim_view({"POST"})
 def groups_search(request: HttpRequest, client: ProvisioningToken) -> HttpResponse:
-    body = _body(request)
-    if not isinstance(body, dict):
-        raise ScimError(400, "invalidSyntax", "The body must be a JSON object.")
-    return _listing(request, body, users=False)
+    return _search(request, users=False)
 
 
 @scim_view({"GET", "PUT", "PATCH", "DELETE"})
