@@ -17,7 +17,6 @@ from ninja.openapi.schema import OpenAPISchema
 from afterclass.api.auth import API_AUTH
 from afterclass.attachments.api import router as attachments_router
 from afterclass.audit.api import router as audit_router
-from afterclass.exports.api import router as exports_router
 from afterclass.core.errors import (
     DATABASE_UNAVAILABLE,
     SERVER_ERROR,
@@ -25,6 +24,7 @@ from afterclass.core.errors import (
     TooManyRequests,
     error_body,
 )
+from afterclass.exports.api import router as exports_router
 from afterclass.insights.api import router as insights_router
 from afterclass.learning.api import router as learning_router
 from afterclass.moderation.api import router as moderation_router

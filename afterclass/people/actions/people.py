@@ -140,9 +140,7 @@ def do_create_person(
     return person
 
 
-def do_set_active(
-    person: Person, active: bool, *, actor: Person | None, **audit: Any
-) -> Person:
+def do_set_active(person: Person, active: bool, *, actor: Person | None, **audit: Any) -> Person:
     """Deactivate (they cannot sign in; their content stays) or reactivate a person.
 
     Deactivating ends their sessions, revokes their access tokens and forgets the push
