@@ -1,4 +1,5 @@
-"""Data exports: asking for one, building it (the task), and deleting expired ones."""
+"""Data exports: building one (the task) and deleting expired ones. Asking for one is
+exports/request.py (it queues the task, whose module imports this one)."""
 
 from __future__ import annotations
 
@@ -9,42 +10,17 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from afterclass.audit.log import record_audit
-from afterclass.exports.access import check_can_request_export
 from afterclass.exports.archive import write_archive
 from afterclass.exports.contents import collect
 from afterclass.exports.models import IN_PROGRESS, DataExport, ExportState
 from afterclass.outbox.actions import queue_emails, send_soon
-from afterclass.people.models import Person
 
 KEEP_FOR = timedelta(days=7)
-
-
-def do_request_export(person: Person, *, actor: Person) -> DataExport:
-    """Ask for `person`'s data as a zip (themselves, or an admin for a subject-access request;
-    both audited). Asking again while one is being built gives that one."""
-    from afterclass.exports.tasks import build_data_export
-
-    check_can_request_export(actor, person)
-    waiting = DataExport.objects.filter(person=person, requested_by=actor, state__in=IN_PROGRESS)
-    found = waiting.first()
-    if found is not None:
-        return found
-    try:
-        with transaction.atomic():
-            export = DataExport.objects.create(person=person, requested_by=actor)
-            action = "export.request" if actor.pk == person.pk else "export.request_for_person"
-            record_audit(action, person, actor=actor, export=export.pk)
-            transaction.on_commit(lambda: build_data_export.enqueue(export.pk))
-    except IntegrityError:
-        # Two requests at once: the other one made it.
-        return waiting.get()
-    return export
 
 
 def storage_name(export: DataExport) -> str:

@@ -7,8 +7,8 @@ from ninja.responses import Status
 from afterclass.core.api import Id, current_person, errors
 from afterclass.core.errors import NotFound
 from afterclass.exports.access import access_download
-from afterclass.exports.actions import do_request_export
 from afterclass.exports.queries import latest_export
+from afterclass.exports.request import do_request_export
 from afterclass.exports.schemas import ExportOut
 from afterclass.exports.views import export_file_response
 

@@ -11,8 +11,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from afterclass.core.http import SignedInRequest
 from afterclass.exports.access import access_download
-from afterclass.exports.actions import KEEP_FOR, do_request_export
+from afterclass.exports.actions import KEEP_FOR
 from afterclass.exports.queries import latest_export
+from afterclass.exports.request import do_request_export
 from afterclass.people.access import access_person, check_org_admin
 from afterclass.people.models import Person
 

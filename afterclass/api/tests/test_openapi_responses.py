@@ -19,7 +19,7 @@ from pydantic import BaseModel
 
 from afterclass.api.api import api
 from afterclass.attachments.tests.factories import make_upload
-from afterclass.exports.actions import do_request_export
+from afterclass.exports.request import do_request_export
 from afterclass.learning.actions import do_create_session, do_submit
 from afterclass.learning.tests.factories import make_activity, make_course, make_unit
 from afterclass.moderation.actions import do_report

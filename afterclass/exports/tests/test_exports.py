@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from afterclass.attachments.models import Attachment
 from afterclass.audit.models import AuditEntry
-from afterclass.exports.actions import delete_expired_exports, do_build_export, do_request_export
+from afterclass.exports.actions import delete_expired_exports, do_build_export
 from afterclass.exports.models import DataExport, ExportState
+from afterclass.exports.request import do_request_export
 from afterclass.learning.models import Submission
 from afterclass.learning.tests.factories import make_activity, make_course, make_unit
 from afterclass.notifications.models import Notification
