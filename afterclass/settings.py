@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "ninja",
     "afterclass.core",
     "afterclass.audit",
+    "afterclass.auditlog",
     "afterclass.exports",
     "afterclass.insights",
     "afterclass.people",

@@ -28,7 +28,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("scim/v2/", include(scim_urls.scim_urlpatterns)),
     path("manage/provisioning/", include(scim_urls.manage_urlpatterns)),
-    path("manage/audit/", include("afterclass.audit.urls")),
+    path("manage/audit/", include("afterclass.auditlog.urls")),
     path("", include("afterclass.exports.urls")),
     path("backoffice/", admin.site.urls),
     path("", include("afterclass.people.urls")),

@@ -16,7 +16,7 @@ from ninja.openapi.schema import OpenAPISchema
 
 from afterclass.api.auth import API_AUTH
 from afterclass.attachments.api import router as attachments_router
-from afterclass.audit.api import router as audit_router
+from afterclass.auditlog.api import router as audit_router
 from afterclass.core.errors import (
     DATABASE_UNAVAILABLE,
     SERVER_ERROR,

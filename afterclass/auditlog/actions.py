@@ -6,7 +6,7 @@ from dataclasses import asdict
 
 from afterclass.audit.log import record_audit
 from afterclass.audit.models import AuditEntry
-from afterclass.audit.queries import AuditFilter
+from afterclass.auditlog.queries import AuditFilter
 from afterclass.people.access import check_org_admin
 from afterclass.people.models import Organisation, Person
 

@@ -6,7 +6,7 @@ from typing import Any, cast
 
 from django import forms
 
-from afterclass.audit.queries import AuditFilter
+from afterclass.auditlog.queries import AuditFilter
 
 
 class AuditFilterForm(forms.Form):

@@ -7,9 +7,9 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from afterclass.audit.actions import do_record_audit_export
-from afterclass.audit.forms import AuditFilterForm
-from afterclass.audit.queries import audit_actions, audit_csv_rows, audit_page, space_names
+from afterclass.auditlog.actions import do_record_audit_export
+from afterclass.auditlog.forms import AuditFilterForm
+from afterclass.auditlog.queries import audit_actions, audit_csv_rows, audit_page, space_names
 from afterclass.core.errors import InvalidInput
 from afterclass.core.http import SignedInRequest, page_or_partial
 from afterclass.people.access import check_org_admin
@@ -35,7 +35,7 @@ def audit_log(request: SignedInRequest) -> HttpResponse:
     rows = [(entry, spaces.get(entry.space_id or 0, "")) for entry in page.items] if page else []
     context = {"form": form, "page": page, "rows": rows, "error": error}
     status = 200 if page is not None else 400
-    return page_or_partial(request, "audit/log.html", "results", context, status=status)
+    return page_or_partial(request, "auditlog/log.html", "results", context, status=status)
 
 
 @login_required

@@ -3,8 +3,8 @@
 from django.http import HttpRequest
 from ninja import Query, Router
 
-from afterclass.audit.queries import AuditFilter, audit_page
-from afterclass.audit.schemas import AuditEntryOut, AuditPage, AuditParams
+from afterclass.auditlog.queries import AuditFilter, audit_page
+from afterclass.auditlog.schemas import AuditEntryOut, AuditPage, AuditParams
 from afterclass.core.api import current_person, errors
 from afterclass.core.errors import InvalidInput
 from afterclass.people.access import check_org_admin

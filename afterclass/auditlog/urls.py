@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from afterclass.audit import views
+from afterclass.auditlog import views
 
 urlpatterns = [
     path("", views.audit_log, name="manage-audit"),
