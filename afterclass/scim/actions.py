@@ -19,7 +19,6 @@ from django.utils import timezone
 
 from afterclass.audit.log import record_audit
 from afterclass.core.errors import Conflict, InvalidInput, NotAllowed
-from afterclass.live.events import close_connections_of
 from afterclass.people.actions import do_create_person, do_set_active, hash_secret
 from afterclass.people.actions.validation import clean_text, normalise_email
 from afterclass.people.models import Department, Person
@@ -171,11 +170,9 @@ def _returning(fields: PersonFields) -> Person | None:
 
 
 def _deactivate(person: Person, client: ProvisioningToken) -> None:
-    """Deactivate at once: sessions and API tokens (do_set_active), and after the commit the
-    person's open live-update sockets are closed."""
+    """Deactivate at once: sessions, API tokens and, after the commit, the person's open
+    live-update sockets (do_set_active)."""
     do_set_active(person, False, actor=None, scim_token=client.pk)
-    person_id = person.pk
-    transaction.on_commit(lambda: close_connections_of(person_id))
 
 
 def do_provision_person(fields: PersonFields, *, client: ProvisioningToken) -> Person:

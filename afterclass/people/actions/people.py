@@ -22,6 +22,7 @@ from afterclass.people.models import (
     Organisation,
     Person,
 )
+from afterclass.people.signals import person_deactivated
 from afterclass.people.two_factor import mark_sessions_due
 from afterclass.search.queue import reindex_person_on_commit
 
@@ -163,6 +164,11 @@ def do_set_active(person: Person, active: bool, *, actor: Person | None, **audit
             end_sessions(person)
             # No more pushes to their devices (webapp's periodic prune_push catches any left).
             person.push_subscriptions.all().delete()
+            person_id = person.pk
+            # Their open pages' live sockets close after the commit (afterclass.live.receivers).
+            transaction.on_commit(
+                lambda: person_deactivated.send(sender=Person, person_id=person_id)
+            )
         record_audit(
             "person.activate" if active else "person.deactivate", person, actor=actor, **audit
         )
