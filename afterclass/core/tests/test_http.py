@@ -17,6 +17,7 @@ PUSHED = {
     "spaces/directory.html": ("space-directory", "?q=data"),
     "people/directory.html": ("people-directory", "?q=ada"),
     "people/manage/people.html": ("manage-people", "?q=ada"),
+    "auditlog/log.html": ("manage-audit", "?who=ada"),
 }
 FRAGMENT = {"HX-Request": "true"}
 RESTORE = {"HX-Request": "true", "HX-History-Restore-Request": "true"}

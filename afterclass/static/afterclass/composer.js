@@ -235,6 +235,9 @@
     }
     text.addEventListener("input", update);
     counter.textContent = words(max - text.value.length);
+    // Words typed before this ran (a composer just swapped in, before htmx:load) are counted
+    // and said as if typed now.
+    if (text.value) update();
   }
 
   // --- Files dropped anywhere on the composer go to its drop zone (compose.js) ---------------
