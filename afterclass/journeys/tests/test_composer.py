@@ -115,7 +115,12 @@ def test_words_typed_while_the_composer_is_redrawn_are_kept(open_page, world):
     page = open_page(as_person=world)
     page.goto("/feed/")
     page.get_by_role("link", name="Post…").click()
+    page.get_by_label("Post in").evaluate("el => el.setAttribute('data-before-space', '')")
     page.get_by_label("Post in").select_option(label="Data skills")
+    # The composer is redrawn for the space chosen: the kind is picked in the new one (a
+    # response to a link of the old one, gone meanwhile, would find no composer to replace).
+    expect(page.locator("[data-before-space]")).to_have_count(0)
+    composer_ready(page)
     expect(page.get_by_role("link", name="Discussion")).to_have_attribute("aria-current", "page")
     held = []
     page.route("**/compose/?*kind=question*", lambda route: held.append(route))
