@@ -311,6 +311,10 @@ USERSESSIONS_TRACK_ACTIVITY = False
 # allauth SocialApp rows; those named in AFTERCLASS_OIDC come from the environment (see
 # afterclass/sso/environment.py and docs/DEPLOYMENT.md, "Single sign-on").
 SOCIALACCOUNT_ADAPTER = "afterclass.sso.adapter.SocialSignInAdapter"
+# The API's rate limits (afterclass.api.auth), a minute: requests per access token, and requests
+# that authenticate as nobody per client address. 0 turns one off.
+AFTERCLASS_API_RATE_LIMIT = int(os.environ.get("AFTERCLASS_API_RATE_LIMIT") or "600")
+AFTERCLASS_API_IP_RATE_LIMIT = int(os.environ.get("AFTERCLASS_API_IP_RATE_LIMIT") or "60")
 SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": providers_from_environment(os.environ)}}
 SOCIALACCOUNT_AUTO_SIGNUP = True
 SOCIALACCOUNT_LOGIN_ON_GET = False  # a provider's button is a form: no sign-in started by a link

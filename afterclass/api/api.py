@@ -14,7 +14,7 @@ from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.schema import OpenAPISchema
 
-from afterclass.api.auth import API_AUTH
+from afterclass.api.auth import API_AUTH, check_refused_rate
 from afterclass.attachments.api import router as attachments_router
 from afterclass.auditlog.api import router as audit_router
 from afterclass.core.errors import (
@@ -87,8 +87,40 @@ class AfterclassAPI(NinjaAPI):
         document = self._openapi_documents.get(path_prefix)
         if document is None:
             document = super().get_openapi_schema(path_prefix=path_prefix)
+            _document_rate_limits(document)
             self._openapi_documents[path_prefix] = document
         return document
+
+
+RATE_LIMITED = {
+    "description": (
+        "Too many requests: more than the access token's limit a minute "
+        "(AFTERCLASS_API_RATE_LIMIT, 600 by default), or more requests that authenticate as "
+        "nobody (no credentials, a wrong or expired token) from one client address "
+        "(AFTERCLASS_API_IP_RATE_LIMIT, 60 by default). Wait as long as Retry-After says."
+    ),
+    "headers": {
+        "Retry-After": {
+            "description": "Seconds until the request would be allowed.",
+            "schema": {"type": "integer", "minimum": 1},
+        }
+    },
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+}
+
+
+def _document_rate_limits(document: OpenAPISchema) -> None:
+    """Every operation is rate-limited by the authentication every operation goes through
+    (api.auth), so its 429 is added here once rather than in every router."""
+    for item in document["paths"].values():
+        for operation in item.values():
+            own = operation["responses"].get(429)  # an operation's own 429 (drafts: too soon)
+            if own is None:
+                operation["responses"][429] = RATE_LIMITED
+            else:
+                also = RATE_LIMITED["description"]
+                description = f"{own['description'].rstrip('.')}. Also: {also}"
+                operation["responses"][429] = {**RATE_LIMITED, "description": description}
 
 
 api = AfterclassAPI(
@@ -100,7 +132,11 @@ api = AfterclassAPI(
         "`afterclass token create <email>`) or, from the browser, with the session and CSRF token. "
         'Lists are cursor-paginated as `{"items": [...], "next": "<cursor or null>"}`; '
         'every error (schema errors included) is `{"detail": "…", "field": "…" or null, '
-        '"errors": [{"field", "message", "type"}, …]}`.'
+        '"errors": [{"field", "message", "type"}, …]}`. '
+        "Each access token may make a number of requests a minute that the site sets "
+        "(`AFTERCLASS_API_RATE_LIMIT`, 600 by default), and requests without valid credentials "
+        "are limited per client address; beyond either, the answer is 429 with `Retry-After` "
+        "(seconds)."
     ),
     auth=API_AUTH,
     urls_namespace="api",
@@ -126,6 +162,10 @@ NOT_SIGNED_IN = "Sign in, or send a personal access token as 'Authorization: Bea
 
 @api.exception_handler(AuthenticationError)
 def not_signed_in(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
+    try:
+        check_refused_rate(request)
+    except TooManyRequests as refused:
+        return domain_error(request, refused)
     message = error.message if error.message != AuthenticationError().message else NOT_SIGNED_IN
     return api.create_response(request, error_body(message), status=401)
 
