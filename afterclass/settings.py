@@ -16,7 +16,7 @@ import dj_database_url
 from django.utils.csp import CSP
 
 from afterclass.live.layers import redis_channel_layer
-from afterclass.sso.environment import providers_from_environment
+from afterclass.sso.environment import providers_from_environment, saml_providers_from_environment
 
 
 def env_bool(name: str, *, default: bool) -> bool:
@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "allauth.usersessions",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "django_htmx",
     "ninja",
     "afterclass.core",
@@ -307,15 +308,19 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env_bool(
 # refreshed by our middleware every few minutes rather than by allauth on every request, which
 # would cost queries on every page.
 USERSESSIONS_TRACK_ACTIVITY = False
-# Single sign-on with OpenID Connect (afterclass.sso): providers added under Manage → Sign-in are
-# allauth SocialApp rows; those named in AFTERCLASS_OIDC come from the environment (see
+# Single sign-on with OpenID Connect and SAML 2.0 (afterclass.sso): providers added under Manage →
+# Sign-in are allauth SocialApp rows; those named in AFTERCLASS_OIDC and AFTERCLASS_SAML come from
+# the environment (see
 # afterclass/sso/environment.py and docs/DEPLOYMENT.md, "Single sign-on").
 SOCIALACCOUNT_ADAPTER = "afterclass.sso.adapter.SocialSignInAdapter"
 # The API's rate limits (afterclass.api.auth), a minute: requests per access token, and requests
 # that authenticate as nobody per client address. 0 turns one off.
 AFTERCLASS_API_RATE_LIMIT = int(os.environ.get("AFTERCLASS_API_RATE_LIMIT") or "600")
 AFTERCLASS_API_IP_RATE_LIMIT = int(os.environ.get("AFTERCLASS_API_IP_RATE_LIMIT") or "60")
-SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": providers_from_environment(os.environ)}}
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {"APPS": providers_from_environment(os.environ)},
+    "saml": {"APPS": saml_providers_from_environment(os.environ)},
+}
 SOCIALACCOUNT_AUTO_SIGNUP = True
 SOCIALACCOUNT_LOGIN_ON_GET = False  # a provider's button is a form: no sign-in started by a link
 SOCIALACCOUNT_STORE_TOKENS = False  # we only sign people in: no provider tokens kept

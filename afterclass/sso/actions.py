@@ -14,7 +14,7 @@ from afterclass.audit.log import record_audit
 from afterclass.core.errors import Conflict, InvalidInput
 from afterclass.people.actions import do_accept_invitation, do_create_person
 from afterclass.people.actions.validation import clean_text
-from afterclass.people.models import Department, Organisation, Person
+from afterclass.people.models import Department, ManagementLevel, Organisation, Person
 from afterclass.search.queue import reindex_person_on_commit
 from afterclass.sso.access import check_manage_sign_in
 from afterclass.sso.environment import DEFAULT_CLAIMS, provider_settings
@@ -121,11 +121,20 @@ def _department_named(name: str) -> Department | None:
     return existing or Department.objects.create(name=name)
 
 
+def _level_named(name: str) -> ManagementLevel | None:
+    return ManagementLevel.objects.filter(name__iexact=name).first() if name else None
+
+
+def _mapped(mapping: Mapping[str, Any], key: str) -> str:
+    return str(mapping.get(key) or DEFAULT_CLAIMS[key])
+
+
 def _fields_from_claims(claims: Mapping[str, Any], mapping: Mapping[str, Any]) -> dict[str, Any]:
-    """What the claims say of name, job title and department; a claim the provider does not
-    send leaves that field as it is."""
+    """What the claims (or a SAML assertion's attributes) say of name, job title, department and
+    management level; a claim the provider does not send leaves that field as it is. A level is
+    one of the organisation's (by name): an unknown one leaves the level as it is."""
     fields: dict[str, Any] = {}
-    if name := _claim(claims, "name", "display_name"):
+    if name := _claim(claims, _mapped(mapping, "name_claim"), "display_name"):
         fields["display_name"] = name
     job_claim = mapping.get("job_title_claim") or DEFAULT_CLAIMS["job_title_claim"]
     if job_claim in claims:
@@ -133,6 +142,9 @@ def _fields_from_claims(claims: Mapping[str, Any], mapping: Mapping[str, Any]) -
     department_claim = mapping.get("department_claim") or DEFAULT_CLAIMS["department_claim"]
     if department_claim in claims:
         fields["department"] = _department_named(_claim(claims, department_claim, "department"))
+    level_claim = _mapped(mapping, "level_claim")
+    if level_claim in claims and (level := _level_named(_claim(claims, level_claim, "level"))):
+        fields["level"] = level
     return fields
 
 

@@ -1,9 +1,11 @@
-"""How allauth signs people in through OpenID Connect here, and the password-sign-in policy.
+"""How allauth signs people in through OpenID Connect and SAML 2.0 here, and the password-sign-in
+policy.
 
-`SocialSignInAdapter` (SOCIALACCOUNT_ADAPTER) matches a person by the provider's `sub` (allauth's
-SocialAccount) or else by e-mail address (people made by SCIM or invited), refuses a deactivated
-person and an address outside the allowed domains, makes accounts just in time and keeps name,
-job title and department up to date from the claims. Every refusal, its own or a token allauth
+`SocialSignInAdapter` (SOCIALACCOUNT_ADAPTER) matches a person by the provider's `sub` or SAML
+NameID (allauth's SocialAccount) or else by e-mail address (people made by SCIM or invited),
+refuses a deactivated person and an address outside the allowed domains, makes accounts just in
+time and keeps name, job title, department and management level up to date from the claims (a
+SAML provider's attributes are its claims). Every refusal, its own or a token or assertion allauth
 would not accept, is a page saying why in plain words, and an audit entry.
 
 `AccountAdapter` (ACCOUNT_ADAPTER) adds to people's adapter the organisation's choice to switch
@@ -19,6 +21,7 @@ from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialLogin
 from allauth.socialaccount.providers.base import AuthError
+from django.core.cache import cache
 from django.http import HttpRequest
 from django.shortcuts import render
 from django.urls import reverse
@@ -37,6 +40,9 @@ from afterclass.sso.actions import (
 from afterclass.sso.models import SignInPolicy
 
 PROVIDER_SESSION_KEY = "afterclass_sso_provider"
+SAML = "saml"
+# A SAML assertion is accepted once: its id is kept for longer than any assertion is valid.
+USED_ASSERTION_SECONDS = 24 * 3600
 
 REFUSALS = {
     "deactivated": (
@@ -66,6 +72,14 @@ REFUSALS = {
     "replayed": (
         "This sign-in answer from {provider} had already been used, so we did not accept it "
         "again. Please sign in afresh."
+    ),
+    "unsigned": (
+        "The sign-in answer from {provider} was not signed, so we could not tell that it really "
+        "came from {provider}, and did not accept it. Tell an administrator."
+    ),
+    "bad_signature": (
+        "The signature on the sign-in answer from {provider} is not the one we expect, so we did "
+        "not accept it. Please try again; if it keeps happening, tell an administrator."
     ),
     "invalid_token": (
         "We could not check the sign-in answer from {provider}, so we did not accept it. Please "
@@ -117,16 +131,37 @@ def refusal(
 
 
 def claims_of(sociallogin: SocialLogin) -> dict[str, Any]:
-    """The ID token's claims with the userinfo endpoint's over them (its answer is fresher)."""
+    """The ID token's claims with the userinfo endpoint's over them (its answer is fresher); a
+    SAML assertion's attributes (the first value of each), with the address allauth found."""
     extra = sociallogin.account.extra_data or {}
+    if sociallogin.provider.id == SAML:
+        claims = {
+            name: values[0] if isinstance(values, list) and values else values
+            for name, values in extra.items()
+        }
+        return {**claims, "email": sociallogin.user.email or claims.get("email", "")}
     if "userinfo" not in extra and "id_token" not in extra:
         return dict(extra)
     return {**(extra.get("id_token") or {}), **(extra.get("userinfo") or {})}
 
 
+# What python3-saml says of an assertion it refused (allauth passes on only its words).
+SAML_ERRORS: list[tuple[str, str]] = [
+    ("not a valid audience", "wrong_audience"),
+    ("invalid issuer", "wrong_issuer"),
+    ("could not validate timestamp", "expired"),
+    ("no signature found", "unsigned"),
+    ("is not signed and the sp require", "unsigned"),
+    ("signature validation failed", "bad_signature"),
+]
+
+
 def reason_for(error: Any, exception: BaseException | None, extra: dict[str, Any]) -> str:
     if error == AuthError.CANCELLED:
         return "cancelled"
+    if "saml_errors" in extra:
+        words = str(extra.get("saml_last_error_reason") or "").lower()
+        return next((reason for text, reason in SAML_ERRORS if text in words), "invalid_token")
     if exception is None:
         # allauth found no sign-in it started for this `state`.
         return "state_mismatch" if "state_id" in extra else "provider_error"
@@ -143,9 +178,26 @@ def reason_for(error: Any, exception: BaseException | None, extra: dict[str, Any
     return "provider_error"
 
 
+def used_assertion_key(request: HttpRequest) -> str | None:
+    """The cache key of the SAML assertion being signed in with (sso.views.saml_finish reads its
+    id from the stored answer), or None."""
+    assertion_id = getattr(request, "saml_assertion_id", None)
+    return f"sso:saml:assertion:{assertion_id}" if assertion_id else None
+
+
+def use_assertion_once(request: HttpRequest, provider: str) -> None:
+    """Called once allauth accepted the assertion (signature, audience, times): its id is marked
+    used, and an id already used is a replay."""
+    key = used_assertion_key(request)
+    if key is not None and not cache.add(key, True, USED_ASSERTION_SECONDS):
+        raise refusal(request, "replayed", provider=provider, detail=key)
+
+
 class SocialSignInAdapter(DefaultSocialAccountAdapter):
     def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
         app = sociallogin.provider.app
+        if sociallogin.provider.id == SAML:
+            use_assertion_once(request, app.name)
         claims = claims_of(sociallogin)
         email = str(claims.get("email") or sociallogin.user.email or "").strip().lower()
         person: Person | None = sociallogin.user if sociallogin.is_existing else None

@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 
 OIDC = "openid_connect"
+SAML = "saml"
 DISCOVERY_SECONDS = 300
 
 
@@ -20,8 +21,9 @@ class SignInProvider:
     provider_id: str
     name: str
     login_url: str
-    server_url: str
+    server_url: str  # OpenID Connect: the issuer; SAML: where its sign-in page is (or metadata)
     pk: int | None  # None: configured by the environment
+    kind: str = OIDC
 
     @property
     def origin(self) -> str:
@@ -29,21 +31,34 @@ class SignInProvider:
         return f"{parts.scheme}://{parts.netloc}"
 
 
+def saml_address(app: SocialApp) -> str:
+    """Where a SAML provider's sign-in page is (the browser is sent there), else its metadata."""
+    idp = app.settings.get("idp") or {}
+    return str(idp.get("sso_url") or idp.get("metadata_url") or "")
+
+
 def sign_in_providers(request: HttpRequest) -> list[SignInProvider]:
-    """Every OpenID Connect provider, from Manage → Sign-in (rows) and the environment (one
-    query)."""
+    """Every OpenID Connect and SAML provider, from Manage → Sign-in (rows) and the environment
+    (one query)."""
     remembered: list[SignInProvider] | None = getattr(request, "_sign_in_providers", None)
     if remembered is not None:  # the page and its Content-Security-Policy both ask
         return remembered
-    apps: list[SocialApp] = get_adapter().list_apps(request, provider=OIDC)
+    apps: list[SocialApp] = [
+        app for app in get_adapter().list_apps(request) if app.provider in (OIDC, SAML)
+    ]
     providers = sorted(
         (
             SignInProvider(
-                provider_id=app.provider_id,
+                provider_id=app.provider_id or app.client_id,
                 name=app.name,
                 login_url=app.get_provider(request).get_login_url(request),
-                server_url=app.settings.get("server_url", ""),
+                server_url=(
+                    saml_address(app)
+                    if app.provider == SAML
+                    else app.settings.get("server_url", "")
+                ),
                 pk=app.pk,
+                kind=app.provider,
             )
             for app in apps
         ),

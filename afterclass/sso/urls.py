@@ -24,4 +24,10 @@ urlpatterns: list[URLPattern] = [
         views.provider_sign_in,
         name="openid_connect_login",
     ),
+    path("accounts/saml/<str:organization_slug>/login/", views.saml_sign_in, name="saml_login"),
+    path(
+        "accounts/saml/<str:organization_slug>/acs/finish/",
+        views.saml_finish,
+        name="saml_finish_acs",
+    ),
 ]

@@ -3,21 +3,27 @@ the page after signing out that offers to sign out of the provider too."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
 from allauth.account.views import LoginView
 from allauth.socialaccount.models import SocialApp
 from allauth.socialaccount.providers.openid_connect import views as openid_connect_views
+from allauth.socialaccount.providers.saml import views as saml_views
+from allauth.socialaccount.sessions import LoginSession
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.csp import CSP
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from onelogin.saml2.response import OneLogin_Saml2_Response
 from requests import RequestException
 
 from afterclass.core.errors import Conflict, InvalidInput
@@ -26,7 +32,7 @@ from afterclass.core.http import SignedInRequest
 from afterclass.people.views import invitations
 from afterclass.sso.access import check_manage_sign_in
 from afterclass.sso.actions import OIDC, do_delete_provider, do_save_provider, do_set_sign_in_policy
-from afterclass.sso.adapter import refusal
+from afterclass.sso.adapter import refusal, used_assertion_key
 from afterclass.sso.forms import PolicyForm, ProviderForm
 from afterclass.sso.models import SignInPolicy
 from afterclass.sso.providers import end_session_url, sign_in_providers
@@ -70,6 +76,54 @@ def provider_sign_in(request: HttpRequest, provider_id: str) -> HttpResponse:
             request, "unreachable", provider=names[0] if names else "", detail=repr(error)
         ).response
         return refused
+    return response
+
+
+def _provider_name(request: HttpRequest, provider_id: str) -> str:
+    names = [p.name for p in sign_in_providers(request) if p.provider_id == provider_id]
+    return names[0] if names else ""
+
+
+def saml_sign_in(request: HttpRequest, organization_slug: str) -> HttpResponse:
+    """allauth's start of a SAML sign-in, which may first read the provider's metadata from its
+    address: a provider that does not answer is a page saying so, not an error."""
+    try:
+        response: HttpResponse = saml_views.login(request, organization_slug=organization_slug)
+    except OSError as error:  # urllib's URLError and socket errors (python3-saml reads metadata)
+        refused: HttpResponse = refusal(
+            request, "unreachable", provider=_provider_name(request, organization_slug),
+            detail=repr(error),
+        ).response  # fmt: skip
+        return refused
+    return response
+
+
+def _assertion_id(request: HttpRequest) -> str | None:
+    """The id of the assertion allauth's assertion consumer stored for this browser, read as
+    python3-saml reads it (checked, with the signature, by allauth afterwards)."""
+    stored = LoginSession(request, "saml_acs_session", "saml-acs-session").store.get("request")
+    try:
+        answer = QueryDict(json.loads(stored)["POST"]).get("SAMLResponse") if stored else None
+        if not answer:
+            return None
+        return str(OneLogin_Saml2_Response(None, answer).get_assertion_id() or "") or None
+    except Exception:  # not a response python3-saml can read: allauth refuses it next
+        return None
+
+
+def saml_finish(request: HttpRequest, organization_slug: str) -> HttpResponse:
+    """allauth's end of a SAML sign-in, with two refusals it lacks: an assertion already used
+    (a replay, refused here before anything else and once accepted in the adapter), and an
+    answer to a sign-in this browser did not start or has finished (allauth's bare 403)."""
+    name = _provider_name(request, organization_slug)
+    request.saml_assertion_id = _assertion_id(request)  # type: ignore[attr-defined]
+    key = used_assertion_key(request)
+    if key is not None and cache.get(key):
+        return refusal(request, "replayed", provider=name, detail=key).response  # type: ignore[no-any-return]
+    try:
+        response: HttpResponse = saml_views.finish_acs(request, organization_slug=organization_slug)
+    except PermissionDenied:
+        return refusal(request, "state_mismatch", provider=name).response  # type: ignore[no-any-return]
     return response
 
 
