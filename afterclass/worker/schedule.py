@@ -46,6 +46,7 @@ SCHEDULE: tuple[Periodic, ...] = (
     Periodic("afterclass.api.tasks.prune_idempotency_keys", HOUR, offset=timedelta(minutes=40)),
     Periodic("afterclass.webapp.tasks.prune_push", DAY, offset=timedelta(hours=4.5)),
     Periodic("afterclass.exports.tasks.delete_expired_exports", HOUR, timedelta(minutes=50)),
+    Periodic("afterclass.retention.tasks.apply_retention", DAY, offset=timedelta(hours=2.5)),
 )
 
 
