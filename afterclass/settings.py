@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "afterclass.audit",
     "afterclass.auditlog",
     "afterclass.exports",
+    "afterclass.erasure",
     "afterclass.retention",
     "afterclass.insights",
     "afterclass.people",

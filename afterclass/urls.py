@@ -30,6 +30,7 @@ urlpatterns = [
     path("manage/provisioning/", include(scim_urls.manage_urlpatterns)),
     path("manage/audit/", include("afterclass.auditlog.urls")),
     path("", include("afterclass.exports.urls")),
+    path("", include("afterclass.erasure.urls")),
     path("backoffice/", admin.site.urls),
     path("", include("afterclass.people.urls")),
     path("welcome/", include("afterclass.spaces.onboarding_urls")),

@@ -24,6 +24,7 @@ from afterclass.core.errors import (
     TooManyRequests,
     error_body,
 )
+from afterclass.erasure.api import router as erasure_router
 from afterclass.exports.api import router as exports_router
 from afterclass.insights.api import router as insights_router
 from afterclass.learning.api import router as learning_router
@@ -240,6 +241,7 @@ def _register_routers() -> None:
     api.add_router("/", worker_router)
     api.add_router("/", audit_router)
     api.add_router("/", exports_router)
+    api.add_router("/", erasure_router)
 
 
 _register_routers()

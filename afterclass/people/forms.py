@@ -21,6 +21,7 @@ from afterclass.people.actions import (
 )
 from afterclass.people.models import (
     Department,
+    ErasedContent,
     ManagementLevel,
     Person,
     TokenScope,
@@ -333,6 +334,18 @@ class OrganisationForm(forms.Form):
             "have. People who sign in through your identity provider are not asked."
         ),
         error_messages={"invalid_choice": "Choose who must use two-factor sign-in."},
+    )
+    erased_content = forms.ChoiceField(
+        label="When a person is erased, their posts, comments and answers are",
+        choices=ErasedContent.choices,
+        widget=forms.RadioSelect,
+        required=False,  # left out: unchanged
+        help_text=(
+            "The choice each erasure starts with (Manage → People → a person → Erase); the admin "
+            "erasing someone may choose otherwise. Kept content shows “Former colleague” instead "
+            "of their name."
+        ),
+        error_messages={"invalid_choice": "Choose what becomes of an erased person's content."},
     )
 
     def clean_allowed_domains(self) -> list[str]:

@@ -20,6 +20,13 @@ class TwoFactorRequirement(models.TextChoices):
     EVERYONE = "everyone", "Everyone with a password"
 
 
+class ErasedContent(models.TextChoices):
+    """What becomes of an erased person's posts, comments and answers (afterclass.erasure)."""
+
+    KEEP = "keep", "Kept, shown as “Former colleague”"
+    DELETE = "delete", "Deleted"
+
+
 class Organisation(models.Model):
     """The single organisation of this installation (always pk=1)."""
 
@@ -29,6 +36,10 @@ class Organisation(models.Model):
     anyone_can_create_spaces = models.BooleanField(default=True)
     two_factor_required_for = models.CharField(
         max_length=10, choices=TwoFactorRequirement.choices, default=TwoFactorRequirement.NOBODY
+    )
+    # The choice an erasure starts with; the admin may choose otherwise for each one.
+    erased_content = models.CharField(
+        max_length=8, choices=ErasedContent.choices, default=ErasedContent.KEEP
     )
     updated_at = models.DateTimeField(auto_now=True)
 

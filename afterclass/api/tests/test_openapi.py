@@ -91,6 +91,7 @@ EXPECTED_OPERATIONS = {
     ("post", "/api/v1/invitations"),
     ("post", "/api/v1/people/{person_id}/deactivate"),
     ("post", "/api/v1/people/{person_id}/reactivate"),
+    ("post", "/api/v1/people/{person_id}/erase"),
     ("get", "/api/v1/surveys/{survey_id}"),
     ("post", "/api/v1/surveys/{survey_id}/answers"),
     ("get", "/api/v1/surveys/{survey_id}/results"),

@@ -16,6 +16,7 @@ from afterclass.people.access import check_org_admin
 from afterclass.people.actions.validation import clean_text
 from afterclass.people.models import (
     Department,
+    ErasedContent,
     ManagementLevel,
     Organisation,
     Person,
@@ -33,9 +34,11 @@ def do_update_organisation(
     anyone_can_create_spaces: bool | None = None,
     two_factor_required_for: str | None = None,
     logo: Any = None,
+    erased_content: str | None = None,
 ) -> Organisation:
-    """Change the organisation's name, logo, allowed domains, space-creation policy or who
-    must sign in with a second factor (whose open sessions are then sent to enrolment)."""
+    """Change the organisation's name, logo, allowed domains, space-creation policy, who
+    must sign in with a second factor (whose open sessions are then sent to enrolment) or what
+    an erasure does by default with the erased person's content."""
     check_org_admin(actor)
     organisation = Organisation.current()
     changed: list[str] = []
@@ -68,6 +71,13 @@ def do_update_organisation(
             )
         organisation.two_factor_required_for = two_factor_required_for
         changed.append("two_factor_required_for")
+    if erased_content is not None and erased_content != organisation.erased_content:
+        if erased_content not in ErasedContent.values:
+            raise InvalidInput(
+                "Choose what becomes of an erased person's content.", field="erased_content"
+            )
+        organisation.erased_content = erased_content
+        changed.append("erased_content")
     with transaction.atomic():
         if logo is not None:
             image = prepare_image(logo, max_size=(400, 400), name="logo")

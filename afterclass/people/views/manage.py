@@ -253,6 +253,7 @@ def _organisation_initial(organisation: Organisation) -> dict[str, Any]:
         "allowed_domains": "\n".join(organisation.allowed_domains),
         "anyone_can_create_spaces": organisation.anyone_can_create_spaces,
         "two_factor_required_for": organisation.two_factor_required_for,
+        "erased_content": organisation.erased_content,
     }
 
 
@@ -291,6 +292,7 @@ def manage_organisation(request: SignedInRequest) -> HttpResponse:
                 anyone_can_create_spaces=data["anyone_can_create_spaces"],
                 two_factor_required_for=data["two_factor_required_for"] or None,
                 logo=data["logo"] or None,
+                erased_content=data["erased_content"] or None,
             )
         except InvalidInput as error:
             show_action_error(form, error, fallback="logo" if error.field == "image" else None)

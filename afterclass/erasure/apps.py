@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ErasureConfig(AppConfig):
+    name = "afterclass.erasure"
+    verbose_name = "Erasure of a person"
