@@ -9,6 +9,7 @@ from typing import Any
 from allauth.socialaccount.models import SocialApp
 from django.db import transaction
 from django.utils.text import slugify
+from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser
 
 from afterclass.audit.log import record_audit
 from afterclass.core.errors import Conflict, InvalidInput
@@ -17,10 +18,12 @@ from afterclass.people.actions.validation import clean_text
 from afterclass.people.models import Department, ManagementLevel, Organisation, Person
 from afterclass.search.queue import reindex_person_on_commit
 from afterclass.sso.access import check_manage_sign_in
-from afterclass.sso.environment import DEFAULT_CLAIMS, provider_settings
+from afterclass.sso.environment import DEFAULT_CLAIMS, provider_settings, saml_settings
 from afterclass.sso.models import SignInPolicy
 
 OIDC = "openid_connect"
+SAML = "saml"
+METADATA_SECONDS = 10
 
 # --- Providers and policy, by admins ------------------------------------------------------------
 
@@ -69,6 +72,110 @@ def do_save_provider(
         record_audit(
             "sso.provider.save", app, actor=actor, name=name, server_url=server_url,
             secret_changed=bool(secret),
+        )  # fmt: skip
+    return app
+
+
+def _identity_provider(entity_id: str, metadata_url: str, metadata_xml: str) -> dict[str, str]:
+    """What the metadata says of the identity provider (entity id, sign-in and logout addresses,
+    signing certificate), read from its address or from the pasted XML."""
+    try:
+        if metadata_url:
+            parsed = OneLogin_Saml2_IdPMetadataParser.parse_remote(
+                metadata_url, entity_id=entity_id or None, timeout=METADATA_SECONDS
+            )
+        else:
+            parsed = OneLogin_Saml2_IdPMetadataParser.parse(
+                metadata_xml, entity_id=entity_id or None
+            )
+    except Exception as error:
+        field = "metadata_url" if metadata_url else "metadata_xml"
+        where = "at that address" if metadata_url else "in what was pasted"
+        raise InvalidInput(
+            f"We could not read the provider's SAML metadata {where} ({type(error).__name__}).",
+            field=field,
+        ) from error
+    idp = parsed.get("idp") or {}
+    sso_url = str((idp.get("singleSignOnService") or {}).get("url") or "")
+    certificate = str(idp.get("x509cert") or "") or next(
+        iter((idp.get("x509certMulti") or {}).get("signing") or []), ""
+    )
+    if not idp.get("entityId") or not sso_url or not certificate:
+        raise InvalidInput(
+            "That metadata names no identity provider with a sign-in address (HTTP-Redirect) "
+            "and a signing certificate"
+            + (f" for the entity ID {entity_id}." if entity_id else "."),
+            field="metadata_url" if metadata_url else "metadata_xml",
+        )
+    return {
+        "entity_id": str(idp["entityId"]),
+        "sso_url": sso_url,
+        "x509cert": certificate,
+        "slo_url": str((idp.get("singleLogoutService") or {}).get("url") or ""),
+    }
+
+
+def do_save_saml_provider(
+    app: SocialApp | None,
+    *,
+    actor: Person,
+    name: str,
+    entity_id: str = "",
+    metadata_url: str = "",
+    metadata_xml: str = "",
+    email_attribute: str = "",
+    name_attribute: str = "",
+    job_title_attribute: str = "",
+    department_attribute: str = "",
+    level_attribute: str = "",
+) -> SocialApp:
+    """Add a SAML 2.0 provider, or change one. Its metadata is read now (so a wrong address or
+    file is refused here, not at someone's sign-in); by address it is read again at sign-in
+    (cached for hours), so a new signing certificate is picked up. Changing a provider without
+    giving metadata keeps what it had."""
+    check_manage_sign_in(actor)
+    name = clean_text(name, "name", max_length=40, required=True)
+    entity_id, metadata_url = entity_id.strip(), metadata_url.strip()
+    clash = SocialApp.objects.filter(provider=SAML, name__iexact=name)
+    if app is not None:
+        clash = clash.exclude(pk=app.pk)
+    if clash.exists():
+        raise Conflict(f"There is already a provider called “{name}”.", field="name")
+    if metadata_url or metadata_xml.strip():
+        found = _identity_provider(entity_id, metadata_url, metadata_xml.strip())
+        idp = {"entity_id": found["entity_id"], "metadata_url": metadata_url} if metadata_url else (
+            found
+        )  # fmt: skip
+    elif app is not None:
+        idp = dict(app.settings.get("idp") or {})
+    else:
+        raise InvalidInput(
+            "Give the provider's metadata URL, or paste its metadata.", field="metadata_url"
+        )
+    attributes = {
+        "name_claim": name_attribute.strip(),
+        "job_title_claim": job_title_attribute.strip(),
+        "department_claim": department_attribute.strip(),
+        "level_claim": level_attribute.strip(),
+    }
+    with transaction.atomic():
+        if app is None:
+            provider_id = _unique_provider_id(name)
+            app = SocialApp(provider=SAML, provider_id=provider_id, client_id=provider_id)
+        app.name = name
+        app.settings = saml_settings(
+            entity_id=idp["entity_id"],
+            metadata_url=idp.get("metadata_url", ""),
+            sso_url=idp.get("sso_url", ""),
+            x509cert=idp.get("x509cert", ""),
+            slo_url=idp.get("slo_url", ""),
+            email_attribute=email_attribute.strip(),
+            attributes=attributes,
+        )
+        app.save()
+        record_audit(
+            "sso.provider.save", app, actor=actor, name=name, kind=SAML,
+            entity_id=idp["entity_id"], metadata_url=metadata_url,
         )  # fmt: skip
     return app
 

@@ -126,6 +126,7 @@ def saml_settings(
             "uid": ["urn:oasis:names:tc:SAML:attribute:subject-id"],
             "email": [*emails, *[name for name in EMAIL_ATTRIBUTES if name != email_attribute]],
         },
+        "email_attribute": email_attribute,
         # Only sign-ins we started: an answer must be InResponseTo a request of this browser.
         "advanced": {"reject_idp_initiated_sso": True, "strict": True},
         **mapping,

@@ -6,6 +6,7 @@ from afterclass.sso import views
 
 urlpatterns: list[URLPattern] = [
     path("manage/sign-in/", views.manage_sign_in, name="manage-sign-in"),
+    path("manage/sign-in/saml/", views.manage_sign_in_saml, name="manage-sign-in-saml"),
     path(
         "manage/sign-in/providers/<int:provider_pk>/",
         views.manage_sign_in_provider,

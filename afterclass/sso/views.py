@@ -31,9 +31,16 @@ from afterclass.core.forms import show_action_error
 from afterclass.core.http import SignedInRequest
 from afterclass.people.views import invitations
 from afterclass.sso.access import check_manage_sign_in
-from afterclass.sso.actions import OIDC, do_delete_provider, do_save_provider, do_set_sign_in_policy
+from afterclass.sso.actions import (
+    OIDC,
+    SAML,
+    do_delete_provider,
+    do_save_provider,
+    do_save_saml_provider,
+    do_set_sign_in_policy,
+)
 from afterclass.sso.adapter import refusal, used_assertion_key
-from afterclass.sso.forms import PolicyForm, ProviderForm
+from afterclass.sso.forms import PolicyForm, ProviderForm, SamlProviderForm
 from afterclass.sso.models import SignInPolicy
 from afterclass.sso.providers import end_session_url, sign_in_providers
 
@@ -138,17 +145,20 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
 
 def _provider_row(request: HttpRequest, provider_pk: int) -> SocialApp:
     check_manage_sign_in(request.user)  # type: ignore[arg-type]
-    app = SocialApp.objects.filter(provider=OIDC, pk=provider_pk).first()
+    app = SocialApp.objects.filter(provider__in=[OIDC, SAML], pk=provider_pk).first()
     if app is None:
         raise Http404
     return app
 
 
-def _save(form: ProviderForm, app: SocialApp | None, actor: Any) -> SocialApp | None:
+def _save(
+    form: ProviderForm | SamlProviderForm, app: SocialApp | None, actor: Any
+) -> SocialApp | None:
     if not form.is_valid():
         return None
+    save = do_save_saml_provider if isinstance(form, SamlProviderForm) else do_save_provider
     try:
-        return do_save_provider(app, actor=actor, **form.cleaned_data)
+        return save(app, actor=actor, **form.cleaned_data)
     except (InvalidInput, Conflict) as error:
         show_action_error(form, error)
         return None
@@ -197,10 +207,73 @@ def manage_sign_in(request: SignedInRequest) -> HttpResponse:
     return response
 
 
+def _saml_addresses(request: HttpRequest, slug: str) -> dict[str, str]:
+    """What the identity provider is told of us: our entity ID (our metadata's address), where
+    it posts its answers, and where it sends logouts."""
+    kwargs = {"organization_slug": slug}
+    return {
+        "sp_entity_id": request.build_absolute_uri(reverse("saml_metadata", kwargs=kwargs)),
+        "acs_url": request.build_absolute_uri(reverse("saml_acs", kwargs=kwargs)),
+        "sls_url": request.build_absolute_uri(reverse("saml_sls", kwargs=kwargs)),
+    }
+
+
+def _saml_initial(app: SocialApp) -> dict[str, str]:
+    stored = app.settings
+    idp = stored.get("idp") or {}
+    return {
+        "name": app.name,
+        "entity_id": idp.get("entity_id", ""),
+        "metadata_url": idp.get("metadata_url", ""),
+        "email_attribute": stored.get("email_attribute", ""),
+        "name_attribute": stored.get("name_claim", ""),
+        "job_title_attribute": stored.get("job_title_claim", ""),
+        "department_attribute": stored.get("department_claim", ""),
+        "level_attribute": stored.get("level_claim", ""),
+    }
+
+
+def _render_saml(
+    request: HttpRequest, form: SamlProviderForm, app: SocialApp | None, status: int
+) -> HttpResponse:
+    context = {
+        "app": app,
+        "form": form,
+        **_saml_addresses(request, app.client_id if app else "<id>"),
+    }
+    response = render(request, "sso/manage_saml_provider.html", context, status=status)
+    add_never_cache_headers(response)
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def manage_sign_in_saml(request: SignedInRequest) -> HttpResponse:
+    """Manage → Sign-in → Add a SAML provider."""
+    check_manage_sign_in(request.user)
+    if request.method == "POST":
+        form = SamlProviderForm(request.POST)
+        app = _save(form, None, request.user)
+        if app is not None:
+            messages.success(request, f"People can now sign in with {app.name}.")
+            return redirect("manage-sign-in-provider", app.pk)
+        return _render_saml(request, form, None, 400)
+    return _render_saml(request, SamlProviderForm(), None, 200)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def manage_sign_in_provider(request: SignedInRequest, provider_pk: int) -> HttpResponse:
     app = _provider_row(request, provider_pk)
+    if app.provider == SAML:
+        if request.method == "POST":
+            saml_form = SamlProviderForm(request.POST, editing=True)
+            if _save(saml_form, app, request.user) is not None:
+                messages.success(request, f"{app.name} is saved.")
+                return redirect("manage-sign-in")
+            return _render_saml(request, saml_form, app, 400)
+        saml_form = SamlProviderForm(initial=_saml_initial(app), editing=True)
+        return _render_saml(request, saml_form, app, 200)
     hint = secret_hint(app.secret)
     status = 200
     if request.method == "POST":

@@ -19,7 +19,8 @@ def identity_provider():
 @pytest.fixture
 def oidc(settings, identity_provider, db):
     settings.SOCIALACCOUNT_PROVIDERS = {
-        "openid_connect": {"APPS": providers_from_environment(identity_provider.environment())}
+        **settings.SOCIALACCOUNT_PROVIDERS,
+        "openid_connect": {"APPS": providers_from_environment(identity_provider.environment())},
     }
     Organisation.objects.update_or_create(
         pk=1, defaults={"name": "Northwind", "allowed_domains": ["northwind.example"]}

@@ -33,9 +33,9 @@ def start(client):
     return answer["Location"]
 
 
-def deliver(client, acs, fields):
+def deliver(client, acs, fields, slug=SAML_PROVIDER_ID):
     """What the provider's page posts to our assertion consumer, then where that sends us."""
-    assert urlsplit(acs).path == f"/accounts/saml/{SAML_PROVIDER_ID}/acs/"
+    assert urlsplit(acs).path == f"/accounts/saml/{slug}/acs/"
     answer = client.post(urlsplit(acs).path, fields)
     assert answer.status_code == 302
     return client.get(answer["Location"])
