@@ -8,6 +8,7 @@ from django.views.generic import RedirectView
 from afterclass.api.api import api
 from afterclass.core import bare_view
 from afterclass.core import views as core_views
+from afterclass.retention import urls as retention_urls
 from afterclass.scim import urls as scim_urls
 from afterclass.sso import views as sso_views
 from afterclass.worker import views as worker_views
@@ -29,6 +30,8 @@ urlpatterns = [
     path("scim/v2/", include(scim_urls.scim_urlpatterns)),
     path("manage/provisioning/", include(scim_urls.manage_urlpatterns)),
     path("manage/audit/", include("afterclass.auditlog.urls")),
+    path("manage/retention/", include(retention_urls.manage_urlpatterns)),
+    path("spaces/<slug:slug>/retention/", include(retention_urls.space_urlpatterns)),
     path("", include("afterclass.exports.urls")),
     path("", include("afterclass.erasure.urls")),
     path("backoffice/", admin.site.urls),
