@@ -22,7 +22,12 @@ from afterclass.exports.tests.test_exports import everything_of
 from afterclass.learning.models import Submission
 from afterclass.learning.tests.factories import make_activity, make_course, make_unit
 from afterclass.moderation.actions import do_report
-from afterclass.people.actions import do_create_access_token, do_update_profile
+from afterclass.people.actions import (
+    InvitationRow,
+    do_create_access_token,
+    do_invite_people,
+    do_update_profile,
+)
 from afterclass.people.actions.people import do_set_avatar
 from afterclass.people.models import Person
 from afterclass.people.tests.factories import PersonFactory
@@ -47,6 +52,9 @@ OTHER_MARK = "OTTOMARK"  # in every text the other person writes
 def build_world(admin: Person, space: Space) -> tuple[Person, Person]:
     """Zelda, with one of everything, and Otto, a colleague with his own and some replies to
     hers. Run inside django_capture_on_commit_callbacks(execute=True): tasks run as in the app."""
+    # Invited first: the invitation holds her address, its audit entry must not.
+    run_invitation = do_invite_people([InvitationRow(email=EMAIL, display_name=NAME)], actor=admin)
+    assert run_invitation
     zelda = PersonFactory(display_name=NAME, email=EMAIL, bio=f"{MARK} bio", job_title="Zzz")
     otto = PersonFactory(display_name="Otto Other", email="otto@example.org")
     for someone in (zelda, otto):

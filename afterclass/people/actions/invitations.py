@@ -197,7 +197,10 @@ def do_invite_people(rows: list[InvitationRow], *, actor: Person) -> list[SentIn
                 expires_at=expires,
                 **row,
             )
-            record_audit("invitation.create", invitation, actor=actor, email=row["email"])
+            # The address is on the invitation (the entry's target), not copied into the
+            # append-only log: erasing the person deletes the invitation, and the log keeps no
+            # address of theirs (afterclass.erasure).
+            record_audit("invitation.create", invitation, actor=actor)
             sent.append(SentInvitation(invitation=invitation, token=token))
         transaction.on_commit(lambda: _send_invitation_emails(sent, inviter=actor))
     return sent
