@@ -35,6 +35,7 @@ from afterclass.polls.api import router as polls_router
 from afterclass.posts.api import router as posts_router
 from afterclass.posts.api_drafts import router as posts_drafts_router
 from afterclass.posts.api_follow import router as posts_follow_router
+from afterclass.retention.api import router as retention_router
 from afterclass.search.api import router as search_router
 from afterclass.spaces.api import router as spaces_router
 from afterclass.surveys.api import router as surveys_router
@@ -241,6 +242,7 @@ def _register_routers() -> None:
     api.add_router("/", worker_router)
     api.add_router("/", audit_router)
     api.add_router("/", exports_router)
+    api.add_router("/", retention_router)
     api.add_router("/", erasure_router)
 
 

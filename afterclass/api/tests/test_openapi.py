@@ -153,6 +153,14 @@ EXPECTED_OPERATIONS = {
     ("put", "/api/v1/posts/{post_id}/follow"),
     ("put", "/api/v1/posts/{post_id}/mute"),
     ("put", "/api/v1/posts/{post_id}/save"),
+    # Retention and legal hold (issue 16)
+    ("get", "/api/v1/retention"),
+    ("put", "/api/v1/retention"),
+    ("get", "/api/v1/retention/preview"),
+    ("get", "/api/v1/spaces/{slug}/retention"),
+    ("put", "/api/v1/spaces/{slug}/retention"),
+    ("get", "/api/v1/spaces/{slug}/retention/preview"),
+    ("put", "/api/v1/spaces/{slug}/legal-hold"),
 }
 
 
