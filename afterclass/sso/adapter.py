@@ -14,13 +14,17 @@ password sign-in off for everyone but the break-glass admins.
 
 from __future__ import annotations
 
+import hmac
+import secrets
 from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import jwt
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
-from allauth.socialaccount.models import SocialLogin
+from allauth.socialaccount.models import SocialAccount, SocialLogin
 from allauth.socialaccount.providers.base import AuthError
+from django.core import signing
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.shortcuts import render
@@ -40,6 +44,10 @@ from afterclass.sso.actions import (
 from afterclass.sso.models import SignInPolicy
 
 PROVIDER_SESSION_KEY = "afterclass_sso_provider"
+NONCE_SESSION_KEY = "afterclass_oidc_nonces"
+SIGNED_OUT_SALT = "afterclass.sso.signed-out"
+SIGNED_OUT_SECONDS = 3600
+NONCES_KEPT = 10  # sign-ins started and not finished, per browser (as allauth keeps states)
 SAML = "saml"
 # A SAML assertion is accepted once: its id is kept for longer than any assertion is valid.
 USED_ASSERTION_SECONDS = 24 * 3600
@@ -193,11 +201,41 @@ def use_assertion_once(request: HttpRequest, provider: str) -> None:
         raise refusal(request, "replayed", provider=provider, detail=key)
 
 
+def add_nonce(request: HttpRequest, authorize_url: str) -> str:
+    """allauth's OpenID Connect sends no nonce: one is added to the provider's authorization
+    address and kept for this browser under the sign-in's `state`, to be found in the ID token."""
+    state = (parse_qs(urlsplit(authorize_url).query).get("state") or [""])[0]
+    if not state:
+        return authorize_url
+    nonce = secrets.token_urlsafe(24)
+    nonces = dict(request.session.get(NONCE_SESSION_KEY) or {})
+    nonces[state] = nonce
+    request.session[NONCE_SESSION_KEY] = dict(list(nonces.items())[-NONCES_KEPT:])
+    return f"{authorize_url}{'&' if '?' in authorize_url else '?'}nonce={nonce}"
+
+
+def check_nonce(request: HttpRequest, sociallogin: SocialLogin, provider: str) -> None:
+    """The ID token must carry the nonce this browser's sign-in sent, once: another one is an ID
+    token minted for another sign-in (a replay), none at all a token we cannot tie to it."""
+    nonces = dict(request.session.get(NONCE_SESSION_KEY) or {})
+    expected = nonces.pop(request.GET.get("state", ""), None)
+    request.session[NONCE_SESSION_KEY] = nonces
+    received = ((sociallogin.account.extra_data or {}).get("id_token") or {}).get("nonce")
+    if expected is None:
+        raise refusal(request, "state_mismatch", provider=provider, detail="no nonce kept")
+    if not received:
+        raise refusal(request, "invalid_token", provider=provider, detail="no nonce in ID token")
+    if not hmac.compare_digest(str(received), expected):
+        raise refusal(request, "replayed", provider=provider, detail="another nonce")
+
+
 class SocialSignInAdapter(DefaultSocialAccountAdapter):
     def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
         app = sociallogin.provider.app
         if sociallogin.provider.id == SAML:
             use_assertion_once(request, app.name)
+        else:
+            check_nonce(request, sociallogin, app.name)
         claims = claims_of(sociallogin)
         email = str(claims.get("email") or sociallogin.user.email or "").strip().lower()
         person: Person | None = sociallogin.user if sociallogin.is_existing else None
@@ -266,5 +304,10 @@ class AccountAdapter(PeopleAccountAdapter):
         # out of it too (sso.views.signed_out).
         provider_id = request.session.get(PROVIDER_SESSION_KEY)
         if provider_id:
-            return f"{reverse('sso-signed-out')}?provider={provider_id}"
+            query = {"provider": provider_id}
+            account = SocialAccount.objects.filter(user=request.user, provider=provider_id).first()
+            if account is not None:
+                # SAML's LogoutRequest names the person: the account, signed, for a little while.
+                query["account"] = signing.dumps(account.pk, salt=SIGNED_OUT_SALT)
+            return f"{reverse('sso-signed-out')}?{urlencode(query)}"
         return str(super().get_logout_redirect_url(request))

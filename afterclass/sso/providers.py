@@ -8,12 +8,14 @@ from urllib.parse import urlencode, urlsplit
 
 from allauth.socialaccount.adapter import get_adapter
 from allauth.socialaccount.models import SocialApp
+from allauth.socialaccount.providers.saml.utils import build_auth
 from django.core.cache import cache
 from django.http import HttpRequest
 
 OIDC = "openid_connect"
 SAML = "saml"
 DISCOVERY_SECONDS = 300
+EMAIL_FORMAT = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"
 
 
 @dataclass(frozen=True)
@@ -68,9 +70,35 @@ def sign_in_providers(request: HttpRequest) -> list[SignInProvider]:
     return providers
 
 
-def end_session_url(request: HttpRequest, provider_id: str, after: str) -> tuple[str, str] | None:
-    """The provider's name and its RP-initiated logout address, when its discovery document
-    advertises an `end_session_endpoint` (read once every few minutes); else None."""
+def saml_logout_url(
+    request: HttpRequest, app: SocialApp, after: str, name_id: str
+) -> tuple[str, str] | None:
+    """The provider's name and the address of a SAML LogoutRequest (HTTP-Redirect) for the person
+    it knows by `name_id`, when its metadata names a single logout service; else None. It answers
+    at our logout (SLS) URL, which goes on to the sign-in page."""
+    try:
+        auth = build_auth(request, app.get_provider(request))
+        if not auth.get_slo_url():
+            return None
+        url = auth.logout(return_to=after, name_id=name_id or None, name_id_format=EMAIL_FORMAT)
+    except Exception:  # metadata that cannot be read now: the page offers no provider logout
+        return None
+    return app.name, str(url)
+
+
+def end_session_url(
+    request: HttpRequest, provider_id: str, after: str, name_id: str = ""
+) -> tuple[str, str] | None:
+    """The provider's name and its logout address: OpenID Connect's RP-initiated logout when
+    its discovery document advertises an `end_session_endpoint` (read once every few minutes),
+    SAML's single logout when its metadata names one; else None."""
+    saml_apps = [
+        app
+        for app in get_adapter().list_apps(request, provider=SAML)
+        if provider_id in (app.provider_id, app.client_id)
+    ]
+    if saml_apps:
+        return saml_logout_url(request, saml_apps[0], after, name_id)
     apps = [
         app
         for app in get_adapter().list_apps(request, provider=OIDC)

@@ -8,13 +8,14 @@ from collections.abc import Callable
 from typing import Any
 
 from allauth.account.views import LoginView
-from allauth.socialaccount.models import SocialApp
+from allauth.socialaccount.models import SocialAccount, SocialApp
 from allauth.socialaccount.providers.openid_connect import views as openid_connect_views
 from allauth.socialaccount.providers.saml import views as saml_views
 from allauth.socialaccount.sessions import LoginSession
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -39,7 +40,13 @@ from afterclass.sso.actions import (
     do_save_saml_provider,
     do_set_sign_in_policy,
 )
-from afterclass.sso.adapter import refusal, used_assertion_key
+from afterclass.sso.adapter import (
+    SIGNED_OUT_SALT,
+    SIGNED_OUT_SECONDS,
+    add_nonce,
+    refusal,
+    used_assertion_key,
+)
 from afterclass.sso.forms import PolicyForm, ProviderForm, SamlProviderForm
 from afterclass.sso.models import SignInPolicy
 from afterclass.sso.providers import end_session_url, sign_in_providers
@@ -74,7 +81,8 @@ sign_in = allowing_providers(LoginView.as_view())
 
 def provider_sign_in(request: HttpRequest, provider_id: str) -> HttpResponse:
     """allauth's start of a sign-in with a provider, which first reads the provider's discovery
-    document: a provider that does not answer is a page saying so, not an error."""
+    document: a provider that does not answer is a page saying so, not an error. The way to the
+    provider gets a nonce (sso.adapter.add_nonce)."""
     try:
         response: HttpResponse = openid_connect_views.login(request, provider_id)
     except RequestException as error:
@@ -83,6 +91,8 @@ def provider_sign_in(request: HttpRequest, provider_id: str) -> HttpResponse:
             request, "unreachable", provider=names[0] if names else "", detail=repr(error)
         ).response
         return refused
+    if response.status_code == 302:
+        response["Location"] = add_nonce(request, response["Location"])
     return response
 
 
@@ -313,6 +323,19 @@ def manage_sign_in_provider_delete(request: SignedInRequest, provider_pk: int) -
     return redirect("manage-sign-in")
 
 
+def _signed_out_account_uid(signed: str) -> str:
+    """The provider's name for whoever just signed out (SAML's NameID), from the signed account
+    id the sign-out put in the address; empty when missing, forged or old."""
+    if not signed:
+        return ""
+    try:
+        pk = signing.loads(signed, salt=SIGNED_OUT_SALT, max_age=SIGNED_OUT_SECONDS)
+    except signing.BadSignature:
+        return ""
+    uid = SocialAccount.objects.filter(pk=pk).values_list("uid", flat=True).first()
+    return uid or ""
+
+
 @require_GET
 def signed_out(request: HttpRequest) -> HttpResponse:
     """After signing out of Afterclass: offer to sign out of the provider too (RP-initiated
@@ -321,7 +344,8 @@ def signed_out(request: HttpRequest) -> HttpResponse:
         return redirect("home")
     provider_id = request.GET.get("provider", "")
     after = request.build_absolute_uri(reverse("account_login"))
-    logout = end_session_url(request, provider_id, after) if provider_id else None
+    name_id = _signed_out_account_uid(request.GET.get("account", ""))
+    logout = end_session_url(request, provider_id, after, name_id) if provider_id else None
     if logout is None:
         return redirect("account_login")
     name, url = logout

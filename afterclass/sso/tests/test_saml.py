@@ -4,9 +4,11 @@ provider's; our server reads the provider's metadata over HTTP and checks every 
 python3-saml (allauth's `saml` provider), as in production."""
 
 import base64
-from urllib.parse import urlsplit
+import zlib
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+import requests
 from allauth.socialaccount.models import SocialAccount
 from django.test import Client
 from django.urls import reverse
@@ -15,6 +17,8 @@ from afterclass.audit.models import AuditEntry
 from afterclass.people.actions import do_set_active
 from afterclass.people.models import Department, ManagementLevel, Person
 from afterclass.people.tests.factories import AdminFactory, PersonFactory
+from afterclass.sso.environment import saml_settings
+from afterclass.sso.tests.saml_idp import certificate_body
 from afterclass.sso.tests.saml_provider import SAML_PROVIDER_ID, SAML_PROVIDER_NAME
 
 LOGIN = reverse("saml_login", kwargs={"organization_slug": SAML_PROVIDER_ID})
@@ -187,3 +191,70 @@ def test_saml_sign_in_refuses_an_answer_to_a_sign_in_this_browser_did_not_start(
     answer = deliver(Client(HTTP_HOST="localhost"), acs, fields)
     refused(answer, "state_mismatch")
     assert not Person.objects.exists()
+
+
+def redirect_message(url):
+    """The XML of a SAML message in an HTTP-Redirect binding's address."""
+    value = dict(parse_qsl(urlsplit(url).query))
+    message = value.get("SAMLRequest") or value["SAMLResponse"]
+    return zlib.decompress(base64.b64decode(message), -15).decode()
+
+
+def test_saml_sign_out_offers_the_providers_single_logout(client, saml):
+    sign_in(client, saml, email="ada@northwind.example")
+    answer = client.post(reverse("account_logout"))
+    assert "_auth_user_id" not in client.session
+    page = client.get(answer["Location"])
+    assert f"Sign out of {SAML_PROVIDER_NAME} too" in page.content.decode()
+    logout = page.context["logout_url"]
+    assert logout.startswith(f"{saml.base_url}/slo?SAMLRequest=")
+    assert ">ada@northwind.example</saml:NameID>" in redirect_message(logout)
+    # The provider ends its session and answers at our logout (SLS) address.
+    back = requests.get(logout, timeout=10, allow_redirects=False)
+    assert back.status_code == 302
+    sls = urlsplit(back.headers["Location"])
+    assert sls.path == f"/accounts/saml/{SAML_PROVIDER_ID}/sls/"
+    assert "LogoutResponse" in redirect_message(back.headers["Location"])
+    answer = client.get(f"{sls.path}?{sls.query}")
+    assert answer.status_code == 302
+    assert answer["Location"] == reverse("account_login")
+
+
+def test_saml_sign_out_page_forgets_a_forged_account(client, saml):
+    sign_in(client, saml, email="ada@northwind.example")
+    location = client.post(reverse("account_logout"))["Location"]
+    forged = location.split("account=")[0] + "account=1:forged"
+    page = client.get(forged)
+    assert "ada@northwind.example" not in redirect_message(page.context["logout_url"])
+
+
+def test_saml_single_logout_from_the_provider_ends_our_session(client, saml):
+    sign_in(client, saml, email="ada@northwind.example")
+    assert "_auth_user_id" in client.session
+    sls = f"http://localhost/accounts/saml/{SAML_PROVIDER_ID}/sls/"
+    started = requests.get(
+        f"{saml.base_url}/initiate-logout",
+        params={"sls": sls, "name_id": "ada@northwind.example"},
+        timeout=10,
+        allow_redirects=False,
+    )
+    request = urlsplit(started.headers["Location"])
+    answer = client.get(f"{request.path}?{request.query}")
+    assert "_auth_user_id" not in client.session
+    assert answer.status_code == 302
+    assert answer["Location"].startswith(f"{saml.base_url}/slo?SAMLResponse=")
+    assert "LogoutResponse" in redirect_message(answer["Location"])
+
+
+def test_saml_sign_out_without_single_logout_ends_our_session(client, saml, settings):
+    # The provider written out without a logout address: signing out ends ours only.
+    cert = (saml.state / "idp-cert.pem").read_bytes()
+    (app,) = settings.SOCIALACCOUNT_PROVIDERS["saml"]["APPS"]
+    app["settings"] = saml_settings(
+        entity_id=saml.entity_id, sso_url=f"{saml.base_url}/sso", x509cert=certificate_body(cert)
+    )
+    sign_in(client, saml, email="ada@northwind.example")
+    answer = client.post(reverse("account_logout"))
+    assert "_auth_user_id" not in client.session
+    assert client.get(answer["Location"])["Location"] == reverse("account_login")
+    assert client.get(reverse("home")).status_code == 302  # to the sign-in page

@@ -2,7 +2,7 @@
 client is the browser on our side, `requests` on the provider's; our server talks to the
 provider's token, userinfo and JWKS endpoints over HTTP as in production."""
 
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 import requests
@@ -251,3 +251,43 @@ def test_password_sign_in_off_an_invitation_leads_to_the_provider(client, oidc):
     assert sign_in(client, oidc, email="guest@partner.example").status_code == 302
     guest = Person.objects.get(email="guest@partner.example")
     assert Invitation.objects.get(email="guest@partner.example").accepted_by == guest
+
+
+def with_nonce(authorize_url, nonce):
+    """The authorization address with its nonce replaced (or taken out, with None)."""
+    parts = urlsplit(authorize_url)
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k != "nonce"]
+    if nonce is not None:
+        query.append(("nonce", nonce))
+    return parts._replace(query=urlencode(query)).geturl()
+
+
+def test_sign_in_sends_a_nonce_the_id_token_carries(client, oidc):
+    authorize = start(client)
+    nonce = dict(parse_qsl(urlsplit(authorize).query))["nonce"]
+    assert len(nonce) >= 32
+    assert finish(client, oidc.sign_in(authorize, email="ada@northwind.example")).status_code == 302
+    account = SocialAccount.objects.get()
+    assert account.extra_data["id_token"]["nonce"] == nonce
+
+
+def test_sign_in_refuses_an_id_token_with_the_nonce_of_an_earlier_sign_in(client, oidc):
+    first = start(client)
+    used = dict(parse_qsl(urlsplit(first).query))["nonce"]
+    assert finish(client, oidc.sign_in(first, email="ada@northwind.example")).status_code == 302
+    client.logout()
+    # A new sign-in whose ID token carries the first one's nonce: minted for another sign-in.
+    answer = finish(
+        client, oidc.sign_in(with_nonce(start(client), used), email="ada@northwind.example")
+    )
+    refused(answer, "replayed")
+    assert "had already been used" in answer.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_sign_in_refuses_an_id_token_without_a_nonce(client, oidc):
+    answer = finish(
+        client, oidc.sign_in(with_nonce(start(client), None), email="ada@northwind.example")
+    )
+    refused(answer, "invalid_token")
+    assert not Person.objects.exists()
