@@ -20,10 +20,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from afterclass.people.models import ErasedContent
+from afterclass.people.models import ERASED_DOMAIN, FORMER_COLLEAGUE, ErasedContent
 
-FORMER_COLLEAGUE = "Former colleague"
-ERASED_DOMAIN = "erased.invalid"
+__all__ = ["ERASED_DOMAIN", "FORMER_COLLEAGUE", "Erasure", "ErasureState"]
 
 
 class ErasureState(models.TextChoices):

@@ -11,6 +11,12 @@ from django.utils import timezone
 
 DEFAULT_LEVELS = ["Staff", "Team lead", "Manager", "Director", "Executive"]
 
+# An erased person's row keeps their place (authors, counts) with no personal data: this name,
+# and an address at this domain, reserved so that no real address is ever there (RFC 2606).
+# afterclass.erasure empties the row; these say what an emptied row is.
+FORMER_COLLEAGUE = "Former colleague"
+ERASED_DOMAIN = "erased.invalid"
+
 
 class TwoFactorRequirement(models.TextChoices):
     """Who must sign in with a second factor (people.two_factor applies it)."""
@@ -115,6 +121,9 @@ class PersonQuerySet(models.QuerySet["Person"]):
     def for_list(self) -> PersonQuerySet:
         return self.select_related("department", "department__parent", "level")
 
+    def not_erased(self) -> PersonQuerySet:
+        return self.exclude(email__endswith=f"@{ERASED_DOMAIN}")
+
 
 PersonManagerWithQueries = PersonManager.from_queryset(PersonQuerySet)
 
@@ -167,6 +176,10 @@ class Person(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.display_name.split(" ")[0] if self.display_name else self.email
+
+    @property
+    def is_erased(self) -> bool:
+        return self.email.endswith(f"@{ERASED_DOMAIN}")
 
     @property
     def initials(self) -> str:

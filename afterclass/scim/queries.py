@@ -27,9 +27,11 @@ from afterclass.scim.resources import ENTERPRISE_SCHEMA, GROUP_SCHEMA, USER_SCHE
 
 
 def scim_people() -> QuerySet[Person]:
-    """Everyone SCIM knows: all people but those its DELETE dropped, oldest first."""
+    """Everyone SCIM knows: all people but those its DELETE dropped and the erased (their row
+    is "Former colleague", no one the identity provider knows), oldest first."""
     return (
-        Person.objects.exclude(provisioning__deleted_at__isnull=False)
+        Person.objects.not_erased()
+        .exclude(provisioning__deleted_at__isnull=False)
         .select_related("department", "provisioning")
         .order_by("pk")
     )

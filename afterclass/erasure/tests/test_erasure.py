@@ -7,7 +7,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from afterclass.audit.models import AuditEntry
-from afterclass.core.errors import InvalidInput, NotAllowed
+from afterclass.core.errors import Conflict, InvalidInput, NotAllowed
 from afterclass.erasure import content
 from afterclass.erasure.actions import do_erase
 from afterclass.erasure.models import FORMER_COLLEAGUE, Erasure, ErasureState
@@ -23,6 +23,7 @@ from afterclass.erasure.tests.world import (
     search_matches,
 )
 from afterclass.learning.models import Submission
+from afterclass.people.actions import do_set_active
 from afterclass.people.models import Organisation, Person
 from afterclass.people.tests.factories import AdminFactory
 from afterclass.polls.models import Poll
@@ -134,6 +135,10 @@ def test_erasure_deleting_content_leaves_nothing_of_her_anywhere(world, admin, r
     assert not zelda.is_active
     assert not zelda.has_usable_password()
     # Her comment that Otto replied to stays as an empty placeholder, his reply with it.
+    assert zelda.is_erased
+    with pytest.raises(Conflict):
+        do_set_active(zelda, True, actor=admin)
+    assert not Person.objects.not_erased().filter(pk=zelda.pk).exists()
     placeholder = Comment.objects.get(author=zelda)
     assert (placeholder.body, placeholder.state) == ("", ContentState.REMOVED_BY_AUTHOR)
     assert not Post.objects.filter(author=zelda).exists()

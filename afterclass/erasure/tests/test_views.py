@@ -106,6 +106,10 @@ def test_admin_erases_a_person(client, admin, target, run):
     assert erasure.state == ErasureState.DONE
     target.refresh_from_db()
     assert target.display_name == FORMER_COLLEAGUE
+    person_page = client.get(reverse("manage-person", args=[target.pk])).content.decode()
+    assert "Erased" in person_page
+    assert "Reactivate" not in person_page
+    assert "Save details" not in person_page
     page = client.get(erase_url(target)).content.decode()
     assert "Erased" in page
     assert erasure.reference in page

@@ -155,6 +155,8 @@ def do_set_active(person: Person, active: bool, *, actor: Person | None, **audit
             raise NotAllowed("You cannot deactivate yourself.")
     if person.is_active == active:
         raise Conflict(f"{person} is already {'active' if active else 'deactivated'}.")
+    if active and person.is_erased:
+        raise Conflict("An erased person cannot be reactivated: their account is gone.")
     with transaction.atomic():
         person.is_active = active
         person.deactivated_at = None if active else timezone.now()
