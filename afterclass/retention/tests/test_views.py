@@ -13,6 +13,8 @@ from afterclass.spaces.tests.factories import add_member, make_space
 pytestmark = pytest.mark.django_db
 
 MANAGE = reverse("manage-retention")
+# The same with 1 and 50 spaces: spaces with their own rule, holds and runs are one query each.
+QUERIES = 11
 
 
 def test_manage_retention_shows_the_rule_in_force(client, world):
@@ -108,9 +110,9 @@ def test_space_settings_links_to_retention(client, world):
     assert reverse("space-retention", args=[world.first.slug]) in page.content.decode()
 
 
-@pytest.mark.parametrize("spaces", [1, 20])
+@pytest.mark.parametrize("spaces", [1, 50])
 def test_manage_retention_page_query_count_is_flat(
-    client, admin, django_assert_max_num_queries, spaces
+    client, admin, django_assert_num_queries, spaces
 ):
     # The page (not the preview, which counts per space) stays flat.
     for number in range(spaces):
@@ -118,5 +120,5 @@ def test_manage_retention_page_query_count_is_flat(
         do_set_space_retention(space, "keep", None, actor=admin)
         do_set_legal_hold(space, True, reason="Matter", actor=admin)
     client.force_login(admin)
-    with django_assert_max_num_queries(12):
+    with django_assert_num_queries(QUERIES):
         assert client.get(MANAGE).status_code == 200
