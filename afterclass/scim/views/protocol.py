@@ -12,12 +12,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from allauth.core.internal.ratelimit import consume
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from afterclass.core.errors import AfterclassError, Conflict, InvalidInput, NotFound
+from afterclass.core.ratelimit import seconds_until_allowed
 from afterclass.people.models import Department, Person
 from afterclass.scim import resources
 from afterclass.scim.actions import (
@@ -42,8 +42,9 @@ from afterclass.scim.parsing import (
 from afterclass.scim.queries import filter_query, scim_departments, scim_people
 
 CONTENT_TYPE = "application/scim+json"
-# Requests per provisioning token, and refused tokens per client address (allauth's limiter,
-# which the sign-in throttling uses too). Entra ID sends a few hundred a minute at most.
+# Requests per provisioning token, and refused tokens per client address (core.ratelimit:
+# allauth's limiter, which sign-in throttling and the API use too). Entra ID sends a few
+# hundred a minute at most.
 DEFAULT_RATE = "1200/m/key"
 DEFAULT_REFUSED_RATE = "30/m/ip"
 UNAUTHORIZED = (
@@ -70,6 +71,8 @@ def error_response(error: ScimError) -> HttpResponse:
     response = scim_response(body, error.status)
     if error.status == 401:
         response["WWW-Authenticate"] = 'Bearer realm="SCIM"'
+    if error.retry_after is not None:
+        response["Retry-After"] = str(error.retry_after)
     return response
 
 
@@ -83,8 +86,8 @@ def _scim_error_of(error: AfterclassError) -> ScimError:
     return ScimError(error.status, None, error.message)
 
 
-def _rate(name: str, default: str) -> dict[str, str]:
-    return {"scim": getattr(settings, name, default)}
+def _rate(name: str, default: str) -> str:
+    return str(getattr(settings, name, default))
 
 
 def _authenticate(request: HttpRequest) -> ProvisioningToken:
@@ -92,24 +95,25 @@ def _authenticate(request: HttpRequest) -> ProvisioningToken:
     scheme, _, raw = header.partition(" ")
     token = token_for_bearer(raw.strip()) if scheme.lower() == "bearer" else None
     if token is None:
-        if not consume(
-            request,
-            app="afterclass.scim",
-            action="scim",
-            config=_rate("SCIM_REFUSED_RATE_LIMIT", DEFAULT_REFUSED_RATE),
-            limit_get=True,
-        ):
-            raise ScimError(429, None, "Too many refused tokens: try again in a minute.")
+        wait = seconds_until_allowed(
+            request, app="afterclass.scim", action="scim",
+            rate=_rate("SCIM_REFUSED_RATE_LIMIT", DEFAULT_REFUSED_RATE),
+        )  # fmt: skip
+        if wait is not None:
+            raise ScimError(
+                429, None, f"Too many refused tokens: try again in {wait} seconds.",
+                retry_after=wait,
+            )  # fmt: skip
         raise ScimError(401, None, UNAUTHORIZED)
-    if not consume(
-        request,
-        app="afterclass.scim",
-        action="scim",
-        config=_rate("SCIM_RATE_LIMIT", DEFAULT_RATE),
-        key=token.token_hash,
-        limit_get=True,
-    ):
-        raise ScimError(429, None, "Too many requests with this token: try again in a minute.")
+    wait = seconds_until_allowed(
+        request, app="afterclass.scim", action="scim",
+        rate=_rate("SCIM_RATE_LIMIT", DEFAULT_RATE), key=token.token_hash,
+    )  # fmt: skip
+    if wait is not None:
+        raise ScimError(
+            429, None, f"Too many requests with this token: try again in {wait} seconds.",
+            retry_after=wait,
+        )  # fmt: skip
     return token
 
 
