@@ -42,13 +42,17 @@ def do_erase(erasure_id: int) -> Erasure | None:
     forget_rows(person)
     empty_account(person, erasure)
     with transaction.atomic():
-        erasure.state = ErasureState.DONE
-        erasure.finished_at = timezone.now()
-        erasure.save(update_fields=["state", "finished_at"])
-        # The system finished what the admin asked for (their entry is person.erase).
-        record_audit("person.erased", erasure, actor=None, reference=erasure.reference)
-        reindex_person_on_commit(person.pk)
+        # Conditional, so that of two runs at once (a continued erasure and a late retry) one
+        # records the end.
+        finished = Erasure.objects.filter(pk=erasure.pk, state=ErasureState.RUNNING).update(
+            state=ErasureState.DONE, finished_at=timezone.now()
+        )
+        if finished:
+            # The system finished what the admin asked for (their entry is person.erase).
+            record_audit("person.erased", erasure, actor=None, reference=erasure.reference)
+            reindex_person_on_commit(person.pk)
     purge_search_index()
+    erasure.refresh_from_db()
     return erasure
 
 

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from afterclass.audit.log import record_audit
 from afterclass.core.errors import InvalidInput
 from afterclass.erasure.access import check_can_erase
-from afterclass.erasure.models import Erasure
+from afterclass.erasure.models import IN_PROGRESS, Erasure
 from afterclass.erasure.tasks import erase_person
 from afterclass.people.actions import do_set_active
 from afterclass.people.models import ErasedContent, Person
@@ -23,12 +23,13 @@ def do_request_erasure(person: Person, *, actor: Person, content: str, confirm: 
     and chose what becomes of their content ("delete" or "keep"). They are deactivated now
     (signed out everywhere, tokens revoked, live pages closed, as Manage's deactivation does);
     the rest runs in the background. Asking again for someone already erased, or being erased,
-    changes nothing and gives that erasure. The audit entry names the erasure by its reference,
+    changes nothing and gives that erasure (one not finished is queued again: see
+    do_continue_erasure). The audit entry names the erasure by its reference,
     never by the person's name or address."""
     check_can_erase(actor, person)
     existing = Erasure.objects.filter(person=person).first()
     if existing is not None:
-        return existing
+        return do_continue_erasure(existing, actor=actor)
     if content not in ErasedContent.values:
         raise InvalidInput("Choose whether their content is deleted or kept.", field="content")
     if not confirmation_matches(person, confirm):
@@ -47,4 +48,14 @@ def do_request_erasure(person: Person, *, actor: Person, content: str, confirm: 
     except IntegrityError:
         # Two admins at once: the other one's erasure is the one.
         return Erasure.objects.get(person=person)
+    return erasure
+
+
+def do_continue_erasure(erasure: Erasure, *, actor: Person) -> Erasure:
+    """Queue an unfinished erasure's task again, for when its worker gave up (the task shows as
+    failed under Manage → System health): it carries on from where it stopped. A finished one
+    is left alone."""
+    check_can_erase(actor, erasure.person)
+    if erasure.state in IN_PROGRESS:
+        transaction.on_commit(lambda: erase_person.enqueue(erasure.pk))
     return erasure

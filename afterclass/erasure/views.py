@@ -14,7 +14,7 @@ from afterclass.core.http import SignedInRequest
 from afterclass.erasure.access import erasure_refusal
 from afterclass.erasure.forms import ErasureForm
 from afterclass.erasure.models import Erasure
-from afterclass.erasure.request import do_request_erasure
+from afterclass.erasure.request import do_continue_erasure, do_request_erasure
 from afterclass.people.access import access_person, check_org_admin
 from afterclass.people.models import Organisation
 
@@ -26,6 +26,10 @@ def erase_person(request: SignedInRequest, person_id: int) -> HttpResponse:
     target = access_person(request.user, person_id)
     erasure = Erasure.objects.filter(person=target).first()
     refusal = None if erasure else erasure_refusal(request.user, target)
+    if request.method == "POST" and erasure is not None and not erasure.is_done:
+        do_continue_erasure(erasure, actor=request.user)
+        messages.success(request, "The erasure continues from where it stopped.")
+        return redirect("manage-person-erase", person_id=target.pk)
     status = 200
     if request.method == "POST" and erasure is None and refusal is None:
         form = ErasureForm(request.POST)

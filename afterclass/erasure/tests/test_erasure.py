@@ -88,6 +88,8 @@ def assert_counters_match_rows():
         assert space.member_count == space.n, space
     for poll in Poll.objects.annotate(n=Count("ballots")):
         assert poll.voter_count == poll.n, poll
+        votes = sum(option.vote_count for option in poll.options.all())
+        assert votes >= poll.n if poll.multiple else votes == poll.n, poll
         for option in poll.options.annotate(n=Count("choices")):
             if not poll.anonymous:
                 assert option.vote_count == option.n, option

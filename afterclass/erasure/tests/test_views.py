@@ -7,7 +7,9 @@ import re
 import pytest
 from django.urls import reverse
 
+from afterclass.audit.models import AuditEntry
 from afterclass.erasure.models import FORMER_COLLEAGUE, Erasure, ErasureState
+from afterclass.erasure.request import do_request_erasure
 from afterclass.people.actions import do_create_access_token
 from afterclass.people.models import Organisation, Person
 from afterclass.people.tests.factories import PersonFactory
@@ -199,3 +201,31 @@ def test_api_refuses_members_self_and_unknown(client, admin, person, target):
     assert api_erase(client, admin.pk, admin, {**body, "confirm": admin.email}).status_code == 403
     assert api_erase(client, 999999, admin, body).status_code == 404
     assert not Erasure.objects.exists()
+
+
+def test_an_unfinished_erasure_can_be_continued(client, admin, target, run):
+    # Asked for, but its task never ran (its worker gave up): the page offers to continue.
+    erasure = do_request_erasure(target, actor=admin, content="delete", confirm=target.email)
+    client.force_login(admin)
+    page = client.get(erase_url(target)).content.decode()
+    assert "Continue the erasure" in page
+    response = run(client.post, erase_url(target))
+    assert response.status_code == 302
+    erasure.refresh_from_db()
+    assert erasure.state == ErasureState.DONE
+    # Finished: posting again changes nothing.
+    entries = AuditEntry.objects.count()
+    assert run(client.post, erase_url(target)).status_code == 200
+    assert AuditEntry.objects.count() == entries
+
+
+def test_erasure_page_query_count(client, admin, target, django_assert_num_queries):
+    client.force_login(admin)
+    client.get(erase_url(target))  # the organisation row, sessions: made once
+    with django_assert_num_queries(QUERIES_ERASE_PAGE):
+        assert client.get(erase_url(target)).status_code == 200
+
+
+# The session and the viewer, the person, their erasure, the organisation (its default choice)
+# and what the site's layout reads; one more when the person is an admin (the last-admin check).
+QUERIES_ERASE_PAGE = 6

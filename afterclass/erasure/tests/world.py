@@ -31,6 +31,8 @@ from afterclass.people.actions import (
 from afterclass.people.actions.people import do_set_avatar
 from afterclass.people.models import Person
 from afterclass.people.tests.factories import PersonFactory
+from afterclass.polls.actions import do_vote_in_poll
+from afterclass.polls.tests.factories import make_poll, option_ids
 from afterclass.posts.actions import do_comment, do_react, do_vote
 from afterclass.posts.drafts import DraftText, do_save_draft
 from afterclass.posts.follow import do_follow, do_save
@@ -77,6 +79,9 @@ def build_world(admin: Person, space: Space) -> tuple[Person, Person]:
     do_vote(ottos_answer, actor=zelda)
     do_comment(Post.objects.get(title=f"{MARK} post title"), actor=otto,
                body=f"{OTHER_MARK} comment on Zelda's post")  # fmt: skip
+    # A vote in Otto's anonymous poll: only counts, which must stay with her ballot.
+    secret = make_poll(space, otto, question=f"{OTHER_MARK} secret poll?", anonymous=True)
+    do_vote_in_poll(secret, actor=zelda, option_ids=option_ids(secret)[:1])
     do_save(ottos, actor=zelda)
     do_follow(ottos, actor=zelda)
     draft = DraftText(title=f"{MARK} draft", body=f"{MARK} draft body " * 20)
