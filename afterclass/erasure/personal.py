@@ -84,15 +84,18 @@ def forget_exports(person: Person) -> None:
 
 def forget_messages(person: Person, *, keep_content: bool) -> None:
     """Notifications they caused and e-mail that names them or was sent to them. With their
-    content kept, others' notifications stay and say "Former colleague" instead of their name;
-    else those go too. Queued or sent e-mail naming them is dropped from the outbox."""
+    content kept, others' notifications of it stay and say "Former colleague" instead of their
+    name (as does any other notification that names them); else those go. Queued or sent
+    e-mail naming them is dropped from the outbox."""
     name, email = person.display_name, person.email
     with transaction.atomic():
-        caused = Notification.objects.filter(actor=person)
-        if keep_content and name:
-            caused.update(message=Replace("message", Value(name), Value(FORMER_COLLEAGUE)))
-        elif not keep_content:
-            caused.delete()
+        if not keep_content:
+            Notification.objects.filter(actor=person).delete()
+        if name:
+            # Theirs when kept, and any other that names them ("… made Ada a moderator").
+            Notification.objects.filter(message__contains=name).update(
+                message=Replace("message", Value(name), Value(FORMER_COLLEAGUE))
+            )
         naming = Q(subject__contains=email) | Q(body__contains=email) | Q(html__contains=email)
         if name:
             naming |= Q(subject__contains=name) | Q(body__contains=name) | Q(html__contains=name)
