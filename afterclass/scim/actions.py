@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -213,6 +214,21 @@ def do_provision_person(fields: PersonFields, *, client: ProvisioningToken) -> P
     return person
 
 
+def _follow_new_address(person: Person) -> None:
+    """The identity provider changed a person's address: the addresses allauth kept for them
+    follow. An old one left behind would still sign them in with a password and receive their
+    password resets (allauth looks people up by those too), though it may now be someone else's;
+    the new one is their primary address, verified (the identity provider vouches for it)."""
+    kept = EmailAddress.objects.filter(user=person)
+    if not kept.exists():
+        return
+    kept.exclude(email__iexact=person.email).delete()
+    EmailAddress.objects.update_or_create(
+        user=person, email__iexact=person.email,
+        defaults={"email": person.email, "primary": True, "verified": True},
+    )  # fmt: skip
+
+
 def do_update_provisioned_person(
     person: Person, fields: PersonFields, *, client: ProvisioningToken
 ) -> Person:
@@ -241,6 +257,8 @@ def do_update_provisioned_person(
             person.job_title = clean.job_title
             person.department = department
             person.save(update_fields=changed)
+        if "email" in changed:
+            _follow_new_address(person)
         ProvisionedPerson.objects.update_or_create(
             person=person,
             defaults={

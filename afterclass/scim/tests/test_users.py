@@ -2,6 +2,8 @@
 quirks), delete; and what deactivating does to a person."""
 
 import pytest
+from allauth.account.models import EmailAddress
+from allauth.account.utils import filter_users_by_email
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.core import mail
@@ -429,3 +431,37 @@ def test_a_provisioned_person_can_choose_a_password_until_single_sign_on(scim, c
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["ada.lovelace@example.org"]
+
+
+def test_an_address_change_leaves_no_old_allauth_address_behind(scim):
+    body = create(scim)
+    person = Person.objects.get(pk=body["id"])
+    # What allauth kept when they signed in (by their provider, or a password set by an admin).
+    EmailAddress.objects.create(user=person, email=person.email, primary=True, verified=True)
+    response = scim.patch(
+        f"Users/{body['id']}",
+        patch(
+            {"op": "replace", "path": 'emails[type eq "work"].value', "value": "ada@example.org"}
+        ),
+    )
+    assert response.status_code == 200, response.content
+    person.refresh_from_db()
+    assert person.email == "ada@example.org"
+    assert list(
+        EmailAddress.objects.filter(user=person).values_list("email", "primary", "verified")
+    ) == [("ada@example.org", True, True)]
+    # allauth finds people by these for password sign-in and resets: the old one is nobody's.
+    assert filter_users_by_email("ada.lovelace@example.org") == []
+    assert filter_users_by_email("ada@example.org") == [person]
+
+
+def test_an_address_change_of_someone_allauth_keeps_nothing_for_adds_nothing(scim):
+    body = create(scim)
+    scim.put(
+        f"Users/{body['id']}",
+        entra_user(
+            userName="ada@example.org", emails=[{"value": "ada@example.org", "primary": True}]
+        ),
+    )
+    assert Person.objects.get(pk=body["id"]).email == "ada@example.org"
+    assert not EmailAddress.objects.exists()
