@@ -5,8 +5,11 @@ from django.urls import reverse
 
 from afterclass.audit.models import AuditEntry
 from afterclass.people.tests.factories import PersonFactory
+from afterclass.posts.models import Post
+from afterclass.posts.tests.factories import make_comment, make_post
 from afterclass.retention.actions import do_set_legal_hold, do_set_space_retention
 from afterclass.retention.models import OrganisationRetention, SpaceRetention
+from afterclass.retention.tests.conftest import age
 from afterclass.spaces.models import Role
 from afterclass.spaces.tests.factories import add_member, make_space
 
@@ -15,6 +18,8 @@ pytestmark = pytest.mark.django_db
 MANAGE = reverse("manage-retention")
 # The same with 1 and 50 spaces: spaces with their own rule, holds and runs are one query each.
 QUERIES = 11
+# The preview: threads, comments and files counted per space in one query each.
+PREVIEW_QUERIES = 15
 
 
 def test_manage_retention_shows_the_rule_in_force(client, world):
@@ -122,3 +127,30 @@ def test_manage_retention_page_query_count_is_flat(
     client.force_login(admin)
     with django_assert_num_queries(QUERIES):
         assert client.get(MANAGE).status_code == 200
+
+
+@pytest.mark.parametrize("spaces", [1, 50])
+def test_manage_retention_preview_query_count_is_flat(
+    client, admin, idle_spaces, django_assert_num_queries, spaces
+):
+    idle_spaces(spaces)
+    client.force_login(admin)
+    with django_assert_num_queries(PREVIEW_QUERIES):
+        response = client.post(MANAGE, {"action": "delete", "months": "1", "preview": ""})
+    assert response.content.decode().count('<th scope="row">') == spaces
+
+
+@pytest.fixture
+def idle_spaces(admin, django_capture_on_commit_callbacks):
+    """`count` spaces, each with one thread idle for two months and a comment on it."""
+
+    def make(count: int) -> None:
+        author = PersonFactory()
+        for number in range(count):
+            space = make_space(admin, name=f"Space {number:02}", slug=f"space-{number}")
+            add_member(space, author)
+            age(make_post(space, author, title="Old"), 70)
+            make_comment(Post.objects.filter(space=space).get(), admin, "Old reply")
+            age(Post.objects.filter(space=space).get(), 70)
+
+    return make
