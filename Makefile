@@ -23,16 +23,22 @@ demo: $(STAMP)
 	$(BIN)/afterclass migrate --noinput
 	$(BIN)/afterclass demo --serve --port $(PORT)
 
-# The demo with single sign-on: the tests' OpenID Connect provider on port 9000 beside it, as
-# "Sign in with Test provider" (README, "Trying single sign-on").
+# The demo with single sign-on: the tests' OpenID Connect provider on port 9000 and SAML provider
+# on port 9001 beside it, as "Sign in with Test provider" and "Sign in with Test SAML provider"
+# (README, "Trying single sign-on").
 SSO_ENV := AFTERCLASS_OIDC=test-idp AFTERCLASS_OIDC_TEST_IDP_NAME="Test provider" \
 	AFTERCLASS_OIDC_TEST_IDP_SERVER_URL=http://127.0.0.1:9000/o \
-	AFTERCLASS_OIDC_TEST_IDP_CLIENT_ID=afterclass AFTERCLASS_OIDC_TEST_IDP_SECRET=demo-secret
+	AFTERCLASS_OIDC_TEST_IDP_CLIENT_ID=afterclass AFTERCLASS_OIDC_TEST_IDP_SECRET=demo-secret \
+	AFTERCLASS_SAML=test-saml AFTERCLASS_SAML_TEST_SAML_NAME="Test SAML provider" \
+	AFTERCLASS_SAML_TEST_SAML_ENTITY_ID=http://127.0.0.1:9001/metadata \
+	AFTERCLASS_SAML_TEST_SAML_METADATA_URL=http://127.0.0.1:9001/metadata
 demo-sso: $(STAMP)
 	$(BIN)/python -m afterclass.sso.tests.idp --port 9000 --client-id afterclass \
 		--secret demo-secret --email ada@example.org --state-dir var/test-idp \
 		--redirect-uri http://127.0.0.1:$(PORT)/accounts/oidc/test-idp/login/callback/ & \
-	trap "kill $$!" EXIT INT TERM; $(SSO_ENV) $(MAKE) demo
+	oidc=$$!; $(BIN)/python -m afterclass.sso.tests.saml_idp --port 9001 --email ada@example.org \
+		--state-dir var/test-saml-idp & \
+	saml=$$!; trap "kill $$oidc $$saml" EXIT INT TERM; $(SSO_ENV) $(MAKE) demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -318,7 +318,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=9001)
     parser.add_argument("--state-dir", default="", help="where its key and certificate are kept")
+    parser.add_argument("--email", default="", help="the form's first address")
     args = parser.parse_args()
+    if args.email:
+        FIELDS[0] = ("email", "E-mail address", args.email)
     state = Path(args.state_dir or tempfile.mkdtemp(prefix="afterclass-saml-idp-"))
     state.mkdir(parents=True, exist_ok=True)
     idp = SamlIdentityProvider(f"http://127.0.0.1:{args.port}", state)
