@@ -19,6 +19,7 @@ from django.db.models.functions import Cast, Replace
 
 from afterclass.erasure.counters import recount_spaces
 from afterclass.erasure.models import ERASED_DOMAIN, FORMER_COLLEAGUE, Erasure
+from afterclass.exports.models import IN_PROGRESS as EXPORT_IN_PROGRESS
 from afterclass.exports.models import DataExport
 from afterclass.insights.models import Event
 from afterclass.notifications.models import Notification
@@ -74,9 +75,14 @@ def _delete_files(names: list[str]) -> None:
 
 
 def forget_exports(person: Person) -> None:
-    """Exports of their data, and those they asked for of others' data, with their files."""
+    """Exports of their data, and those they asked for of others' data, with their files; and
+    every other export already built: a colleague's zip may hold their name or words (a
+    notification they caused, the title of their post under a comment). Exports are kept only
+    7 days and can be asked for again; one built from now on has nothing of them."""
     with transaction.atomic():
-        exports = DataExport.objects.filter(Q(person=person) | Q(requested_by=person))
+        exports = DataExport.objects.filter(
+            Q(person=person) | Q(requested_by=person) | ~Q(state__in=EXPORT_IN_PROGRESS)
+        )
         names = [export.file for export in exports if export.file]
         exports.delete()
         transaction.on_commit(lambda: _delete_files(names))

@@ -3,6 +3,7 @@ scans that look for them everywhere: every table, the search index, the file sto
 
 from __future__ import annotations
 
+import zipfile
 from io import BytesIO
 from pathlib import Path
 
@@ -112,6 +113,8 @@ def build_world(admin: Person, space: Space) -> tuple[Person, Person]:
     # Her own export, and one an admin asked for.
     do_request_export(zelda, actor=zelda)
     do_request_export(zelda, actor=admin)
+    # Otto's own export: his notifications name her, his comment sits under her post's title.
+    do_request_export(otto, actor=otto)
     Client().force_login(zelda)  # a session
     return zelda, otto
 
@@ -170,15 +173,20 @@ def _text(value: object) -> str:
 
 
 def stored_files() -> dict[str, str]:
-    """Every file of the file store (the media folder), by path, as text."""
+    """Every file of the file store (the media folder), by path, as text; a zip (an export)
+    by the text of each file in it, as its bytes are compressed."""
     root = Path(settings.MEDIA_ROOT)
     if not root.exists():
         return {}
-    return {
-        str(path.relative_to(root)): path.read_bytes().decode("utf-8", "ignore")
-        for path in root.rglob("*")
-        if path.is_file()
-    }
+    return {str(path.relative_to(root)): _file_text(path) for path in root.rglob("*")
+            if path.is_file()}  # fmt: skip
+
+
+def _file_text(path: Path) -> str:
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            return "\n".join(_text(archive.read(name)) for name in archive.namelist())
+    return _text(path.read_bytes())
 
 
 def places_holding(needle: str) -> list[str]:
