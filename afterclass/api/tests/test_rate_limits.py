@@ -2,6 +2,8 @@
 authenticate as nobody; on the in-process cache and on Redis (shared by every app server)."""
 
 import os
+import subprocess
+import sys
 import time
 
 import pytest
@@ -9,7 +11,7 @@ from django.test import Client
 
 from afterclass.api.auth import ADDRESS_RATE_EXCEEDED, BEARER_RATE_EXCEEDED, UNKNOWN_BEARER
 from afterclass.people.actions import do_create_access_token
-from afterclass.people.models import Person
+from afterclass.people.models import AccessToken, Person
 from afterclass.people.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -106,6 +108,43 @@ def test_token_rate_counts_across_app_servers_on_redis(person, shared_cache, clo
     answer = get(Client(), token)
 
     assert answer.status_code == 429
+
+
+# Another process (another app server) asks the limiter about the same token.
+OTHER_PROCESS = """
+import os, sys
+os.environ["DJANGO_SETTINGS_MODULE"] = "afterclass.settings"
+import django
+django.setup()
+from django.conf import settings
+settings.CACHES = {"default": {"BACKEND": "afterclass.core.cache.FailOpenRedisCache",
+                               "LOCATION": sys.argv[1], "KEY_PREFIX": sys.argv[2]}}
+from django.test import RequestFactory
+from afterclass.core.ratelimit import per_minute, seconds_until_allowed
+request = RequestFactory().get("/api/v1/people/me")
+print(seconds_until_allowed(request, app="afterclass.api", action="token",
+                            rate=per_minute(int(sys.argv[3]), "key"), key=sys.argv[4]))
+"""
+
+
+def test_token_rate_is_shared_with_another_process_on_redis(client, person, shared_cache, settings):
+    if shared_cache != "redis":
+        pytest.skip("The in-process cache counts per process (documented); Redis is shared.")
+    token = token_for(person)
+    for _ in range(LIMIT):
+        assert get(client, token).status_code == 200
+    token_id = AccessToken.objects.get(person=person).pk
+    cache_settings = settings.CACHES["default"]
+
+    answer = subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", OTHER_PROCESS, cache_settings["LOCATION"],
+         cache_settings["KEY_PREFIX"], str(LIMIT), f"token:{token_id}"],
+        capture_output=True, text=True, check=True, timeout=120,
+    )  # fmt: skip
+
+    wait = answer.stdout.strip().splitlines()[-1]
+    assert wait != "None"
+    assert 1 <= int(wait) <= 60
 
 
 def test_token_rate_counts_writes_refused_to_a_read_only_token(client, person, shared_cache):
