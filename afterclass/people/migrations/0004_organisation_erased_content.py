@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0003_two_factor_and_token_scopes'),
+        ("people", "0003_two_factor_and_token_scopes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='organisation',
-            name='erased_content',
-            field=models.CharField(choices=[('keep', 'Kept, shown as “Former colleague”'), ('delete', 'Deleted')], default='keep', max_length=8),
+            model_name="organisation",
+            name="erased_content",
+            field=models.CharField(
+                choices=[("keep", "Kept, shown as “Former colleague”"), ("delete", "Deleted")],
+                default="keep",
+                max_length=8,
+            ),
         ),
     ]
