@@ -1,5 +1,6 @@
 """Small worlds for retention: spaces with old and recent threads, comments and files."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -55,3 +56,19 @@ def world(db, django_capture_on_commit_callbacks) -> World:
             old += [age(talked, 400), age(filed, 400)]
             recent.append(age(make_post(space, member, title="Fresh"), 7))
     return World(admin, member, first, second, old, recent)
+
+
+@pytest.fixture
+def idle_spaces(admin) -> Callable[[int], None]:
+    """`count` spaces, each with one thread idle for two months and a comment on it."""
+
+    def make(count: int) -> None:
+        author = PersonFactory()
+        for number in range(count):
+            space = make_space(admin, name=f"Space {number:02}", slug=f"space-{number}")
+            add_member(space, author)
+            thread = make_post(space, author, title="Old")
+            make_comment(thread, admin, "Old reply")
+            age(thread, 70)
+
+    return make

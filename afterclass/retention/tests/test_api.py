@@ -12,6 +12,8 @@ from afterclass.spaces.tests.factories import add_member
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
+# The same with 1 and 50 spaces: threads, comments and files are counted for all spaces at once.
+PREVIEW_QUERIES = 8
 
 
 def test_api_organisation_rule_preview_then_put(client, world):
@@ -79,3 +81,14 @@ def test_api_space_owner_reads_but_may_not_change(client, world):
     hold = client.put(f"{url}/legal-hold", {"on": False}, content_type="application/json")
     assert hold.status_code == 403
     assert not SpaceRetention.objects.exists()
+
+
+@pytest.mark.parametrize("spaces", [1, 50])
+def test_api_preview_query_count_is_flat(
+    client, admin, idle_spaces, django_assert_num_queries, spaces
+):
+    idle_spaces(spaces)
+    client.force_login(admin)
+    with django_assert_num_queries(PREVIEW_QUERIES):
+        response = client.get(f"{API}/retention/preview", {"action": "delete", "months": 1})
+    assert len(response.json()) == spaces

@@ -5,11 +5,8 @@ from django.urls import reverse
 
 from afterclass.audit.models import AuditEntry
 from afterclass.people.tests.factories import PersonFactory
-from afterclass.posts.models import Post
-from afterclass.posts.tests.factories import make_comment, make_post
 from afterclass.retention.actions import do_set_legal_hold, do_set_space_retention
 from afterclass.retention.models import OrganisationRetention, SpaceRetention
-from afterclass.retention.tests.conftest import age
 from afterclass.spaces.models import Role
 from afterclass.spaces.tests.factories import add_member, make_space
 
@@ -138,19 +135,3 @@ def test_manage_retention_preview_query_count_is_flat(
     with django_assert_num_queries(PREVIEW_QUERIES):
         response = client.post(MANAGE, {"action": "delete", "months": "1", "preview": ""})
     assert response.content.decode().count('<th scope="row">') == spaces
-
-
-@pytest.fixture
-def idle_spaces(admin, django_capture_on_commit_callbacks):
-    """`count` spaces, each with one thread idle for two months and a comment on it."""
-
-    def make(count: int) -> None:
-        author = PersonFactory()
-        for number in range(count):
-            space = make_space(admin, name=f"Space {number:02}", slug=f"space-{number}")
-            add_member(space, author)
-            age(make_post(space, author, title="Old"), 70)
-            make_comment(Post.objects.filter(space=space).get(), admin, "Old reply")
-            age(Post.objects.filter(space=space).get(), 70)
-
-    return make
