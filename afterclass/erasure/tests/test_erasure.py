@@ -3,6 +3,7 @@ or a page; kept content shows "Former colleague"; another person's data is untou
 counters agree with their rows; twice is once; a crash half-way resumes; only admins may."""
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.db.models import Count, Q
 from django.urls import reverse
 
@@ -95,6 +96,14 @@ def assert_counters_match_rows():
                 assert option.vote_count == option.n, option
     for survey in Survey.objects.annotate(n=Count("responses")):
         assert survey.responded_count == survey.n, survey
+
+
+def sessions_of(person):
+    return [
+        session
+        for session in Session.objects.all()
+        if session.get_decoded().get("_auth_user_id") == str(person.pk)
+    ]
 
 
 def assert_nothing_of_her(*, texts_too: bool):
@@ -245,7 +254,13 @@ def test_a_crashed_erasure_resumes_where_it_stopped(world, admin, run):
     zelda, otto = world
     # Asked for, but its task not run (no commit callbacks): then a worker ran half of it and
     # was killed, leaving the erasure "running".
+    assert sessions_of(zelda)
     erasure = do_request_erasure(zelda, actor=admin, content="delete", confirm=EMAIL)
+    # Deactivated at once, before any of the task has run: signed out, tokens revoked.
+    zelda.refresh_from_db()
+    assert not zelda.is_active
+    assert not zelda.access_tokens.filter(revoked_at__isnull=True).exists()
+    assert not sessions_of(zelda)
     Erasure.objects.filter(pk=erasure.pk).update(state=ErasureState.RUNNING)
     run(content.delete_posts, zelda)
     run(content.delete_comments, zelda)
