@@ -108,6 +108,8 @@ def test_admin_erases_a_person(client, admin, target, run):
     assert erasure.state == ErasureState.DONE
     target.refresh_from_db()
     assert target.display_name == FORMER_COLLEAGUE
+    listing = client.get(reverse("manage-people")).content.decode()
+    assert "Erased</span>" in listing
     person_page = client.get(reverse("manage-person", args=[target.pk])).content.decode()
     assert "Erased" in person_page
     assert "Reactivate" not in person_page
