@@ -7,7 +7,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from allauth.socialaccount.models import SocialApp
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils.text import slugify
 from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser
 
@@ -28,10 +30,25 @@ METADATA_SECONDS = 10
 # --- Providers and policy, by admins ------------------------------------------------------------
 
 
+def _environment_ids() -> set[str]:
+    """The ids of the providers configured by the environment (a row must not take one: allauth
+    would find two providers at the same addresses)."""
+    return {
+        str(app.get(key) or "")
+        for configured in settings.SOCIALACCOUNT_PROVIDERS.values()
+        for app in configured.get("APPS", [])
+        for key in ("provider_id", "client_id")
+    }
+
+
 def _unique_provider_id(name: str) -> str:
     base = slugify(name)[:30] or "provider"
     provider_id, number = base, 1
-    while SocialApp.objects.filter(provider_id=provider_id).exists():
+    taken = _environment_ids()
+    while (
+        provider_id in taken
+        or SocialApp.objects.filter(Q(provider_id=provider_id) | Q(client_id=provider_id)).exists()
+    ):
         number += 1
         provider_id = f"{base}-{number}"
     return provider_id

@@ -182,3 +182,16 @@ def test_saml_environment_names_several_providers():
         "x509cert": "MIIC...",
     }
     assert adfs["settings"]["attribute_mapping"]["email"][0] == "mail"
+
+
+def test_manage_saml_never_takes_the_id_of_a_provider_from_the_environment(
+    admin_client, saml, saml_identity_provider
+):
+    # The environment's provider is "test-saml": a row named "Test SAML" must not share its
+    # addresses (/accounts/saml/test-saml/…).
+    answer = admin_client.post(
+        PAGE, {"name": "Test SAML", "metadata_url": saml_identity_provider.entity_id}
+    )
+    assert answer.status_code == 302
+    app = SocialApp.objects.get()
+    assert (app.provider_id, app.client_id) == ("test-saml-2", "test-saml-2")
