@@ -1,13 +1,14 @@
 """Provisioning and single sign-on together: a person the identity provider provisions by SCIM
 signs in through its SAML sign-in (their account found by address, nothing made twice), and
-when SCIM deactivates them their signed-in session ends at once and the next assertion is
-refused."""
+when SCIM deactivates them their signed-in session ends at once, their API token is refused and
+the next assertion too."""
 
 import pytest
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
+from afterclass.people.actions import do_create_access_token
 from afterclass.people.models import Person
 from afterclass.scim.actions import do_create_provisioning_token
 from afterclass.scim.tests.conftest import ScimClient
@@ -39,6 +40,9 @@ def test_a_scim_person_signs_in_by_sso_and_scim_deactivation_ends_their_session(
     assert int(client.session["_auth_user_id"]) == person.pk
     assert Person.objects.count() == 1
     assert client.get(reverse("my-sessions")).status_code == 200
+    _, api_token = do_create_access_token(person, "Script", actor=person)
+    api = Client()
+    assert api.get("/api/v1/people/me", HTTP_AUTHORIZATION=f"Bearer {api_token}").status_code == 200
 
     answer = scim.patch(
         f"Users/{person.pk}",
@@ -50,4 +54,5 @@ def test_a_scim_person_signs_in_by_sso_and_scim_deactivation_ends_their_session(
     assert page.status_code == 302
     assert page["Location"].startswith(reverse("account_login"))
 
+    assert api.get("/api/v1/people/me", HTTP_AUTHORIZATION=f"Bearer {api_token}").status_code == 401
     refused(sign_in(client, saml, email="grace@northwind.example"), "deactivated")
