@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from afterclass.audit.models import AuditEntry
 from afterclass.people.tests.factories import PersonFactory
-from afterclass.retention.actions import do_set_legal_hold, do_set_space_retention
-from afterclass.retention.models import OrganisationRetention, SpaceRetention
+from afterclass.retention.actions import do_run_retention, do_set_legal_hold, do_set_space_retention
+from afterclass.retention.models import OrganisationRetention, RetentionRun, SpaceRetention
 from afterclass.spaces.models import Role
 from afterclass.spaces.tests.factories import add_member, make_space
 
@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
 MANAGE = reverse("manage-retention")
 # The same with 1 and 50 spaces: spaces with their own rule, holds and runs are one query each.
 QUERIES = 11
+SPACE_QUERIES = 6  # the same with and without a hold
 # The preview: threads, comments and files counted per space in one query each.
 PREVIEW_QUERIES = 15
 
@@ -135,3 +136,23 @@ def test_manage_retention_preview_query_count_is_flat(
     with django_assert_num_queries(PREVIEW_QUERIES):
         response = client.post(MANAGE, {"action": "delete", "months": "1", "preview": ""})
     assert response.content.decode().count('<th scope="row">') == spaces
+
+
+def test_manage_retention_shows_a_run_that_did_not_finish(client, world):
+    # A run whose task failed part-way (its row is written first, finished last).
+    RetentionRun.objects.create()
+    do_run_retention()
+    client.force_login(world.admin)
+    body = client.get(MANAGE).content.decode()
+    assert "did not finish" in body
+    assert "0 archived, 0 deleted" in body
+
+
+@pytest.mark.parametrize("held", [False, True])
+def test_space_retention_page_query_count(client, world, django_assert_num_queries, held):
+    if held:
+        do_set_legal_hold(world.first, True, reason="Matter", actor=world.admin)
+    client.force_login(world.admin)
+    with django_assert_num_queries(SPACE_QUERIES):
+        response = client.get(reverse("space-retention", args=[world.first.slug]))
+    assert response.status_code == 200
