@@ -218,7 +218,28 @@ CACHES: dict[str, dict[str, Any]] = {
             "MAX_ENTRIES": int(os.environ.get("AFTERCLASS_FRAGMENT_CACHE_ENTRIES") or 10000)
         },
     },
+    # Whole pages, per viewer, answered again while the tables they were built from are
+    # unchanged (afterclass.core.pagecache): local memory, compressed; the tables' generations
+    # are shared by every process (Redis, or files in the data folder).
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "afterclass-pages",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("AFTERCLASS_PAGE_CACHE_ENTRIES") or 2000)},
+    },
+    "generations": {
+        "BACKEND": "afterclass.core.cache.FailOpenRedisCache",
+        "LOCATION": os.environ["REDIS_URL"],
+        "KEY_PREFIX": "afterclass-pages",
+    }
+    if os.environ.get("REDIS_URL")
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache" / "generations"),
+        "OPTIONS": {"MAX_ENTRIES": 100000},
+    },
 }
+AFTERCLASS_PAGE_CACHE = env_bool("AFTERCLASS_PAGE_CACHE", default=True)
+AFTERCLASS_PAGE_CACHE_SECONDS = int(os.environ.get("AFTERCLASS_PAGE_CACHE_SECONDS") or 60)
 AFTERCLASS_FRAGMENT_CACHE = env_bool("AFTERCLASS_FRAGMENT_CACHE", default=True)
 
 REDIS_URL = os.environ.get("REDIS_URL", "")

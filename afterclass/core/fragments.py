@@ -25,6 +25,8 @@ page's whole context, which is what the tests compare the cached pages with).
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import dataclasses
 import datetime
 import enum
@@ -32,7 +34,7 @@ import hashlib
 import re
 import secrets
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -209,6 +211,24 @@ def time_ago(moment: datetime.datetime) -> SafeString:
 def time_marker(moment: datetime.datetime) -> str:
     """What a remembered fragment holds in place of a relative time."""
     return f"{_MARK}{moment.timestamp()!r}\x00"
+
+
+_deferred: contextvars.ContextVar[bool] = contextvars.ContextVar("times_deferred", default=False)
+
+
+@contextlib.contextmanager
+def times_deferred() -> Iterator[None]:
+    """While a whole page is rendered to be remembered (afterclass.core.pagecache), every
+    relative time is left as a marker, worded when the page is answered."""
+    token = _deferred.set(True)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+
+
+def times_are_deferred() -> bool:
+    return _deferred.get()
 
 
 def fill_times(html: str, render_time: Callable[[datetime.datetime], str] = time_ago) -> str:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from afterclass.core.errors import AfterclassError
 from afterclass.core.http import SignedInRequest
+from afterclass.core.pagecache import remembered_page
 from afterclass.insights.access import (
     access_space_health,
     can_see_individuals,
@@ -70,6 +71,7 @@ def _period_context(request: SignedInRequest, period: Period) -> dict[str, Any]:
 
 @login_required
 @require_GET
+@remembered_page
 def space_page(request: SignedInRequest, slug: str) -> HttpResponse:
     """The full insights for owners, moderators and admins; the health summary for members
     when the owner shares it; 404 for everyone else."""
@@ -203,6 +205,7 @@ def pulse(request: SignedInRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_GET
+@remembered_page
 def organisation_page(request: SignedInRequest) -> HttpResponse:
     check_can_view_organisation(request.user)
     try:

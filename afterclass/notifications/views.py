@@ -22,6 +22,7 @@ from django_htmx.http import trigger_client_event
 
 from afterclass.core.errors import InvalidInput
 from afterclass.core.http import SignedInRequest, page_or_partial
+from afterclass.core.pagecache import remembered_page
 from afterclass.notifications.access import access_notification
 from afterclass.notifications.actions import (
     do_mark_all_read,
@@ -88,6 +89,7 @@ def _centre_context(request: SignedInRequest, cursor: str | None) -> dict[str, A
 
 @login_required
 @require_GET
+@remembered_page
 def centre(request: SignedInRequest) -> HttpResponse:
     context = _centre_context(request, request.GET.get("cursor"))
     return page_or_partial(request, "notifications/centre.html", "page", context)

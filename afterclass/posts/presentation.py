@@ -120,6 +120,9 @@ class SeenPost:
     recent_comments: tuple[SeenComment, ...] = ()
     can_react: bool = False
     can_comment: bool = False
+    # The viewer's read mark already holds the post as it is (comments and last activity):
+    # opening it again writes nothing (the page stays remembered: afterclass.core.pagecache).
+    read_is_current: bool = False
 
 
 def _voter_count(post: Post) -> int | None:
@@ -185,6 +188,10 @@ def see_post(
         last_read_at=read[2] if read is not None else None,
         shown_attachments=attachments,
         reaction_counts=reaction_counts,
+        read_is_current=read is not None
+        and read[1] is not None
+        and read[1] >= post.last_activity_at
+        and read[0] == post.comment_count,
     )
 
 

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from afterclass.core.http import SignedInRequest, next_url
+from afterclass.core.pagecache import remembered_page
 from afterclass.search import engine
 from afterclass.search.engine import Hit, SearchFilters, SearchResults, search, similar_questions
 from afterclass.search.forms import SearchForm
@@ -36,6 +37,7 @@ def quick_groups(hits: list[Hit]) -> list[QuickGroup]:
 
 @login_required
 @require_GET
+@remembered_page
 def results(request: SignedInRequest) -> HttpResponse:
     """The results page. From the header box (htmx, target the drop-down) only the top few;
     other htmx requests get the next page of results; a plain request the whole page."""

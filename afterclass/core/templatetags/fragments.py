@@ -44,7 +44,7 @@ class FragmentNode(template.Node):
             with context.push(**values):
                 return self.nodelist.render(context)
         store = fragments.cache()
-        html = store.get(key)
+        html: str | None = store.get(key)
         if html is None:
             own = context.new(
                 {
@@ -56,6 +56,8 @@ class FragmentNode(template.Node):
             )
             html = str(self.nodelist.render(own))
             store.set(key, html, fragments.TIMEOUT_SECONDS)
+        if fragments.times_are_deferred():  # the whole page is worded when answered
+            return mark_safe(html)  # noqa: S308 - rendered by our templates
         return mark_safe(fragments.fill_times(html))  # noqa: S308 - rendered by our templates
 
 

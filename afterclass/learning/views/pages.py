@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from afterclass.attachments.models import Attachment
 from afterclass.core.errors import AfterclassError
 from afterclass.core.http import SignedInRequest, next_url
+from afterclass.core.pagecache import remembered_page
 from afterclass.core.updates import announce
 from afterclass.learning.access import access_activity, is_facilitator
 from afterclass.learning.actions import (
@@ -172,5 +173,6 @@ def answer_check(request: SignedInRequest, activity_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
+@remembered_page
 def mine(request: SignedInRequest) -> HttpResponse:
     return render(request, "learning/mine.html", {"mine": my_learning(request.user)})

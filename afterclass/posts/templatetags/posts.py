@@ -125,7 +125,7 @@ def author(context: template.Context, who: Any) -> SafeString:
 def time_ago(context: template.Context, moment: datetime) -> SafeString:
     """`<time datetime="…">3 days ago</time>`, in the current time zone; a marker inside a
     remembered fragment, worded at each request (afterclass.core.fragments)."""
-    if context.get(fragments.IN_FRAGMENT):
+    if context.get(fragments.IN_FRAGMENT) or fragments.times_are_deferred():
         return mark_safe(fragments.time_marker(moment))  # noqa: S308 - a marker, no text
     return fragments.time_ago(moment)
 

@@ -10,6 +10,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET
 
 from afterclass.core.http import SignedInRequest, next_url, page_or_partial, wants_fragment
+from afterclass.core.pagecache import remembered_page
 from afterclass.people.access import needs_onboarding
 from afterclass.posts.queries import home_feed, waiting_questions
 from afterclass.posts.views.composer import feed_bar
@@ -17,6 +18,7 @@ from afterclass.posts.views.composer import feed_bar
 
 @login_required
 @require_GET
+@remembered_page
 def home(request: SignedInRequest) -> HttpResponse:
     if needs_onboarding(request.user):
         return redirect("onboarding")  # someone new is welcomed before the (empty) feed

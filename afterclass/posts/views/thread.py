@@ -17,6 +17,7 @@ from django_htmx.http import replace_url, reswap, retarget
 from afterclass.core.confirm import confirm_first
 from afterclass.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from afterclass.core.http import SignedInRequest, next_url
+from afterclass.core.pagecache import remembered_page
 from afterclass.core.updates import announce
 from afterclass.notifications.actions import do_mark_read_about
 from afterclass.posts.access import (
@@ -102,8 +103,10 @@ def _post_page(
     *,
     comment_form: CommentForm | None = None,
     status: int = 200,
+    thread: Thread | None = None,
 ) -> HttpResponse:
-    thread = post_thread(post, request.user, cursor=request.GET.get("cursor"))
+    if thread is None:
+        thread = post_thread(post, request.user, cursor=request.GET.get("cursor"))
     context = thread_context(request, post, thread)
     context["next_url"] = next_url(request, thread.next)
     if comment_form is not None:
@@ -118,10 +121,13 @@ def _post_page(
 
 @login_required
 @require_GET
+@remembered_page
 def detail(request: SignedInRequest, post_id: int) -> HttpResponse:
     post = load_post(request, post_id)
-    response = _post_page(request, post)  # shows what was new before this visit
-    do_mark_read(post, actor=request.user)
+    thread = post_thread(post, request.user, cursor=request.GET.get("cursor"))
+    response = _post_page(request, post, thread=thread)  # what was new before this visit
+    if not thread.post.read_is_current:
+        do_mark_read(post, actor=request.user)
     do_mark_read_about(actor=request.user, post_id=post.pk)
     return response
 

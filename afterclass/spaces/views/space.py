@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from afterclass.core.confirm import confirm_first
 from afterclass.core.errors import Conflict, InvalidInput
 from afterclass.core.http import SignedInRequest, next_url
+from afterclass.core.pagecache import remembered_page
 from afterclass.posts.experts import go_to_colleagues
 from afterclass.posts.forms import FeedFilterForm
 from afterclass.posts.queries import space_feed
@@ -46,6 +47,7 @@ HOME_MEMBER_PREVIEW = 8
 
 @login_required
 @require_GET
+@remembered_page
 def home(request: SignedInRequest, slug: str) -> HttpResponse:
     space = access_space(request.user, slug)
     context = space_context(request, space, "home")
