@@ -15,6 +15,8 @@ from typing import Any
 import dj_database_url
 from django.utils.csp import CSP
 
+from afterclass.core.error_reporting import start_error_reporting
+from afterclass.core.logs import logging_config
 from afterclass.live.layers import redis_channel_layer
 from afterclass.sso.environment import providers_from_environment, saml_providers_from_environment
 
@@ -108,6 +110,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every log line of the request carries its id (afterclass.core.logs).
+    "afterclass.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -312,6 +316,9 @@ ACCOUNT_RATE_LIMITS = {
 # Behind a reverse proxy every request comes from the proxy's address: say how many proxies
 # append to X-Forwarded-For, or all clients would share one throttle.
 ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("AFTERCLASS_TRUSTED_PROXIES") or 0)
+# The reverse proxies uvicorn believes about the client's address and scheme (`afterclass serve`
+# reads the same variable): the request-id middleware believes their X-Request-ID too.
+FORWARDED_ALLOW_IPS = env_list("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = None
 # Two-factor sign-in (allauth.mfa): authenticator apps, security keys and passkeys, recovery
 # codes. Who must enrol is the organisation's setting (afterclass.people.two_factor).
@@ -468,9 +475,18 @@ USE_TZ = True
 # (afterclass.core.bare_view). Never set it on a real site.
 AFTERCLASS_BENCH = env_bool("AFTERCLASS_BENCH", default=False)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-}
+# Logs go to stderr, as JSON lines (LOG_FORMAT=json) or text, each with its request or task id.
+LOGGING = logging_config(
+    log_format=os.environ.get("LOG_FORMAT", "text").strip().lower() or "text",
+    level=os.environ.get("LOG_LEVEL", "WARNING"),
+)
+
+# Errors reported to Sentry when SENTRY_DSN is set and sentry-sdk installed (the `sentry` extra):
+# no personal data, filed under the installed version and SENTRY_ENVIRONMENT.
+if os.environ.get("SENTRY_DSN"):
+    start_error_reporting(
+        os.environ["SENTRY_DSN"],
+        environment=os.environ.get("SENTRY_ENVIRONMENT")
+        or ("production" if PRODUCTION else "development"),
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE") or 0),
+    )

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.json import normalize_json
 from django.utils.module_loading import import_string
 
+from afterclass.core.logs import running_task
 from afterclass.worker import shutdown
 from afterclass.worker.backend import task_result
 from afterclass.worker.models import QueuedTask, WorkerHeartbeat
@@ -188,6 +189,11 @@ class Worker:
             self._next_schedule = time.monotonic() + SCHEDULE_EVERY
 
     def run_task(self, row: QueuedTask) -> None:
+        # Every line logged while it runs carries the task's id (core.logs).
+        with running_task(row.pk):
+            self._run_task(row)
+
+    def _run_task(self, row: QueuedTask) -> None:
         self.current = row.pk
         try:
             task = import_string(row.task_path)
