@@ -11,8 +11,6 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Q
 
-from afterclass.attachments.actions import remove_files_on_commit
-from afterclass.attachments.models import Attachment
 from afterclass.erasure.counters import (
     recount_comments,
     recount_named_polls,
@@ -23,6 +21,7 @@ from afterclass.learning.models import Submission
 from afterclass.moderation.models import Report
 from afterclass.people.models import Person
 from afterclass.polls.models import PollBallot
+from afterclass.posts.deletion import delete_files, delete_threads
 from afterclass.posts.models import (
     Comment,
     ContentState,
@@ -32,31 +31,16 @@ from afterclass.posts.models import (
     Revision,
     Vote,
 )
-from afterclass.search.models import FileText, SearchDocument, Source
+from afterclass.search.models import SearchDocument, Source
 from afterclass.search.queue import reindex_post_on_commit
 from afterclass.surveys.models import Response
 
 
-def _forget_files(attachments: Q) -> None:
-    """Delete attachment rows, their text in the search index and (after commit) their files."""
-    found = list(Attachment.objects.filter(attachments))
-    ids = [attachment.pk for attachment in found]
-    FileText.objects.filter(attachment_id__in=ids).delete()
-    SearchDocument.objects.filter(source=Source.FILE, object_id__in=ids).delete()
-    Attachment.objects.filter(pk__in=ids).delete()
-    remove_files_on_commit(found)
-
-
 def delete_posts(person: Person) -> None:
     """Their posts go with their threads (a thread cannot stand without its post), the files
-    of those posts with them."""
+    of those posts with them (posts.deletion, as retention deletes threads)."""
     with transaction.atomic():
-        post_ids = list(Post.objects.filter(author=person).values_list("pk", flat=True))
-        if not post_ids:
-            return
-        _forget_files(Q(post_id__in=post_ids))
-        SearchDocument.objects.filter(post_id__in=post_ids).delete()
-        Post.objects.filter(pk__in=post_ids).delete()
+        delete_threads(list(Post.objects.filter(author=person).values_list("pk", flat=True)))
 
 
 def delete_comments(person: Person) -> None:
@@ -125,7 +109,7 @@ def delete_learning_and_surveys(person: Person) -> None:
     gave on others' submissions is their words too: emptied, the submission stays."""
     with transaction.atomic():
         submissions = Submission.objects.filter(person=person)
-        _forget_files(Q(submission__in=submissions))
+        delete_files(Q(submission__in=submissions))
         submissions.delete()
         Submission.objects.filter(feedback_by=person).update(feedback="", feedback_by=None)
         responses = Response.objects.filter(person=person)
@@ -147,7 +131,7 @@ def delete_uploads(person: Person, *, everything: bool) -> None:
                 activity__isnull=True,
                 submission__isnull=True,
             )
-        _forget_files(uploads)
+        delete_files(uploads)
 
 
 def delete_content(person: Person) -> None:

@@ -9,13 +9,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from afterclass.attachments.actions import remove_files_on_commit
-from afterclass.attachments.models import Attachment
 from afterclass.audit.log import record_audit
 from afterclass.core.errors import InvalidInput
 from afterclass.core.validation import clean_text
 from afterclass.people.access import check_org_admin
 from afterclass.people.models import Person
+from afterclass.posts.deletion import delete_threads
 from afterclass.posts.models import Post
 from afterclass.retention.models import (
     MAX_MONTHS,
@@ -27,7 +26,6 @@ from afterclass.retention.models import (
     SpaceRule,
 )
 from afterclass.retention.queries import Rule, due_threads, run_plan
-from afterclass.search.models import FileText, SearchDocument, Source
 from afterclass.spaces.models import Space
 
 # Threads taken per transaction: a crash loses at most one batch's work, which the next run
@@ -116,20 +114,6 @@ def do_set_legal_hold(space: Space, on: bool, *, reason: str = "", actor: Person
     return row
 
 
-def _delete_threads(post_ids: Sequence[int]) -> None:
-    """Delete posts with their threads (comments, answers, reactions, polls, read marks,
-    notifications: their rows go with the post), their files' rows, their search documents and
-    the files' read text; the stored files once it commits. Counters live on the rows that go,
-    so nothing left counts them."""
-    files = list(Attachment.objects.filter(post_id__in=post_ids))
-    file_ids = [attachment.pk for attachment in files]
-    FileText.objects.filter(attachment_id__in=file_ids).delete()
-    SearchDocument.objects.filter(post_id__in=post_ids).delete()
-    SearchDocument.objects.filter(source=Source.FILE, object_id__in=file_ids).delete()
-    Post.objects.filter(pk__in=post_ids).delete()
-    remove_files_on_commit(files)
-
-
 def _archive_threads(post_ids: Sequence[int]) -> None:
     """Archived threads are frozen, as in an archived space: locked against new comments and
     answers and no longer pinned; still readable and findable by everyone who could before."""
@@ -185,7 +169,7 @@ def _take(space: Space, rule: Rule, now: datetime) -> int:
             if not ids:
                 return taken
             if rule.action == RetentionAction.DELETE:
-                _delete_threads(ids)
+                delete_threads(ids)
             else:
                 _archive_threads(ids)
         taken += len(ids)
