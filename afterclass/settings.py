@@ -191,6 +191,13 @@ else:
             "timeout": _connect_timeout,
         }
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if env_bool("AFTERCLASS_DB_PGBOUNCER", default=False):
+        # Behind PgBouncer in transaction mode a connection is another server's at each
+        # transaction: no cursor may outlive one (Django's .iterator() keeps one open) and no
+        # statement may be prepared on one server and run on another (psycopg prepares a query
+        # after its fifth run). Set jit and statement_timeout on the role (DEPLOYMENT.md).
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = None
 DB_STATEMENT_TIMEOUT_SECONDS = int(os.environ.get("AFTERCLASS_DB_STATEMENT_TIMEOUT") or 60)
 # /readyz fails when the data or media folder has less free space than this.
 MIN_FREE_DISK_MB = int(os.environ.get("AFTERCLASS_MIN_FREE_DISK_MB") or 500)

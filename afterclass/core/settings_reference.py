@@ -69,6 +69,10 @@ MEANINGS: dict[str, Meaning] = {
         "PostgreSQL connections each process keeps at most (see DEPLOYMENT.md, *Connection "
         "pooling*)"
     ),
+    "AFTERCLASS_DB_PGBOUNCER": Meaning(
+        "`1` when `DATABASE_URL` points at PgBouncer in transaction mode: no server-side cursors "
+        "or prepared statements (DEPLOYMENT.md, *Connection pooling*)"
+    ),
     "AFTERCLASS_DB_CONNECT_TIMEOUT": Meaning(
         "seconds to wait for PostgreSQL to accept a connection"
     ),
