@@ -186,7 +186,6 @@ TWO_WAY_APPS = frozenset(
     {
         ("api", "posts"),
         ("core", "people"),
-        ("core", "search"),
         ("insights", "learning"),
         ("insights", "posts"),
         ("insights", "spaces"),
