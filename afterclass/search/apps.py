@@ -1,7 +1,17 @@
+from importlib import import_module
+
 from django.apps import AppConfig
+
+from afterclass.core.backup.derived import register_rebuild
 
 
 class SearchConfig(AppConfig):
     name = "afterclass.search"
     label = "search"
     verbose_name = "Search"
+
+    def ready(self) -> None:
+        # The index is derived from the rows and files a backup restores: a restore rebuilds it.
+        # Core runs the restore and imports no app; the index reads models, so it is imported
+        # once they are ready (as Django imports every admin.py).
+        register_rebuild("Search index", import_module("afterclass.search.index").rebuild)

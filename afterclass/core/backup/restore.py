@@ -21,6 +21,7 @@ from afterclass.core.backup.databases import (
     restore_postgres,
     restore_sqlite,
 )
+from afterclass.core.backup.derived import rebuild_derived
 from afterclass.core.backup.manifest import (
     KEY_FILE,
     MEDIA,
@@ -33,7 +34,6 @@ from afterclass.core.backup.manifest import (
     verify,
 )
 from afterclass.core.backup.stores import FileStore, MediaFolder, file_store
-from afterclass.search.index import rebuild
 
 
 def check_target(manifest: Manifest, store: FileStore) -> None:
@@ -96,8 +96,9 @@ def restore(
     folder: Path, report: Report = lambda line: None, *, check_only: bool = False
 ) -> Manifest:
     """Check the backup (and, unless `check_only`, that this site is empty), then restore the
-    database, bring it up to date, restore the files and the key, and rebuild the search
-    index. Nothing is changed before every check passed."""
+    database, bring it up to date, restore the files and the key, and rebuild what is derived
+    from them (the search index, registered in `derived.py`). Nothing is changed before every
+    check passed."""
     manifest = read_manifest(folder)
     store = file_store()
     if not check_only:
@@ -123,12 +124,13 @@ def restore(
                 store.write(item.path.removeprefix(MEDIA + "/"), source)
         report(f"Files: {len(media)} restored to {store.description}.")
         _restore_key(folder, manifest, report)
-        counts = rebuild()
+        rebuilt = rebuild_derived()
     except (OSError, DatabaseError, BackupError) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
         raise BackupError(
             f"The restore stopped half-way: {reason}. The site is now partly restored: "
             f"{how_to_empty_database()}, empty {store.description}, and restore again."
         ) from error
-    report("Search index: rebuilt (" + ", ".join(f"{n} {k}" for k, n in counts.items()) + ").")
+    for name, counts in rebuilt.items():
+        report(f"{name}: rebuilt (" + ", ".join(f"{n} {k}" for k, n in counts.items()) + ").")
     return manifest

@@ -185,7 +185,6 @@ def two_way_pairs() -> set[tuple[str, str]]:
 TWO_WAY_APPS = frozenset(
     {
         ("api", "posts"),
-        ("core", "people"),
         ("insights", "learning"),
         ("insights", "posts"),
         ("insights", "spaces"),
@@ -194,7 +193,6 @@ TWO_WAY_APPS = frozenset(
         ("live", "posts"),
         ("notifications", "posts"),
         ("notifications", "spaces"),
-        ("notifications", "webapp"),
         ("outbox", "worker"),
         ("people", "posts"),
         ("people", "search"),

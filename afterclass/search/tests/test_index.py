@@ -11,6 +11,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from afterclass.core.backup.derived import registered_rebuilds
 from afterclass.learning.actions import do_create_session, do_submit, do_update_unit
 from afterclass.learning.tests.factories import make_activity, make_unit
 from afterclass.people.actions import do_set_active, do_update_profile
@@ -326,3 +327,8 @@ def test_reindex_unit_reads_its_activity_files_once(space, owner, member):
     index.reindex_unit(unit.pk)
     assert FileText.objects.get(attachment_id=upload.pk).read_at == read_at
     assert found(member, "manatee") == ["file"]
+
+
+def test_a_restore_rebuilds_the_search_index():
+    # core's restore runs what the apps registered (core imports no app): the index is ours.
+    assert registered_rebuilds()["Search index"] is index.rebuild
