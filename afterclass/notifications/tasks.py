@@ -9,7 +9,7 @@ from django.tasks import task
 from afterclass.notifications.email import send_digests as send_due_digests
 from afterclass.notifications.email import send_pending
 from afterclass.notifications.fanout import Audience, deliver, notice_data
-from afterclass.webapp.tasks import queue_pushes
+from afterclass.notifications.push import push_delivery
 
 
 @task()
@@ -21,13 +21,13 @@ def send_pending_emails() -> int:
 @task()
 def fan_out(notice: dict[str, Any], people: list[int], audience: str = Audience.PEOPLE) -> int:
     """Write a notice's notifications; queue the sender when someone chose e-mail at once, and
-    the pushes when someone chose push."""
+    the pushes (by the app registered in push.py) when someone chose push."""
     return deliver(
         notice_data(notice),
         people,
         audience,
         on_mail_now=send_pending_emails.enqueue,
-        on_push=queue_pushes.enqueue,
+        on_push=push_delivery(),
     )
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from afterclass.notifications.actions import notify
 from afterclass.notifications.fanout import Notice
 from afterclass.notifications.models import Channel, Notification, NotificationPreference
+from afterclass.notifications.push import push_delivery
 from afterclass.people.tests.factories import PersonFactory
 from afterclass.posts.models import ContentState, Post
 from afterclass.posts.tests.factories import make_post
@@ -19,6 +20,7 @@ from afterclass.spaces.tests.factories import add_member, make_space
 from afterclass.webapp.actions import do_save_push_subscription
 from afterclass.webapp.models import PushDelivery, PushSubscription
 from afterclass.webapp.pushing import StillClaimed, queue_deliveries, send_delivery
+from afterclass.webapp.tasks import queue_pushes
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +50,11 @@ def jwt_claims(authorization: str) -> dict:
     token = authorization.split("t=", 1)[1].split(",", 1)[0]
     claims = token.split(".")[1]
     return json.loads(base64.urlsafe_b64decode(claims + "=" * (-len(claims) % 4)))
+
+
+def test_notifications_push_through_the_web_apps_task():
+    # Registered by WebappConfig.ready(): notifications imports nothing of the web app.
+    assert push_delivery() == queue_pushes.enqueue
 
 
 def test_push_carries_only_the_notifications_text_and_link(
