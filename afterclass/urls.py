@@ -59,4 +59,4 @@ if settings.AFTERCLASS_BENCH:
 handler400 = "afterclass.core.views.bad_request"
 handler403 = "afterclass.core.views.forbidden"
 handler404 = "afterclass.core.views.not_found"
-handler500 = "afterclass.core.views.server_error"
+handler500 = "afterclass.people.views.errors.server_error"

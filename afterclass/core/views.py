@@ -3,6 +3,7 @@
 import logging
 import mimetypes
 import sys
+from collections.abc import Callable
 from pathlib import PurePosixPath
 
 from django.conf import settings
@@ -23,7 +24,6 @@ from afterclass.core.errors import (
     NotFound,
     error_body,
 )
-from afterclass.people.models import Organisation
 
 logger = logging.getLogger(__name__)
 
@@ -75,26 +75,13 @@ def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpR
     except DatabaseError:
         # The layout reads the person and the organisation; without a database, the plain page.
         logger.warning("The %s page was shown without the database.", status, exc_info=True)
-        return _plain_error(status, title, message, organisation=None)
+        return _plain_error(status, title, message, site_name=None)
 
 
-def _plain_error(
-    status: int, title: str, message: str, *, organisation: Organisation | None
-) -> HttpResponse:
+def _plain_error(status: int, title: str, message: str, *, site_name: str | None) -> HttpResponse:
     """An error page that needs no database: no person, no session, no context processors."""
-    site_name = organisation.name if organisation and organisation.name else "Afterclass"
-    context = {"title": title, "message": message, "site_name": site_name}
+    context = {"title": title, "message": message, "site_name": site_name or "Afterclass"}
     return HttpResponse(render_to_string("error_plain.html", context), status=status)
-
-
-def _organisation_if_reachable(request: HttpRequest) -> Organisation | None:
-    loaded = getattr(request, "_afterclass_organisation", None)
-    if isinstance(loaded, Organisation):
-        return loaded
-    try:
-        return Organisation.objects.filter(pk=1).first()
-    except DatabaseError:
-        return None
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -110,9 +97,14 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return _error(request, 404, "Not found", "There is nothing here, or you cannot see it.")
 
 
-def server_error(request: HttpRequest) -> HttpResponse:
+def server_error_page(
+    request: HttpRequest, *, site_name: Callable[[], str | None] = lambda: None
+) -> HttpResponse:
     """The 500 page, and the 503 page while the database cannot be reached; both render without
-    the database. Under /api/ the answer is JSON, like every other API error."""
+    the database. Under /api/ the answer is JSON, like every other API error. `site_name` is
+    asked for the 500 page only (the organisation's, from people: Django's handler500 is
+    `people.views.errors.server_error`); it must answer None rather than fail without the
+    database."""
     # Django calls this while handling the error (also under ASGI: asgiref re-raises it in the
     # thread), so the error is at hand.
     error = sys.exc_info()[1]
@@ -122,5 +114,5 @@ def server_error(request: HttpRequest) -> HttpResponse:
         status, title, message = 500, "Something went wrong", SERVER_ERROR
     if request.path_info.startswith("/api/"):
         return JsonResponse(error_body(message), status=status)
-    organisation = None if status == 503 else _organisation_if_reachable(request)
-    return _plain_error(status, title, message, organisation=organisation)
+    name = None if status == 503 else site_name()
+    return _plain_error(status, title, message, site_name=name)

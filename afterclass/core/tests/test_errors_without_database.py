@@ -17,9 +17,9 @@ from django.urls import reverse
 
 from afterclass.api.api import unexpected_error
 from afterclass.core.errors import DATABASE_UNAVAILABLE, SERVER_ERROR
-from afterclass.core.views import server_error
 from afterclass.people.actions.tokens import TOKEN_PREFIX
 from afterclass.people.models import Organisation
+from afterclass.people.views.errors import server_error
 
 pytestmark = pytest.mark.django_db
 
