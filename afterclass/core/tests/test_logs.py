@@ -6,7 +6,9 @@ import re
 import sys
 
 import pytest
+from asgiref.sync import async_to_sync
 from django.core.management import call_command
+from django.test import AsyncClient
 
 from afterclass.core import logs
 from afterclass.core.middleware import from_trusted_proxy
@@ -177,3 +179,12 @@ def test_settings_log_format_json_writes_json_lines(tmp_path):
 
     text = run_python(code, clean_env(AFTERCLASS_DATA_DIR=str(tmp_path)), tmp_path)
     assert text.stderr.strip().splitlines()[-1] == "hello there"
+
+
+def test_request_id_reaches_log_lines_under_asgi_too(captured):
+    # Under ASGI (uvicorn) sync middleware and views run in threads: the id must follow them.
+    lines = captured("afterclass.request")
+    response = async_to_sync(AsyncClient().get)("/healthz", headers={"X-Request-ID": "asgi-1"})
+
+    [line] = lines.lines
+    assert response["X-Request-ID"] == line["request_id"] == "asgi-1"
