@@ -10,6 +10,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import Any
 
 request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 task_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("task_id", default=None)
@@ -79,6 +80,12 @@ class TextFormatter(logging.Formatter):
         if task:
             return f"[task {task}] {text}"
         return text
+
+
+def writes_json(logging_settings: dict[str, Any]) -> bool:
+    """Whether settings.LOGGING writes JSON lines (LOG_FORMAT=json)."""
+    handler = logging_settings.get("handlers", {}).get("console", {})
+    return bool(handler.get("formatter") == "json")
 
 
 def logging_config(*, log_format: str, level: str) -> dict[str, object]:

@@ -14,6 +14,7 @@ from afterclass.core import logs
 from afterclass.core.middleware import from_trusted_proxy
 from afterclass.core.tests.test_settings import clean_env, run_python
 from afterclass.worker import shutdown
+from afterclass.worker.management.commands import serve
 from afterclass.worker.tests import jobs
 from afterclass.worker.tests.test_queue import DATABASE_QUEUE
 
@@ -188,3 +189,17 @@ def test_request_id_reaches_log_lines_under_asgi_too(captured):
 
     [line] = lines.lines
     assert response["X-Request-ID"] == line["request_id"] == "asgi-1"
+
+
+@pytest.mark.parametrize(("log_format", "expected"), [("json", True), ("text", False)])
+def test_serve_hands_uvicorns_lines_to_django_logging_when_json(
+    settings, monkeypatch, log_format, expected
+):
+    settings.LOGGING = logs.logging_config(log_format=log_format, level="INFO")
+    given = {}
+    monkeypatch.setattr("uvicorn.run", lambda *args, **kwargs: given.update(kwargs))
+
+    serve.run_server(host="127.0.0.1", port=8999)
+
+    assert ("log_config" in given and given["log_config"] is None) is expected
+    assert given.get("access_log", True) is not expected

@@ -12,9 +12,11 @@ import ipaddress
 import os
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from afterclass.core.logs import writes_json
 from afterclass.core.orphans_watch import SERVER_PID
 from afterclass.worker.supervisor import supervised_worker
 
@@ -151,6 +153,12 @@ def run_server(
 
     # Its worker processes (when there are several) stop by themselves if this one is killed.
     os.environ[SERVER_PID] = str(os.getpid())
+    # With JSON logs uvicorn's own lines (start-up, errors outside Django) go through Django's
+    # logging too, as JSON; its access log is left out: Afterclass's request line, with the
+    # request id, replaces it (LOG_LEVEL=INFO).
+    logging_options: dict[str, Any] = (
+        {"log_config": None, "access_log": False} if writes_json(settings.LOGGING) else {}
+    )
     # uvicorn shuts down gracefully on the first Ctrl-C and then re-raises the signal; the
     # server has already stopped by then, so there is nothing left to report.
     with contextlib.suppress(KeyboardInterrupt):
@@ -164,6 +172,7 @@ def run_server(
             server_header=False,
             proxy_headers=True,
             forwarded_allow_ips=trusted_proxies,
+            **logging_options,
         )
 
 
