@@ -18,7 +18,7 @@ task_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("task_id", 
 # What every LogRecord has: anything else on a record was given as `extra=` and is shown.
 _STANDARD = frozenset(
     set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__)
-    | {"message", "asctime", "request_id", "task_id"}
+    | {"message", "asctime", "request_id", "task_id", "color_message"}  # uvicorn's, with ANSI codes
 )
 
 
