@@ -453,6 +453,10 @@ def measure(args: argparse.Namespace, data_dir: Path, env: dict[str, str]) -> di
         measured: list[Page] = []
         sizes: dict[str, int] = {}
         for page in chosen:
+            # A first visit marks a thread read and teaches a remembered page which tables it
+            # reads (afterclass.core.pagecache): the page measured is the one a reader comes
+            # back to, as the bare view's bytes are.
+            fetch(port, page.path, headers[page.who])
             status, _, body = fetch(port, page.path, headers[page.who])
             if status != 200:
                 print(f"{page.key}: {page.path} answered {status}; left out.", file=sys.stderr)

@@ -199,12 +199,12 @@ def viewer_key(request: HttpRequest) -> str | None:
 IN_FRAGMENT = "_in_remembered_fragment"
 
 
-def time_ago(moment: datetime.datetime) -> SafeString:
+def time_ago(moment: datetime.datetime, now: datetime.datetime | None = None) -> SafeString:
     """`<time datetime="…">3 days ago</time>`, in the current time zone."""
     return format_html(
         '<time datetime="{}">{} ago</time>',
         timezone.localtime(moment).isoformat(),
-        timesince(moment),
+        timesince(moment, now),
     )
 
 
@@ -231,16 +231,44 @@ def times_are_deferred() -> bool:
     return _deferred.get()
 
 
-def fill_times(html: str, render_time: Callable[[datetime.datetime], str] = time_ago) -> str:
+# "3 hours, 5 minutes ago" for a moment, worded once per language, time zone and whole minute
+# since it (what timesince's wording depends on): a long thread answered from memory has a
+# hundred times to word at each request, and timesince is slow.
+_WORDED_MAX = 20000
+_worded: dict[tuple[str, str, str, int], str] = {}
+
+
+def _worded_time(stamp: str, now: datetime.datetime) -> str:
+    moment = float(stamp)
+    key = (
+        translation.get_language() or "",
+        timezone.get_current_timezone_name(),
+        stamp,
+        int((now.timestamp() - moment) // 60),
+    )
+    text = _worded.get(key)
+    if text is None:
+        if len(_worded) >= _WORDED_MAX:
+            _worded.clear()
+        at = datetime.datetime.fromtimestamp(moment, tz=datetime.UTC)
+        text = _worded[key] = time_ago(at, now)
+    return text
+
+
+def fill_times(html: str, render_time: Callable[[datetime.datetime], str] | None = None) -> str:
     """Write each time marker of `html` as it reads now."""
     if _MARK not in html:
         return html
-    return _MARKER.sub(
-        lambda found: render_time(
-            datetime.datetime.fromtimestamp(float(found.group(1)), tz=datetime.UTC)
-        ),
-        html,
-    )
+    if render_time is not None:
+        chosen = render_time
+        return _MARKER.sub(
+            lambda found: chosen(
+                datetime.datetime.fromtimestamp(float(found.group(1)), tz=datetime.UTC)
+            ),
+            html,
+        )
+    now = timezone.now()
+    return _MARKER.sub(lambda found: _worded_time(found.group(1), now), html)
 
 
 def enabled() -> bool:

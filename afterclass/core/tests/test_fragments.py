@@ -179,10 +179,10 @@ def test_a_remembered_time_is_worded_at_each_request():
     person = PersonFactory()
     moment = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
     source = "{% load posts %}{% fragment at=at %}{% time_ago at %}{% endfragment %}"
-    with mock.patch.object(fragments, "timesince", return_value="5 minutes"):
-        assert _render(source, person, at=moment).endswith(">5 minutes ago</time>")
-    with mock.patch.object(fragments, "timesince", return_value="2 hours"):
-        assert _render(source, person, at=moment).endswith(">2 hours ago</time>")
+    with mock.patch.object(fragments.timezone, "now", return_value=moment + timedelta(minutes=5)):
+        assert _render(source, person, at=moment).endswith(">5\xa0minutes ago</time>")
+    with mock.patch.object(fragments.timezone, "now", return_value=moment + timedelta(hours=2)):
+        assert _render(source, person, at=moment).endswith(">2\xa0hours ago</time>")
     assert _entries() == 1
 
 
