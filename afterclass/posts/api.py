@@ -22,6 +22,7 @@ from afterclass.posts.access import (
     can_reveal_asker,
     check_can_comment,
 )
+from afterclass.posts.drafts import do_discard_drafts_of_post
 from afterclass.posts.files import wanted_files
 from afterclass.posts.hashtags import hashtag_feed, normalise_tag
 from afterclass.posts.models import Comment, ContentState, Post, PostKind, ReactionKind
@@ -214,6 +215,8 @@ def post_create(request: HttpRequest, slug: str, payload: PostCreateIn) -> Statu
     space = _space(viewer, slug)
     with _api_fields(POST_FIELDS):
         post = _create(space, viewer, payload)
+    # As in the composer: the post is done with my server draft of it (GET /drafts).
+    do_discard_drafts_of_post(space, actor=viewer, kind=post.kind)
     post.space = space
     return Status(201, _detail(post, viewer))
 

@@ -271,6 +271,32 @@ def test_posting_from_the_composer_deletes_its_draft(client, space, member, htmx
     assert list(Draft.objects.all()) == [other_kind]
 
 
+def test_posting_from_the_new_post_page_deletes_its_draft(client, space, member):
+    save(space, member, kind="question", title="Who owns the dashboard?")
+    other_kind = save(space, member, kind="discussion")
+    client.force_login(member)
+    response = client.post(
+        reverse("post-create", args=[space.slug]),
+        {"kind": "question", "title": "Who owns the dashboard?", "body": LONG},
+    )
+    assert response.status_code == 302
+    assert Post.objects.filter(title="Who owns the dashboard?").exists()
+    assert list(Draft.objects.all()) == [other_kind]
+
+
+def test_posting_through_the_api_deletes_its_draft(client, space, member):
+    save(space, member, kind="question", title="Who owns the dashboard?")
+    other_kind = save(space, member, kind="discussion")
+    response = client.post(
+        f"/api/v1/spaces/{space.slug}/posts",
+        {"kind": "question", "title": "Who owns the dashboard?", "body": LONG},
+        content_type="application/json",
+        **bearer(member),
+    )
+    assert response.status_code == 201
+    assert list(Draft.objects.all()) == [other_kind]
+
+
 def test_a_refused_post_keeps_its_draft(client, space, member):
     draft = save(space, member, kind="question", title="Who owns the dashboard?")
     client.force_login(member)

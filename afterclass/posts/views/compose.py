@@ -19,6 +19,7 @@ from afterclass.core.http import SignedInRequest
 from afterclass.people.models import Person
 from afterclass.posts.access import can_moderate_space, check_can_edit
 from afterclass.posts.actions import do_create_post, do_edit_post
+from afterclass.posts.drafts import do_discard_drafts_of_post
 from afterclass.posts.files import files_of
 from afterclass.posts.forms import (
     PICTURE_SLOTS,
@@ -94,6 +95,8 @@ def create(request: SignedInRequest, slug: str) -> HttpResponse:
                 show_action_error(form, error)
                 status = error.status
             else:
+                # Written here or in the composer, the post is done with its server draft.
+                do_discard_drafts_of_post(form.space, actor=request.user, kind=post.kind)
                 messages.success(request, "Your post is up.")
                 return redirect("post-detail", post.pk)
     form.waiting = waiting_uploads(request.user, form.upload_ids())
