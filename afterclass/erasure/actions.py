@@ -6,6 +6,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from afterclass.audit.log import record_audit
+from afterclass.core.indexing import reindex_person_on_commit
 from afterclass.erasure.content import delete_content, delete_uploads
 from afterclass.erasure.models import IN_PROGRESS, Erasure, ErasureState
 from afterclass.erasure.personal import (
@@ -16,7 +17,6 @@ from afterclass.erasure.personal import (
     forget_rows,
 )
 from afterclass.people.models import ErasedContent
-from afterclass.search.queue import reindex_person_on_commit
 
 
 def do_erase(erasure_id: int) -> Erasure | None:

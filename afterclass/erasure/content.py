@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Q
 
+from afterclass.core.indexing import reindex_post_on_commit
 from afterclass.erasure.counters import (
     recount_comments,
     recount_named_polls,
@@ -32,7 +33,6 @@ from afterclass.posts.models import (
     Vote,
 )
 from afterclass.search.models import SearchDocument, Source
-from afterclass.search.queue import reindex_post_on_commit
 from afterclass.surveys.models import Response
 
 

@@ -14,6 +14,11 @@ from django.utils import timezone
 from afterclass.attachments.attach import FileChange, apply_files
 from afterclass.audit.log import record_audit
 from afterclass.core.errors import Conflict, InvalidInput, NotAllowed
+from afterclass.core.indexing import (
+    reindex_comment_on_commit,
+    reindex_post_document_on_commit,
+    reindex_post_on_commit,
+)
 from afterclass.core.validation import clean_choice, clean_text
 from afterclass.insights.events import record_event
 from afterclass.insights.models import EventKind
@@ -48,11 +53,6 @@ from afterclass.posts.notices import (
     tell_about_post,
     tell_accepted,
     tell_asker_revealed,
-)
-from afterclass.search.queue import (
-    reindex_comment_on_commit,
-    reindex_post_document_on_commit,
-    reindex_post_on_commit,
 )
 from afterclass.spaces.access import check_can_participate, my_place
 

@@ -11,18 +11,18 @@ from django.db.models import Q
 
 from afterclass.attachments.actions import remove_files_on_commit
 from afterclass.attachments.models import Attachment
+from afterclass.core.indexing import forget
 from afterclass.posts.models import Post
-from afterclass.search.models import FileText, SearchDocument, Source
 
 
 def delete_files(files: Q) -> None:
     """Delete the attachment rows `files` selects, the text read from them and their search
-    documents; their stored files once the transaction commits (a rollback keeps both)."""
+    documents (`core.indexing.forget`); their stored files once the transaction commits (a
+    rollback keeps both)."""
     with transaction.atomic(savepoint=False):
         found = list(Attachment.objects.filter(files))
         ids = [attachment.pk for attachment in found]
-        FileText.objects.filter(attachment_id__in=ids).delete()
-        SearchDocument.objects.filter(source=Source.FILE, object_id__in=ids).delete()
+        forget(files=ids)
         Attachment.objects.filter(pk__in=ids).delete()
         remove_files_on_commit(found)
 
@@ -38,5 +38,5 @@ def delete_threads(post_ids: Collection[int]) -> None:
     ids = list(post_ids)
     with transaction.atomic(savepoint=False):
         delete_files(Q(post_id__in=ids))
-        SearchDocument.objects.filter(post_id__in=ids).delete()
+        forget(threads=ids)
         Post.objects.filter(pk__in=ids).delete()

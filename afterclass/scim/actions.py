@@ -20,11 +20,11 @@ from django.utils import timezone
 
 from afterclass.audit.log import record_audit
 from afterclass.core.errors import Conflict, InvalidInput, NotAllowed
+from afterclass.core.indexing import reindex_department_on_commit, reindex_person_on_commit
 from afterclass.people.actions import do_create_person, do_set_active, hash_secret
 from afterclass.people.actions.validation import clean_text, normalise_email
 from afterclass.people.models import Department, Person
 from afterclass.scim.models import ProvisionedDepartment, ProvisionedPerson, ProvisioningToken
-from afterclass.search.queue import reindex_department_on_commit, reindex_person_on_commit
 from afterclass.surveys.models import Survey
 
 TOKEN_PREFIX = "acscim_"  # noqa: S105 - a public marker that tells tokens apart, not a secret

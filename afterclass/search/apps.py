@@ -3,6 +3,7 @@ from importlib import import_module
 from django.apps import AppConfig
 
 from afterclass.core.backup.derived import register_rebuild
+from afterclass.core.indexing import register_indexer
 
 
 class SearchConfig(AppConfig):
@@ -15,3 +16,6 @@ class SearchConfig(AppConfig):
         # Core runs the restore and imports no app; the index reads models, so it is imported
         # once they are ready (as Django imports every admin.py).
         register_rebuild("Search index", import_module("afterclass.search.index").rebuild)
+        # The actions of the apps the index reads (posts, people, spaces, learning) tell it what
+        # changed through core.indexing: they cannot import search, which imports them.
+        register_indexer(import_module("afterclass.search.queue").INDEXER)

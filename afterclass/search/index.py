@@ -1,6 +1,6 @@
 """Keeping the search index in step with the content: storing documents (built in
 `afterclass.search.documents`), the reindex functions the tasks run (the actions queue them
-after commit through `afterclass.search.queue`), and the full rebuild.
+after commit through `afterclass.core.indexing`), and the full rebuild.
 
 Only what someone may find is indexed: hidden and removed posts and comments, files of such
 posts, deactivated people are deleted from the index, never stored with a flag. Who may see a
@@ -13,14 +13,15 @@ Learners' answers (task submissions with their files, private reflections) are n
 only what the facilitators wrote.
 
 Adding a type of document is: a `Source` and `Kind` value, a builder in `documents`, a
-`reindex_*` function here, its task in `tasks` and its `*_on_commit` in `queue`, a stage in
+`reindex_*` function here, its task in `tasks`, an `Indexed` kind and its `*_on_commit` in
+`core/indexing.py` and the task in `queue`, a stage in
 `STAGES`, and a branch in `access.documents_visible_to` if its rule differs from "content of a
 space".
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -125,6 +126,17 @@ def _lock_thread(post_id: int) -> None:
 def _delete(documents: QuerySet[SearchDocument]) -> None:
     # The backend's table follows, by a trigger on both SQLite and PostgreSQL.
     documents.delete()
+
+
+def forget(threads: Collection[int], files: Collection[int]) -> None:
+    """Delete at once what the index holds of threads deleted for good (the documents of their
+    posts, comments and files) and of files deleted for good (their documents and read text):
+    `core.indexing.forget`, in the deleting transaction."""
+    if files:
+        FileText.objects.filter(attachment_id__in=list(files)).delete()
+        _delete(SearchDocument.objects.filter(source=Source.FILE, object_id__in=list(files)))
+    if threads:
+        _delete(SearchDocument.objects.filter(post_id__in=list(threads)))
 
 
 def _delete_stale(documents: QuerySet[SearchDocument], current: QuerySet[Any]) -> None:

@@ -15,10 +15,10 @@ from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser
 
 from afterclass.audit.log import record_audit
 from afterclass.core.errors import Conflict, InvalidInput
+from afterclass.core.indexing import reindex_person_on_commit
 from afterclass.people.actions import do_accept_invitation, do_create_person
 from afterclass.people.actions.validation import clean_text
 from afterclass.people.models import Department, ManagementLevel, Organisation, Person
-from afterclass.search.queue import reindex_person_on_commit
 from afterclass.sso.access import check_manage_sign_in
 from afterclass.sso.environment import DEFAULT_CLAIMS, provider_settings, saml_settings
 from afterclass.sso.models import SignInPolicy

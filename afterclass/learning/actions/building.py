@@ -23,6 +23,7 @@ from afterclass.attachments.attach import (
 from afterclass.attachments.models import Attachment
 from afterclass.audit.log import record_audit
 from afterclass.core.errors import InvalidInput, NotAllowed
+from afterclass.core.indexing import reindex_activity_on_commit, reindex_unit_on_commit
 from afterclass.core.markdown import render_markdown
 from afterclass.core.validation import clean_choice, clean_text
 from afterclass.learning.access import check_is_facilitator, is_facilitator
@@ -42,7 +43,6 @@ from afterclass.learning.models import (
 )
 from afterclass.notifications.actions import silenced
 from afterclass.posts.actions import do_create_post
-from afterclass.search.queue import reindex_activity_on_commit, reindex_unit_on_commit
 
 if TYPE_CHECKING:
     from afterclass.people.models import Person

@@ -13,11 +13,11 @@ from afterclass.attachments.actions import remove_files_on_commit
 from afterclass.attachments.attach import NO_CHANGE, apply_files, check_files
 from afterclass.audit.log import record_audit
 from afterclass.core.errors import InvalidInput
+from afterclass.core.indexing import reindex_session_on_commit
 from afterclass.core.validation import clean_text
 from afterclass.learning.access import check_is_facilitator
 from afterclass.learning.actions.common import clean_time_zone, required_moment
 from afterclass.learning.models import Session
-from afterclass.search.queue import reindex_session_on_commit
 from afterclass.spaces.models import Membership, MembershipState, Role
 
 if TYPE_CHECKING:

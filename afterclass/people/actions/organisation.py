@@ -12,6 +12,7 @@ from afterclass.audit.log import record_audit
 from afterclass.core.errors import Conflict, InvalidInput
 from afterclass.core.filestore import save_to_file_store
 from afterclass.core.images import prepare_image
+from afterclass.core.indexing import reindex_department_on_commit
 from afterclass.people.access import check_org_admin
 from afterclass.people.actions.validation import clean_text
 from afterclass.people.models import (
@@ -23,7 +24,6 @@ from afterclass.people.models import (
     TwoFactorRequirement,
 )
 from afterclass.people.two_factor import mark_sessions_due
-from afterclass.search.queue import reindex_department_on_commit
 
 
 def do_update_organisation(

@@ -13,6 +13,7 @@ from afterclass.audit.log import record_audit
 from afterclass.core.errors import Conflict, InvalidInput, NotAllowed
 from afterclass.core.filestore import save_to_file_store
 from afterclass.core.images import prepare_image
+from afterclass.core.indexing import reindex_person_on_commit
 from afterclass.people.access import check_org_admin
 from afterclass.people.actions.validation import clean_text, normalise_email
 from afterclass.people.models import (
@@ -24,7 +25,6 @@ from afterclass.people.models import (
 )
 from afterclass.people.signals import person_deactivated
 from afterclass.people.two_factor import mark_sessions_due
-from afterclass.search.queue import reindex_person_on_commit
 
 PROFILE_FIELDS = {"display_name", "job_title", "bio", "interests"}
 ADMIN_FIELDS = {"department", "level", "job_title", "display_name"}

@@ -11,6 +11,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from afterclass.core import indexing
 from afterclass.core.backup.derived import registered_rebuilds
 from afterclass.learning.actions import do_create_session, do_submit, do_update_unit
 from afterclass.learning.tests.factories import make_activity, make_unit
@@ -25,7 +26,7 @@ from afterclass.posts.actions import (
     do_restore_post,
 )
 from afterclass.posts.tests.factories import make_comment, make_post
-from afterclass.search import index, queue
+from afterclass.search import index
 from afterclass.search.engine import SearchFilters, search, search_people
 from afterclass.search.models import FileText, ReadOutcome, SearchDocument
 from afterclass.search.tests.files import upload_pdf, upload_text
@@ -49,7 +50,7 @@ def test_reindex_post_on_commit_runs_after_commit(
 ):
     post = make_post(space, member, title="Onboarding checklist", body="First week.")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        queue.reindex_post_on_commit(post.pk)
+        indexing.reindex_post_on_commit(post.pk)
     assert found(member, "onboarding") == []
     for callback in callbacks:
         callback()
@@ -59,15 +60,15 @@ def test_reindex_post_on_commit_runs_after_commit(
 @pytest.mark.parametrize(
     ("function", "reindexes"),
     [
-        (queue.reindex_post_document_on_commit, "reindex_post_document"),
-        (queue.reindex_comment_on_commit, "reindex_comment"),
-        (queue.reindex_attachment_on_commit, "reindex_attachment"),
-        (queue.reindex_person_on_commit, "reindex_person"),
-        (queue.reindex_department_on_commit, "reindex_department"),
-        (queue.reindex_space_on_commit, "reindex_space"),
-        (queue.reindex_session_on_commit, "reindex_session"),
-        (queue.reindex_activity_on_commit, "reindex_activity"),
-        (queue.reindex_unit_on_commit, "reindex_unit"),
+        (indexing.reindex_post_document_on_commit, "reindex_post_document"),
+        (indexing.reindex_comment_on_commit, "reindex_comment"),
+        (indexing.reindex_attachment_on_commit, "reindex_attachment"),
+        (indexing.reindex_person_on_commit, "reindex_person"),
+        (indexing.reindex_department_on_commit, "reindex_department"),
+        (indexing.reindex_space_on_commit, "reindex_space"),
+        (indexing.reindex_session_on_commit, "reindex_session"),
+        (indexing.reindex_activity_on_commit, "reindex_activity"),
+        (indexing.reindex_unit_on_commit, "reindex_unit"),
     ],
 )
 def test_reindex_on_commit_functions_wait_for_the_commit(

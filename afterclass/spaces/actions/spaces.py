@@ -14,10 +14,10 @@ from afterclass.audit.log import record_audit
 from afterclass.core.errors import AfterclassError, Conflict, InvalidInput
 from afterclass.core.filestore import save_to_file_store
 from afterclass.core.images import prepare_image
+from afterclass.core.indexing import reindex_space_on_commit
 from afterclass.core.validation import clean_choice, clean_text
 from afterclass.insights.events import record_event
 from afterclass.insights.models import EventKind
-from afterclass.search.queue import reindex_space_on_commit
 from afterclass.spaces.access import check_can_create_space, check_can_manage
 from afterclass.spaces.models import (
     AnonymousQuestions,
