@@ -47,7 +47,7 @@ urlpatterns = [
     path("surveys/", include("afterclass.surveys.urls")),
     path("search/", include("afterclass.search.urls")),
     path("notifications/", include("afterclass.notifications.urls")),
-    path("live/", include("afterclass.live.urls")),
+    path("live/", include("afterclass.posts.live_urls")),
 ]
 
 if settings.AFTERCLASS_BENCH:

@@ -1,6 +1,6 @@
 """Publishing live events. An event names what changed by type and ids only, never content: the
 page that hears it fetches what is new through an ordinary view, with the viewer's own
-permissions (see afterclass.live.views). Callers publish after commit (`transaction.on_commit`).
+permissions (posts/views/live.py). Callers publish after commit (`transaction.on_commit`).
 
 Groups: `person.<id>` (every connection of one person: their bell), `space.<id>` (the open feeds
 of a space), `post.<id>` (the open pages of a post).

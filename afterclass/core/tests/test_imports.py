@@ -190,7 +190,6 @@ TWO_WAY_APPS = frozenset(
         ("insights", "posts"),
         ("insights", "spaces"),
         ("learning", "posts"),
-        ("live", "posts"),
         ("notifications", "posts"),
         ("notifications", "spaces"),
         ("outbox", "worker"),

@@ -1,5 +1,6 @@
-"""What an open page fetches when a live event says something is new: the posts of a space feed,
-or the comments of a post, written after the newest one the page shows (`after=<id>`).
+"""What an open page fetches when a live event (afterclass.live) says something is new: the posts
+of a space feed, or the comments of a post, written after the newest one the page shows
+(`after=<id>`). Posts' pages, so posts' views: live only says that something happened.
 
 Events carry no content; these views are where the content comes from, through the same access
 functions, queries (anonymity included: posts.queries.present) and templates as the pages, with
@@ -70,7 +71,7 @@ def space_posts(request: SignedInRequest, slug: str) -> HttpResponse:
         "posts": shown,
         "more": len(found) > CATCH_UP_LIMIT,
     }
-    return render(request, "live/posts.html", context)
+    return render(request, "posts/live_posts.html", context)
 
 
 @login_required
@@ -94,4 +95,4 @@ def post_comments(request: SignedInRequest, post_id: int) -> HttpResponse:
     context = thread_context(request, post, thread)
     shown = thread.comments  # in the order given: the new comments, then the new replies
     context.update(top=shown[: len(top)], replies=shown[len(top) :], more=more)
-    return render(request, "live/comments.html", context)
+    return render(request, "posts/live_comments.html", context)

@@ -5,14 +5,63 @@ queries they cost."""
 import pytest
 from django.urls import reverse
 
-from afterclass.live.views import CATCH_UP_LIMIT
+from afterclass.people.models import Organisation
+from afterclass.people.tests.factories import PersonFactory
 from afterclass.posts.actions import do_hide_comment, do_hide_post
 from afterclass.posts.models import PostKind
 from afterclass.posts.tests.factories import make_comment, make_post
+from afterclass.posts.views.live import CATCH_UP_LIMIT
+from afterclass.spaces.models import AnonymousQuestions, Role, Visibility
+from afterclass.spaces.tests.factories import add_member, make_space
 
 pytestmark = pytest.mark.django_db
 
 CANARY = "canary-91c0d-live-fragment"
+
+
+@pytest.fixture(autouse=True)
+def _organisation(db):
+    Organisation.current()
+
+
+@pytest.fixture
+def owner(db):
+    return PersonFactory(display_name="Olive Owner")
+
+
+@pytest.fixture
+def space(owner):
+    return make_space(
+        owner,
+        name="Data skills",
+        slug="data-skills",
+        anonymous_questions=AnonymousQuestions.EVERYONE,
+    )
+
+
+@pytest.fixture
+def member(space):
+    return add_member(space, PersonFactory(display_name="Mina Member")).person
+
+
+@pytest.fixture
+def writer(space):
+    return add_member(space, PersonFactory(display_name="Wren Writer")).person
+
+
+@pytest.fixture
+def moderator(space):
+    return add_member(space, PersonFactory(display_name="Mo Moderator"), role=Role.MODERATOR).person
+
+
+@pytest.fixture
+def outsider(db):
+    return PersonFactory(display_name="Otto Outsider")
+
+
+@pytest.fixture
+def secret_space(owner):
+    return make_space(owner, name="Board coaching", slug="board", visibility=Visibility.SECRET)
 
 
 def feed_url(space, after=0, **params):
