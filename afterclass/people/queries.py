@@ -11,8 +11,8 @@ from django.utils import timezone
 from afterclass.core.errors import InvalidInput
 from afterclass.core.pagination import Page, paginate
 from afterclass.people.access import is_org_admin, is_signed_in, people_visible_to
+from afterclass.people.directory_search import ranked_search
 from afterclass.people.models import AccessToken, Department, Invitation, ManagementLevel, Person
-from afterclass.search.engine import search_people as search_index
 
 MAX_QUERY_LENGTH = 200
 
@@ -37,9 +37,10 @@ def search_people(
     limit: int = 25,
 ) -> Page[Person]:
     """People matching a search, a department (with its teams) and a level, one keyset page at
-    a time. The directory's search is the search engine's (name, job title, department,
-    interests, bio), best match first; without words, or for the admin's list, people are in
-    name order and matched by name, job title, department, interests or e-mail."""
+    a time. The directory's search is the search engine's (`directory_search.py`: name, job
+    title, department, interests, bio), best match first; without words, or for the admin's
+    list, people are in name order and matched by name, job title, department, interests or
+    e-mail."""
     if len(filters.q) > MAX_QUERY_LENGTH:
         raise InvalidInput(f"The search can be at most {MAX_QUERY_LENGTH} characters.", field="q")
     people = people_visible_to(viewer).for_list()
@@ -52,7 +53,7 @@ def search_people(
     if filters.level is not None:
         people = people.filter(level_id=filters.level)
     if filters.q.strip() and filters.ranked and not filters.include_deactivated:
-        return search_index(viewer, filters.q, within=people, cursor=cursor, limit=limit)
+        return ranked_search(viewer, filters.q, within=people, cursor=cursor, limit=limit)
     for word in filters.q.split():
         people = people.filter(
             Q(display_name__icontains=word)

@@ -4,6 +4,7 @@ from django.apps import AppConfig
 
 from afterclass.core.backup.derived import register_rebuild
 from afterclass.core.indexing import register_indexer
+from afterclass.people.directory_search import register_ranked_search
 
 
 class SearchConfig(AppConfig):
@@ -19,3 +20,5 @@ class SearchConfig(AppConfig):
         # The actions of the apps the index reads (posts, people, spaces, learning) tell it what
         # changed through core.indexing: they cannot import search, which imports them.
         register_indexer(import_module("afterclass.search.queue").INDEXER)
+        # The people directory's ranked search is ours; people cannot import search either.
+        register_ranked_search(import_module("afterclass.search.engine").search_people)

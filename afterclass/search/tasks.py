@@ -1,8 +1,9 @@
 """Background work of search: keeping the index in step with what was committed.
 
-The actions queue these after commit (`queue.reindex_*_on_commit`), with only an id: each task
-reads what is current when it runs and upserts it, so a task run twice, late or after a retry
-gives the same index. Files are read here too, within their budget, outside any transaction.
+The actions queue these after commit (`core.indexing.reindex_*_on_commit`, filled in by
+`queue.py`), with only an id: each task reads what is current when it runs and upserts it, so a
+task run twice, late or after a retry gives the same index. Files are read here too, within
+their budget, outside any transaction.
 """
 
 from __future__ import annotations

@@ -194,7 +194,6 @@ TWO_WAY_APPS = frozenset(
         ("notifications", "spaces"),
         ("outbox", "worker"),
         ("people", "posts"),
-        ("people", "search"),
         ("posts", "spaces"),
         ("spaces", "surveys"),
     }
