@@ -13,6 +13,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -84,3 +85,32 @@ def stop_group(process: subprocess.Popen[str], *, timeout: float) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
         process.wait()
+
+
+def member_client(data_dir: Path) -> tuple[Any, dict[str, Any]]:
+    """Django set up on a generated data folder, in this process, and a test client signed in
+    as its plain member (no HTTP server: the work of a page alone); with the cast
+    (`afterclass.benchdata.cast.describe_cast`: the member, the space, the largest thread…)."""
+    os.environ["AFTERCLASS_DATA_DIR"] = str(data_dir)
+    os.environ["AFTERCLASS_HTTPS"] = "0"  # the test client speaks plain HTTP
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "afterclass.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.test import Client
+
+    from afterclass.benchdata.cast import describe_cast
+    from afterclass.people.models import Person
+
+    settings.ALLOWED_HOSTS = ["*"]
+    # The collected static files' manifest may be older than the templates: plain URLs will do.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    cast = describe_cast()
+    client = Client()
+    client.force_login(Person.objects.get(email=cast["member"]))
+    return client, cast

@@ -15,13 +15,11 @@ the page alone), warms each page up, then in --rounds interleaved rounds asks ea
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import sys
 import time
 from pathlib import Path
 
-from benchkit import ROOT
+from benchkit import member_client
 
 
 def main() -> None:
@@ -31,28 +29,12 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=15, help="Per page, side and round.")
     args = parser.parse_args()
 
-    os.environ["AFTERCLASS_DATA_DIR"] = str(args.data_dir)
-    os.environ["AFTERCLASS_HTTPS"] = "0"  # the test client speaks plain HTTP
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "afterclass.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    client, cast = member_client(args.data_dir)
     from django.conf import settings
-    from django.test import Client
 
-    from afterclass.benchdata.cast import describe_cast
-    from afterclass.people.models import Person
+    # What fragments save when the page is built: not answered whole from memory.
+    settings.AFTERCLASS_PAGE_CACHE = False
 
-    settings.ALLOWED_HOSTS = ["*"]
-    # The collected static files' manifest may be older than the templates: plain URLs will do.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    cast = describe_cast()
-    client = Client()
-    client.force_login(Person.objects.get(email=cast["member"]))
     pages = {
         "/feed/": "feed",
         f"/spaces/{cast['space']}/": "space home",

@@ -16,13 +16,11 @@ page cache on and off.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import sys
 import time
 from pathlib import Path
 
-from benchkit import ROOT
+from benchkit import member_client
 
 
 def main() -> None:
@@ -32,29 +30,11 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=20, help="Per page, side and round.")
     args = parser.parse_args()
 
-    os.environ["AFTERCLASS_DATA_DIR"] = str(args.data_dir)
-    os.environ["AFTERCLASS_HTTPS"] = "0"  # the test client speaks plain HTTP
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "afterclass.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    client, cast = member_client(args.data_dir)
     from django.conf import settings
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from afterclass.benchdata.cast import describe_cast
-    from afterclass.people.models import Person
-
-    settings.ALLOWED_HOSTS = ["*"]
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    cast = describe_cast()
-    client = Client()
-    client.force_login(Person.objects.get(email=cast["member"]))
     paths = [
         "/feed/",
         f"/spaces/{cast['space']}/",
