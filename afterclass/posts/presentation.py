@@ -69,7 +69,8 @@ def headline(post: Nameable, *, length: int | None = None) -> str:
 
 
 # Per post: None when the viewer keeps no read state there (not an active member of its space),
-# else (comments seen, last activity seen, when the mark was written), all None when never opened.
+# else (comments seen, last activity seen, when the mark was written), all None when never opened
+# (a post from before the viewer joined: its comments and activity as they stand, no mark).
 ReadPoint = tuple[int | None, datetime | None, datetime | None]
 
 
@@ -189,6 +190,7 @@ def see_post(
         shown_attachments=attachments,
         reaction_counts=reaction_counts,
         read_is_current=read is not None
+        and read[2] is not None  # a mark was written (not a post from before joining)
         and read[1] is not None
         and read[1] >= post.last_activity_at
         and read[0] == post.comment_count,

@@ -25,9 +25,10 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Window,
 )
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Coalesce, RowNumber
 
 from afterclass.core.errors import NotAllowed
 from afterclass.core.pagination import Page, after_cursor, check_limit, page_of, paginate
@@ -87,13 +88,17 @@ NEWEST_ORDER = ["-created_at", "-id"]
 
 def _read_marks(ids: list[int], viewer: Person) -> dict[int, ReadPoint | None]:
     """The viewer's read marks for these posts and whether they are a member of each post's
-    space (an organisation admin may not be), in one query."""
-    member = Exists(Membership.objects.active_in(OuterRef("space"), viewer))
+    space (an organisation admin may not be), in one query. A post never opened whose last
+    activity came before the viewer joined its space is not news to them: it counts as seen
+    as it stands (with no mark written, so opening it still writes one). Without this, someone
+    who has just joined a space would find every card in it marked new."""
+    membership = Membership.objects.active_in(OuterRef("space"), viewer)
     rows = (
         Post.objects.filter(pk__in=ids)
         .annotate(
             mark=FilteredRelation("read_marks", condition=Q(read_marks__person=viewer)),
-            is_member=member,
+            is_member=Exists(membership),
+            joined=Subquery(membership.values(since=Coalesce("joined_at", "created_at"))[:1]),
         )
         .order_by()
         .values_list(
@@ -102,12 +107,20 @@ def _read_marks(ids: list[int], viewer: Person) -> dict[int, ReadPoint | None]:
             "mark__seen_comment_count",
             "mark__seen_activity_at",
             "mark__updated_at",
+            "joined",
+            "last_activity_at",
+            "comment_count",
         )
     )
-    return {
-        pk: (count, seen_at, marked_at) if is_member else None
-        for pk, is_member, count, seen_at, marked_at in rows
-    }
+    marks: dict[int, ReadPoint | None] = {}
+    for pk, is_member, count, seen_at, marked_at, joined, activity, comments in rows:
+        if not is_member:
+            marks[pk] = None
+        elif seen_at is None and joined is not None and activity <= joined:
+            marks[pk] = (comments, activity, None)
+        else:
+            marks[pk] = (count, seen_at, marked_at)
+    return marks
 
 
 def _viewer_id(viewer: Person | AnonymousUser | None) -> int | None:
@@ -225,7 +238,8 @@ def present(
     """Decide once, for a page of posts, what the viewer is shown of each (three queries).
 
     Read state (`is_unread`, `new_comments`) is for active members: a post is unread when it was
-    never opened or has had activity since; an organisation admin outside the space has none.
+    never opened (and has had activity since they joined its space) or has had activity since;
+    an organisation admin outside the space has none.
     With `conversation` (feeds' cards), two queries more: the last comments of every post, and
     the viewer's place in their spaces (may they react and comment there)."""
     moderated = moderated_space_ids(viewer)

@@ -32,11 +32,15 @@ def unread_posts(viewer: Person) -> Coalesce:
     """For a Space queryset: how many of its visible posts had activity in the last 90 days
     that the viewer has not read (never opened, or new activity since their read mark), among
     its UNREAD_CAP most recently active: at most UNREAD_CAP rows of the (space, state,
-    last_activity_at) index are read, however busy the space."""
+    last_activity_at) index are read, however busy the space. Nothing from before the viewer
+    joined the space is news to them (posts.queries._read_marks, the cards' rule)."""
     read = ReadMark.objects.filter(
         post=OuterRef("pk"), person=viewer, seen_activity_at__gte=OuterRef("last_activity_at")
     )
     window_start = timezone.now() - UNREAD_WINDOW
+    joined = Membership.objects.active_in(OuterRef(OuterRef("pk")), viewer).values(
+        since=Coalesce("joined_at", "created_at")
+    )[:1]
     recent = Post.objects.filter(space=OuterRef(OuterRef("pk")), state=ContentState.VISIBLE)
     # The activity time of the space's UNREAD_CAP-th most recently active post, if it has so many.
     cap_start = recent.order_by("-last_activity_at").values("last_activity_at")[
@@ -50,6 +54,7 @@ def unread_posts(viewer: Person) -> Coalesce:
                 Value(window_start), Coalesce(Subquery(cap_start), Value(window_start))
             ),
         )
+        .exclude(last_activity_at__lte=Coalesce(Subquery(joined), Value(window_start)))
         .exclude(Exists(read))
         .order_by()
         .values("space")

@@ -117,6 +117,57 @@ def test_react_and_reply_from_the_feed(open_page, world):
     snap(page, "feed-cards-after-reply")
 
 
+def test_the_reply_box_expands_into_the_comment_editor(open_page, world):
+    # Focused, a card's reply box is the post page's comment editor: @mentions, the formatting
+    # toolbar and Preview, with no Tab stop added; the reply is posted as a comment is.
+    tip = world["tip"]
+    page = open_page(as_person=world["member"])
+    page.goto("/feed/")
+    mark_document(page)
+    card = card_of(page, tip)
+    toolbar = card.get_by_role("toolbar", name="Formatting")
+    expect(toolbar).to_have_count(0)  # not set up on every card, only on the one focused
+    box = card.get_by_label("Your comment on “Name your ranges”")
+    box.focus()
+    expect(toolbar).to_be_visible()
+    expect(card.get_by_role("tab", name="Preview")).to_be_visible()
+    expect(box).to_be_focused()  # setting the editor up does not lose the focus
+    box.press_sequentially("Thanks @ale")
+    options = card.get_by_role("listbox", name="People to mention").get_by_role("option")
+    expect(options.first).to_contain_text("Alex Morgan")
+    box.press("Enter")
+    expect(box).to_have_value("Thanks @alex.morgan ")
+    box.press("Control+b")
+    box.press_sequentially("named")
+    expect(box).to_have_value("Thanks @alex.morgan **named**")
+    check_page(page, "a card's reply box as the comment editor")
+    snap(page, "feed-card-reply-editor-desktop")
+    page.keyboard.press("Tab")  # the editor adds no stop between the text and the button
+    expect(card.get_by_role("button", name="Reply")).to_be_focused()
+    page.keyboard.press("Enter")
+    posted = card.locator(".card-comments li").last
+    expect(posted).to_contain_text("Thanks @alex.morgan named")
+    expect(posted.get_by_role("link", name="@alex.morgan")).to_have_class("mention")
+    expect(posted.locator("strong")).to_have_text("named")
+    box = card.get_by_label("Your comment on “Name your ranges”")
+    expect(box).to_have_value("")
+    expect(box).to_be_focused()  # the new box has the focus, and is the editor again
+    expect(toolbar).to_be_visible()
+    assert is_same_document(page)
+    check_page(page, "a reply with a mention posted from a card")
+
+
+def test_the_reply_editor_on_a_phone(open_page, world):
+    page = open_page(as_person=world["member"], viewport=PHONE)
+    page.goto("/feed/")
+    card = card_of(page, world["tip"])
+    card.get_by_label("Your comment on “Name your ranges”").focus()
+    expect(card.get_by_role("toolbar", name="Formatting")).to_be_visible()
+    check_page(page, "phone: a card's reply box as the comment editor")
+    card.scroll_into_view_if_needed()
+    snap(page, "feed-card-reply-editor-phone")
+
+
 def test_an_empty_reply_is_refused_in_place(open_page, world):
     tip = world["tip"]
     page = open_page(as_person=world["member"])

@@ -2,7 +2,10 @@
 place, "N answers · accepted", the last two comments with a reply box, and a quiet "new" mark;
 in a number of queries that does not grow with the cards."""
 
+from datetime import timedelta
+
 import pytest
+from django.db.models import F
 from django.urls import reverse
 
 from afterclass.people.models import Organisation
@@ -13,16 +16,18 @@ from afterclass.posts.actions import (
     do_mark_read,
     do_react,
 )
-from afterclass.posts.models import Comment, Reaction
+from afterclass.posts.models import Comment, Post, Reaction, ReadMark
 from afterclass.posts.queries import home_feed, present
 from afterclass.posts.tests.factories import make_comment, make_post
 from afterclass.spaces.actions import do_publish_rules, do_update_space
-from afterclass.spaces.models import AnonymousQuestions, Role
+from afterclass.spaces.models import AnonymousQuestions, Role, Template
+from afterclass.spaces.queries import unread_count
 from afterclass.spaces.tests.factories import add_member, make_space
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HX-Request": "true"}
+ONE_DAY = timedelta(days=1)
 
 
 @pytest.fixture(autouse=True)
@@ -132,6 +137,27 @@ def test_card_shows_the_last_two_visible_comments_oldest_first(client, space, ow
     assert shown.index("Two") < shown.index("Four")
 
 
+def test_card_of_an_untitled_post_says_its_words_once(client, space, owner, member):
+    # As Viva Engage and Workplace show a post without a title (a tip, a picture): its text,
+    # once. The first words head it for screen readers only, and the time link, named by them
+    # too, opens the post.
+    tips = make_space(owner, name="Quick tips", slug="tips", template=Template.TIPS)
+    add_member(tips, member)
+    tip = make_post(tips, owner, kind="update", body="Name your ranges: formulas read better.")
+    shown = card(feed(client, member), tip)
+    url = reverse("post-detail", args=[tip.pk])
+    assert shown.count("Name your ranges") == 3  # hidden heading, time link's name, the text
+    assert '<h2 class="visually-hidden">Name your ranges: formulas read better.</h2>' in shown
+    assert f'<a href="{url}"><span class="visually-hidden">Name your ranges' in shown
+    assert '<div class="prose update"><p>Name your ranges: formulas read better.</p>' in shown
+    titled = make_post(space, owner, title="Retro formats")
+    shown = card(feed(client, member), titled)
+    assert f'<h2><a href="{reverse("post-detail", args=[titled.pk])}">Retro formats</a></h2>' in (
+        shown
+    )
+    assert '<span class="visually-hidden">Retro formats' not in shown
+
+
 def test_card_keeps_an_anonymous_asker_a_colleague(client, space, asker, member):
     question = make_post(space, asker, kind="question", title="Is it OK?", anonymous=True)
     make_comment(question, member, "Yes, it is.")
@@ -163,6 +189,27 @@ def test_card_marks_what_is_new_quietly(client, space, owner, member):
     make_comment(post, owner, "Timeline!")
     shown = card(feed(client, member), post)
     assert "1 new comment</span>" in shown
+
+
+def test_card_of_a_post_from_before_joining_is_not_new(client, space, owner):
+    # Someone who has just joined a space (the first visit's suggestions) does not find every
+    # card in it marked new: only what happened there since they joined. The space's own
+    # count says the same. Opening such a post still writes its read mark.
+    before = make_post(space, owner, title="Retro formats")
+    newcomer = add_member(space, PersonFactory(display_name="Nina Newcomer")).person
+    after = make_post(space, owner, title="Lunch and learn on Friday")
+    html = feed(client, newcomer)
+    assert "new-mark" not in card(html, before)
+    assert '<span class="dot" aria-hidden="true"></span>New</span>' in card(html, after)
+    assert unread_count(space, newcomer) == 1
+    make_comment(before, owner, "Timeline!")  # activity since joining is news
+    assert "new-mark" in card(feed(client, newcomer), before)
+    assert unread_count(space, newcomer) == 2
+    old = make_post(space, owner, title="Seating plan")
+    Post.objects.filter(pk=old.pk).update(last_activity_at=F("last_activity_at") - ONE_DAY)
+    assert "new-mark" not in card(feed(client, newcomer), old)
+    client.get(reverse("post-detail", args=[old.pk]))
+    assert ReadMark.objects.filter(post=old, person=newcomer).exists()
 
 
 # --- Queries --------------------------------------------------------------------------------
@@ -265,6 +312,25 @@ def test_card_reply_appears_under_the_card(client, space, owner, member):
     assert f'id="card-reply-{post.pk}"' in body
     assert "HX-Replace-Url" not in response.headers  # the person stays on the feed
     assert f"#card-reply-body-{post.pk}" in response.headers["HX-Trigger-After-Settle"]
+
+
+def test_card_reply_box_becomes_the_comment_editor_of_its_space(client, space, owner, member):
+    # editor.js and compose.js turn the box into the post page's comment editor when it is
+    # focused, with the mention suggestions and preview of the post's space; the box sent back
+    # after a reply carries the same, so the next reply has the editor too.
+    post = make_post(space, owner, title="Retro formats")
+    mentions = reverse("mention-suggestions", args=[space.slug])
+    preview = reverse("post-preview", args=[space.slug])
+    expands = f'data-expands-mentions="{mentions}" data-expands-editor="{preview}"'
+    shown = feed(client, member)
+    reply = shown[shown.index(f'id="card-reply-{post.pk}"') :]
+    assert expands in reply[: reply.index("</form>")]
+    response = client.post(
+        reverse("post-comment", args=[post.pk]),
+        {"body": "Try a sailboat.", "card": "1"},
+        headers=HTMX,
+    )
+    assert expands in response.content.decode()
 
 
 def test_card_reply_without_javascript_goes_to_the_comment(client, space, owner, member):

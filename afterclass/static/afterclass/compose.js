@@ -634,6 +634,16 @@
     root.querySelectorAll("input[type=file][data-upload-url]").forEach(setUpFileList);
   }
 
+  // A feed card's one-line reply box gets its mention suggestions when it is first focused:
+  // the same help as the post page's comment box, without setting it up for every card.
+  document.addEventListener("focusin", function (event) {
+    const textarea = event.target;
+    if (!(textarea instanceof HTMLTextAreaElement) || !textarea.dataset.expandsMentions) return;
+    textarea.dataset.mentionSource = textarea.dataset.expandsMentions;
+    delete textarea.dataset.expandsMentions;
+    setUpMentions(textarea);
+  });
+
   setUp(document);
   // Forms that htmx brings in (a reply form, an edited comment) get the same help.
   document.addEventListener("htmx:load", function (event) {

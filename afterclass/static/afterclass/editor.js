@@ -585,6 +585,17 @@
     root.querySelectorAll("[data-editor]").forEach(setUpEditor);
   }
 
+  // A feed card's one-line reply box becomes the comment editor when it is first focused
+  // (after compose.js has given it its mention list, which moves into the editor with it).
+  document.addEventListener("focusin", function (event) {
+    const textarea = event.target;
+    if (!(textarea instanceof HTMLTextAreaElement) || !textarea.dataset.expandsEditor) return;
+    textarea.dataset.editor = textarea.dataset.expandsEditor;
+    delete textarea.dataset.expandsEditor;
+    textarea.closest("form").classList.add("is-expanded");
+    setUpEditor(textarea);
+  });
+
   setUp(document);
   // A composer, reply or comment form that htmx brings in gets its editor too.
   document.addEventListener("htmx:load", function (event) { setUp(event.target); });
