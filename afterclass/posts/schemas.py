@@ -184,7 +184,10 @@ class PostOut(Schema):
     helped_count: int
     my_reactions: list[ReactionKind]
     unread: bool = Field(
-        description="New to me: never opened, or activity since I last read it (members only)."
+        description=(
+            "New to me: never opened and active since I joined its space, or activity since I"
+            " last read it (members only)."
+        )
     )
     new_comments: int = Field(
         description="Comments since I last read it (0 when never read: the whole post is new)."
