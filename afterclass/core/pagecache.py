@@ -127,13 +127,6 @@ def generations(tables: Iterable[str]) -> tuple[str, ...] | None:
     return tuple(f"{found[key]}.{count}" for key, count in zip(keys, local, strict=True))
 
 
-def bump(*tables: str) -> None:
-    """Mark tables changed (in this process now, everywhere at once): for changes made outside
-    the database connection's statements, e.g. a setting changed by a test."""
-    _bump_local(tables)
-    _bump_shared(tables)
-
-
 # --- Watching every statement ------------------------------------------------------------------
 
 
